@@ -1,0 +1,35 @@
+# The README's commands. `make demo` and `make test` set the environment up on first use.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup demo test lint lab bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -c requirements.lock -e '.[dev]'
+	touch $(STAMP)
+
+demo: setup
+	$(BIN)/kit demo --out reports
+
+test: setup
+	$(BIN)/ruff check kit tests benchmarks sample_data
+	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check kit tests benchmarks sample_data
+	$(BIN)/ruff format --check kit tests benchmarks sample_data
+
+lab: setup
+	$(BIN)/jupyter lab notebooks
+
+bench: setup
+	$(BIN)/python benchmarks/load.py
+
+clean:
+	rm -rf $(VENV) reports .pytest_cache

@@ -1,0 +1,368 @@
+"""Delimited text (CSV, TSV, ...) into an all-text polars frame, with every record accounted for.
+
+Arrow's CSV reader does the bulk parse: it handles CR, LF and CRLF, quoted newlines, and hands
+every record with the wrong number of fields to a callback instead of padding or truncating it.
+That callback is where rejects, footers and repairs are decided; nothing is dropped without a
+line number and a reason.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+
+import polars as pl
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from kit.errors import DialectError, EmptyFileError, EncodingError
+from kit.load.dialect import Dialect, parse_records, sniff, split_lines
+from kit.load.encoding import Decoded, decode
+from kit.load.report import LoadReport, Reject
+
+SAMPLE_BYTES = 1 << 20
+SAMPLE_LINES = 5000
+MAX_FOOTER = 5
+RAGGED_POLICIES = ("reject", "pad", "truncate")
+
+
+@dataclass
+class _Bad:
+    number: int  # 1-based record number within the body
+    fields: int
+    text: str
+
+
+class _Locator:
+    """Finds raw record text in the body, front to back, and turns byte offsets into line numbers."""
+
+    def __init__(self, body: bytes | memoryview, first_line: int, cr_only: bool):
+        self.body = body if isinstance(body, bytes) else bytes(body)
+        self.newline = b"\r" if cr_only else b"\n"
+        self.cursor = 0
+        self.line = first_line
+
+    def find(self, text: str) -> int:
+        needle = text.encode("utf-8")
+        pos = self.body.find(needle, self.cursor) if needle else -1
+        if pos < 0:
+            return self.line
+        self.line += self.body.count(self.newline, self.cursor, pos)
+        self.cursor = pos
+        return self.line
+
+
+def _parse_arrow(body: pa.Buffer, names: list[str], d: Dialect) -> tuple[pa.Table, list[_Bad]]:
+    bad: list[_Bad] = []
+
+    def handler(row: pacsv.InvalidRow) -> str:
+        bad.append(_Bad(row.number or 0, row.actual_columns, row.text))
+        return "skip"
+
+    table = pacsv.read_csv(
+        pa.BufferReader(body),
+        read_options=pacsv.ReadOptions(use_threads=False, column_names=names, block_size=1 << 24),
+        parse_options=pacsv.ParseOptions(
+            delimiter=d.delimiter,
+            quote_char=d.quote_char or False,
+            escape_char=d.escape_char or False,
+            double_quote=True,
+            newlines_in_values=bool(d.quote_char),
+            ignore_empty_lines=False,
+            invalid_row_handler=handler,
+        ),
+        convert_options=pacsv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.string()),
+            null_values=[""],
+            strings_can_be_null=True,
+            quoted_strings_can_be_null=False,
+        ),
+    )
+    return table, bad
+
+
+def _split_fields(text: str, d: Dialect) -> list[str]:
+    records = parse_records([text], d.delimiter, d.quote_char, d.escape_char)
+    return records[0].fields if records else []
+
+
+def _sample(data: bytes | memoryview) -> tuple[list[str], bool]:
+    chunk = bytes(data[:SAMPLE_BYTES])
+    complete = len(data) <= SAMPLE_BYTES
+    text = codecs.getincrementaldecoder("utf-8")("replace").decode(chunk, final=complete)
+    lines = split_lines(text)
+    if len(lines) > SAMPLE_LINES:
+        return lines[:SAMPLE_LINES], False
+    return lines, complete
+
+
+def read_delimited(
+    path: str,
+    raw: bytes,
+    report: LoadReport,
+    *,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    quote_char: str | None = "",
+    escape_char: str | None = "",
+    has_header: bool | None = None,
+    skip_lines: int | None = None,
+    ragged: str = "reject",
+) -> pl.DataFrame:
+    """Parse delimited text, filling ``report``; returns the all-text frame."""
+    if ragged not in RAGGED_POLICIES:
+        raise DialectError(f"{path}: ragged must be one of {', '.join(RAGGED_POLICIES)}, not {ragged!r}")
+    if delimiter is not None and len(delimiter) != 1:
+        raise DialectError(f"{path}: the delimiter must be one character, got {delimiter!r}")
+    decoded = _fast_utf8(raw, path) if encoding is None else None
+    if decoded is None:
+        decoded = decode(raw, path, encoding)
+    try:
+        return _read_decoded(path, decoded, report, delimiter, quote_char, escape_char, has_header, skip_lines, ragged)
+    except pa.ArrowInvalid as exc:
+        if "UTF8" in str(exc) and decoded.encoding == "utf-8" and decoded.confidence < 1.0 and encoding is None:
+            # The head looked like UTF-8 but the body is not: detect over the whole file and parse again.
+            decoded = decode(raw, path, None)
+            return _read_decoded(path, decoded, report, delimiter, quote_char, escape_char, has_header, skip_lines, ragged)
+        raise DialectError(f"{path}: cannot be parsed as delimited text: {exc}") from None
+
+
+def _fast_utf8(raw: bytes, path: str) -> Decoded | None:
+    """Large plain UTF-8 files skip a full Python decode: Arrow validates UTF-8 while it parses.
+
+    The confidence below 1.0 marks the result as provisional, so an invalid byte later in the file
+    sends the load back through full detection.
+    """
+    if len(raw) <= SAMPLE_BYTES or raw[:3] == codecs.BOM_UTF8:
+        return None
+    head = raw[:SAMPLE_BYTES]
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:  # not just a character cut at the sample's end
+            return None
+    if b"\x00" in head:
+        return None
+    return Decoded(memoryview(raw), "utf-8", 0.98, False)
+
+
+def _read_decoded(
+    path: str,
+    decoded: Decoded,
+    report: LoadReport,
+    delimiter: str | None,
+    quote_char: str | None,
+    escape_char: str | None,
+    has_header: bool | None,
+    skip_lines: int | None,
+    ragged: str,
+) -> pl.DataFrame:
+    data = decoded.data
+    report.encoding = decoded.encoding
+    report.encoding_confidence = decoded.confidence
+    report.bom = decoded.bom
+    report.undecodable_count = decoded.undecodable_count
+    report.undecodable = decoded.undecodable
+    report.ragged = ragged
+    if decoded.note:
+        report.warnings.append(f"encoding: {decoded.note}")
+    if decoded.undecodable_count:
+        u = decoded.undecodable[0]
+        report.warnings.append(
+            f"{decoded.undecodable_count} byte sequences cannot be decoded as {decoded.encoding}; each is U+FFFD "
+            f"in the data (first at line {u.line}, bytes {u.bytes_hex})"
+        )
+
+    lines, complete = _sample(data)
+    if not any(line.strip() for line in lines):
+        raise EmptyFileError(f"{path}: holds only blank lines; there is no header and no data")
+    d = sniff(
+        lines, complete=complete, delimiter=delimiter, quote_char=quote_char, escape_char=escape_char,
+        has_header=has_header, skip_lines=skip_lines,
+    )
+    report.delimiter, report.quote_char, report.escape_char = d.delimiter, d.quote_char, d.escape_char
+    report.line_terminator = d.line_terminator
+    report.has_header = d.has_header
+    report.header_row = d.header_line
+    report.preamble_lines = d.preamble_lines
+    report.warnings.extend(d.warnings)
+    if not d.columns:
+        report.columns = []
+        return pl.DataFrame()
+
+    body_offset = len("".join(lines[: d.body_line]).encode("utf-8"))
+    body = pa.py_buffer(data)[body_offset:]
+    internal = [f"f{i}" for i in range(len(d.columns))]
+    try:
+        table, bad = _parse_arrow(body, internal, d)
+    except pa.ArrowInvalid as exc:
+        if "UTF8" in str(exc) and decoded.confidence >= 1.0:
+            raise EncodingError(f"{path}: invalid UTF-8 in the data: {exc}") from None
+        raise
+    frame = pl.from_arrow(table)
+    assert isinstance(frame, pl.DataFrame)
+
+    locator = _Locator(memoryview(data)[body_offset:], d.body_line + 1, d.line_terminator == "CR")
+    width = len(d.columns)
+    rejects: list[Reject] = []
+    repaired: list[tuple[int, list[str | None]]] = []
+    skipped: set[int] = set()
+    footer_candidates: list[tuple[_Bad, int]] = []
+    total_records = table.num_rows + len(bad)
+
+    bad_lines: dict[int, tuple[_Bad, int]] = {}
+    for b in bad:
+        line = locator.find(b.text)
+        skipped.add(b.number)
+        bad_lines[b.number] = (b, line)
+        if not b.text.strip():
+            report.blank_lines += 1
+            continue
+        footer_candidates.append((b, line))
+
+    # Records with every field empty are blank lines as far as data goes: counted, not loaded.
+    all_null = frame.select(pl.all_horizontal(pl.all().is_null())).to_series()
+    footer = _footer(bad_lines, all_null, total_records, width, d.delimiter)
+    footer_numbers = {b.number for b, _ in footer}
+    report.footer_lines = [b.text for b, _ in reversed(footer)]
+
+    for b, line in footer_candidates:
+        if b.number in footer_numbers:
+            continue
+        if "\n" in b.text or "\r" in b.text:
+            rec, rej = _recover_merged(b, line, d, width)
+            repaired.extend(rec)
+            rejects.extend(rej)
+            continue
+        reason = f"{b.fields} fields, expected {width}"
+        if ragged != "reject":
+            fields: list[str | None] = list(_split_fields(b.text, d))
+            if ragged == "pad" and len(fields) < width:
+                repaired.append((b.number, fields + [None] * (width - len(fields))))
+                continue
+            if ragged == "truncate" and len(fields) > width:
+                repaired.append((b.number, fields[:width]))
+                continue
+        rejects.append(Reject(line=line, reason=reason, raw=b.text))
+
+    if all_null.any():
+        report.blank_lines += int(all_null.sum())
+        keep = ~all_null
+    else:
+        keep = None
+
+    if repaired:
+        frame = _insert_repaired(frame, keep, repaired, skipped, total_records, internal)
+        report.repaired_rows = sum(1 for n, _ in repaired if n > 0)
+    elif keep is not None:
+        frame = frame.filter(keep)
+
+    frame.columns = d.columns
+    if d.has_header:
+        header_text = lines[d.header_line].rstrip("\r\n") if d.header_line is not None else ""
+        frame, repeated = _drop_repeated_headers(frame, d, header_text, data, body_offset)
+        rejects.extend(repeated)
+    rejects.sort(key=lambda r: r.line)
+    report.rejects = rejects
+    report.rows_loaded = frame.height
+    report.records_seen = frame.height + len(rejects)
+    report.columns = list(frame.columns)
+    if rejects:
+        report.warnings.append(
+            f"{len(rejects)} records rejected (first at line {rejects[0].line}: {rejects[0].reason}); "
+            "see rejects in the report"
+        )
+    return frame
+
+
+def _footer(
+    bad_lines: dict[int, tuple[_Bad, int]], all_null: pl.Series, total: int, width: int, delimiter: str
+) -> list[tuple[_Bad, int]]:
+    """The last records of the file when they are narrower than the data and few: totals, "end of report".
+
+    Walks back from the last record, stepping over blank lines, and stops at the first real data row.
+    """
+    footer: list[tuple[_Bad, int]] = []
+    idx = all_null.len() - 1
+    n = total
+    while n > 0 and len(footer) < MAX_FOOTER:
+        if n in bad_lines:
+            b, line = bad_lines[n]
+            if b.text.strip():
+                if b.fields >= width or b.text.count(delimiter) > 1 or "\n" in b.text:
+                    break
+                footer.append((b, line))
+        elif idx >= 0 and all_null[idx]:
+            idx -= 1
+        else:
+            break
+        n -= 1
+    return footer
+
+
+def _recover_merged(b: _Bad, line: int, d: Dialect, width: int) -> tuple[list[tuple[int, list[str | None]]], list[Reject]]:
+    """A record spanning lines with the wrong field count: usually one stray quote swallowed the lines
+    after it. Re-read those lines one by one so the good ones are loaded and only the bad one is rejected."""
+    pieces = split_lines(b.text)
+    rows: list[tuple[int, list[str | None]]] = []
+    rejects: list[Reject] = []
+    for k, piece in enumerate(pieces):
+        text = piece.rstrip("\r\n")
+        fields = _split_fields(text, d) if text.strip() else []
+        if not text.strip():
+            continue
+        if len(fields) == width:
+            # Negative numbers keep recovered rows in file order just before the next parsed record.
+            rows.append((-(b.number * 10_000 + k), list(fields)))
+        else:
+            rejects.append(
+                Reject(line=line + k, reason=f"{len(fields)} fields, expected {width} (unbalanced quote?)", raw=text)
+            )
+    return rows, rejects
+
+
+def _insert_repaired(
+    frame: pl.DataFrame,
+    keep: pl.Series | None,
+    repaired: list[tuple[int, list[str | None]]],
+    skipped: set[int],
+    total: int,
+    names: list[str],
+) -> pl.DataFrame:
+    """Put repaired rows back where they were in the file."""
+    numbers = [n for n in range(1, total + 1) if n not in skipped]
+    ordered = frame.with_columns(pl.Series("__rec", numbers, dtype=pl.Float64))
+    if keep is not None:
+        ordered = ordered.filter(keep)
+    extra_pos = []
+    for n, _ in repaired:
+        # Recovered rows carry -(number*10000+k): place them inside the merged record's slot, in order.
+        extra_pos.append(n if n > 0 else (-n // 10_000) + (-n % 10_000) / 10_000)
+    extra = pl.DataFrame(
+        {name: [r[i] for _, r in repaired] for i, name in enumerate(names)}, schema=dict.fromkeys(names, pl.String)
+    ).with_columns(pl.Series("__rec", extra_pos, dtype=pl.Float64))
+    return pl.concat([ordered, extra]).sort("__rec").drop("__rec")
+
+
+def _drop_repeated_headers(
+    frame: pl.DataFrame, d: Dialect, header_text: str, data: bytes | memoryview, body_offset: int
+) -> tuple[pl.DataFrame, list[Reject]]:
+    """Rows equal to the header (files concatenated from several exports) are rejects, not data."""
+    if frame.height == 0 or len(d.raw_header) != frame.width:
+        return frame, []
+    is_header = pl.all_horizontal(
+        [pl.col(c).eq_missing(pl.lit(h if h != "" else None)) for c, h in zip(frame.columns, d.raw_header, strict=True)]
+    )
+    mask = frame.select(is_header).to_series()
+    if not mask.any():
+        return frame, []
+    locator = _Locator(memoryview(data)[body_offset:], d.body_line + 1, d.line_terminator == "CR")
+    rejects = []
+    for _ in range(int(mask.sum())):
+        line = locator.find(header_text)
+        locator.cursor += 1
+        rejects.append(Reject(line=line, reason="repeated header row", raw=header_text))
+    return frame.filter(~mask), rejects
+
+
+__all__ = ["RAGGED_POLICIES", "read_delimited"]

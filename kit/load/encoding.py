@@ -1,0 +1,278 @@
+"""Encoding detection and decoding that never loses a byte silently.
+
+Order: an explicit encoding wins; then a BOM; then strict UTF-8 over the whole file; then a scored
+choice among the code pages business systems actually write. Whatever is chosen, the result is
+UTF-8 bytes (for the parser) plus the location of every byte sequence that could not be decoded.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from kit.errors import BinaryFileError, EncodingError
+from kit.load.report import Undecodable
+
+BOMS: list[tuple[bytes, str]] = [
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+]
+
+# Single-byte code pages first: Western exports are by far the most common, so cp1252 carries a prior.
+CANDIDATES: list[tuple[str, float]] = [
+    ("cp1252", 0.10),
+    ("latin-1", 0.05),
+    ("iso8859-15", 0.04),
+    ("mac_roman", 0.0),
+    ("cp1250", 0.0),
+    ("cp1251", 0.0),
+    ("cp850", -0.05),
+    ("koi8-r", -0.05),
+    ("cp932", 0.0),
+    ("euc_jp", 0.0),
+    ("gb18030", 0.0),
+    ("big5", 0.0),
+    ("euc_kr", 0.0),
+]
+
+BINARY_SIGNATURES: list[tuple[bytes, str]] = [
+    (b"PK\x03\x04", "a zip archive (an .xlsx or .docx saved with the wrong extension?)"),
+    (b"%PDF", "a PDF document"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"PAR1", "a Parquet file"),
+    (b"\xd0\xcf\x11\xe0", "an old-style Office file (.xls)"),
+    (b"SQLite format 3", "an SQLite database"),
+]
+
+COMMON_WESTERN = set(
+    "àáâãäåæçèéêëìíîïñòóôõöøùúûüýÿßÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜÝœŒšŠžŽ"
+)
+COMMON_SYMBOLS = set("’‘“”–—…€£¥°º ª§©®±×·«»¿¡½¼¾²³µ•™¢¦¨¬¯´¸¹")
+
+_MAX_LOCATIONS = 100
+
+
+@dataclass
+class Decoded:
+    """UTF-8 bytes ready for a parser, and how they were obtained."""
+
+    data: bytes | memoryview
+    encoding: str
+    confidence: float
+    bom: bool
+    undecodable_count: int = 0
+    undecodable: list[Undecodable] = field(default_factory=list)
+    note: str | None = None
+
+
+def _line_of(raw: bytes | memoryview, offset: int) -> int:
+    data = bytes(raw[:offset]) if isinstance(raw, memoryview) else raw[:offset]
+    newlines = data.count(b"\n")
+    # CR-only files have no LF at all; count CRs there.
+    return (newlines if newlines else data.count(b"\r")) + 1
+
+
+def _decode_tracking(raw: bytes | memoryview, encoding: str) -> tuple[str, int, list[Undecodable]]:
+    """Decode, replacing each undecodable sequence with U+FFFD and recording where it was."""
+    positions: list[tuple[int, int]] = []
+
+    def handler(exc: UnicodeDecodeError) -> tuple[str, int]:
+        positions.append((exc.start, exc.end))
+        return ("\ufffd", exc.end)
+
+    name = f"kit-track-{id(positions)}"
+    codecs.register_error(name, handler)
+    text = bytes(raw).decode(encoding, errors=name)
+    located = [
+        Undecodable(offset=s, line=_line_of(raw, s), bytes_hex=bytes(raw[s:e]).hex(" "))
+        for s, e in positions[:_MAX_LOCATIONS]
+    ]
+    return text, len(positions), located
+
+
+def _utf8_errors(raw: bytes | memoryview, limit: int = 1_000_000) -> tuple[int, int]:
+    """(invalid sequences, valid multi-byte characters) in ``raw``, scanning in chunks."""
+    decoder = codecs.getincrementaldecoder("utf-8")("strict")
+    view = memoryview(raw)
+    chunk = 1 << 24
+    try:
+        for start in range(0, len(view), chunk):
+            decoder.decode(view[start : start + chunk], final=start + chunk >= len(view))
+        return 0, 1
+    except UnicodeDecodeError:
+        pass
+    sample = bytes(view[:limit])
+    bad = 0
+
+    def count(exc: UnicodeDecodeError) -> tuple[str, int]:
+        nonlocal bad
+        bad += 1
+        return ("", exc.end)
+
+    name = f"kit-count-{id(sample)}"
+    codecs.register_error(name, count)
+    text = sample.decode("utf-8", errors=name)
+    good = sum(1 for ch in text if ord(ch) > 127)
+    return max(bad, 1), good
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    if len(head) < 4:
+        return None
+    even = head[0::2]
+    odd = head[1::2]
+    even_nul = even.count(0) / len(even)
+    odd_nul = odd.count(0) / max(len(odd), 1)
+    if odd_nul > 0.3 and even_nul < 0.05:
+        return "utf-16-le"
+    if even_nul > 0.3 and odd_nul < 0.05:
+        return "utf-16-be"
+    return None
+
+
+def check_binary(head: bytes, path: str) -> None:
+    """Raise BinaryFileError when the first bytes are clearly not text."""
+    for sig, what in BINARY_SIGNATURES:
+        if head.startswith(sig):
+            raise BinaryFileError(f"{path}: this is {what}, not a text extract")
+    if b"\x00" in head[:65536] and not any(head.startswith(b) for b, _ in BOMS) and not _utf16_without_bom(head[:4096]):
+        pos = head.index(b"\x00")
+        raise BinaryFileError(f"{path}: binary content (NUL byte at offset {pos}); not a text extract")
+
+
+def _plausibility(text: str) -> float:
+    """Mean plausibility of the non-ASCII characters of ``text`` read as business data (-3..1)."""
+    total = 0.0
+    n = 0
+    length = len(text)
+    for i, ch in enumerate(text):
+        if ord(ch) < 128:
+            continue
+        n += 1
+        prev = text[i - 1] if i else " "
+        nxt = text[i + 1] if i + 1 < length else " "
+        cat = unicodedata.category(ch)
+        if ch == "\ufffd" or cat in ("Cc", "Co", "Cn", "Cs"):
+            total -= 3
+        elif cat[0] == "L":
+            cjk = "\u3040" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af" or "\uf900" <= ch <= "\ufaff"
+            if "\uff61" <= ch <= "\uff9f":
+                total -= 0.5  # half-width katakana: what Western bytes look like through cp932
+            elif cjk:
+                # Real CJK text comes in runs; a lone ideograph between Latin letters is a misreading.
+                total += 1 if (ord(prev) > 127 or ord(nxt) > 127) else -1
+            elif ch in COMMON_WESTERN:
+                total += 1
+                if ch.isupper() and prev.islower():
+                    total -= 1.5  # "JosÈ": upper-case accent inside a lower-case word
+            else:
+                total += 0.3
+                if ch.isupper() and prev.islower():
+                    total -= 1
+        elif ch in COMMON_SYMBOLS:
+            total += 0.3
+            if prev.isalpha() and nxt.isalpha():
+                total -= 1.3  # a symbol inside a word ("Wa³êsa") means the wrong code page
+        else:
+            total -= 1
+    return total / n if n else 1.0
+
+
+def _non_ascii_sample(raw: bytes | memoryview, limit: int = 200_000) -> bytes:
+    """Lines that carry non-ASCII bytes, up to ``limit`` bytes: the only evidence that matters."""
+    head = bytes(raw[: 8 * 1024 * 1024])
+    out = bytearray()
+    for m in re.finditer(rb"[^\r\n]*[\x80-\xff][^\r\n]*", head):
+        out += m.group(0) + b"\n"
+        if len(out) >= limit:
+            break
+    return bytes(out)
+
+
+def _choose_legacy(raw: bytes | memoryview) -> tuple[str, float]:
+    sample = _non_ascii_sample(raw)
+    scored: list[tuple[float, str]] = []
+    seen: set[str] = set()
+    for enc, prior in CANDIDATES:
+        try:
+            text = sample.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if text in seen:
+            continue  # same reading as a preferred code page: not a rival
+        seen.add(text)
+        scored.append((_plausibility(text) + prior, enc))
+    if not scored:
+        return "cp1252", 0.1
+    scored.sort(reverse=True)
+    best_score, best = scored[0]
+    runner = scored[1][0] if len(scored) > 1 else -3.0
+    # Confidence: how plausible the winner is, and how far ahead of the runner-up.
+    confidence = max(0.05, min(0.99, 0.5 + (best_score - runner) / 2)) if best_score > 0 else 0.1
+    return best, round(confidence, 2)
+
+
+def decode(raw: bytes | memoryview, path: str, encoding: str | None = None) -> Decoded:
+    """Decide the encoding of ``raw`` and return UTF-8 bytes without its BOM.
+
+    >>> decode("Café".encode("cp1252"), "x.csv").encoding
+    'cp1252'
+    """
+    view = memoryview(raw)
+    if encoding:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise EncodingError(f"{path}: unknown encoding {encoding!r}") from None
+        bom = False
+        norm = codecs.lookup(encoding).name
+        for b, name in BOMS:
+            if bytes(view[: len(b)]) == b and codecs.lookup(name).name == norm.replace("-sig", ""):
+                view, bom = view[len(b) :], True
+                break
+        try:
+            text = bytes(view).decode(encoding)
+        except UnicodeDecodeError as exc:
+            line = _line_of(view, exc.start)
+            raise EncodingError(
+                f"{path}:{line}: cannot be decoded as {encoding} (byte {bytes(view[exc.start:exc.end]).hex()} "
+                f"at offset {exc.start}); try another --encoding or leave it out to detect"
+            ) from None
+        data = view if norm == "utf-8" else text.encode("utf-8")
+        return Decoded(data, encoding, 1.0, bom)
+
+    head = bytes(view[:65536])
+    for b, name in BOMS:
+        if head.startswith(b):
+            body = view[len(b) :]
+            if name == "utf-8":
+                bad, _ = _utf8_errors(body)
+                if not bad:
+                    return Decoded(body, "utf-8", 1.0, True)
+            text, count, located = _decode_tracking(body, name)
+            return Decoded(text.encode("utf-8"), name, 1.0, True, count, located)
+
+    check_binary(head, path)
+    u16 = _utf16_without_bom(head[:4096])
+    if u16:
+        text, count, located = _decode_tracking(view, u16)
+        return Decoded(text.encode("utf-8"), u16, 0.8, False, count, located, note="UTF-16 without a BOM")
+
+    bad, good = _utf8_errors(view)
+    if not bad:
+        has_non_ascii = re.search(rb"[\x80-\xff]", head) is not None or good > 1
+        return Decoded(view, "utf-8", 1.0 if has_non_ascii else 0.99, False)
+    if good >= 10 * bad:
+        # Mostly valid UTF-8 with a few damaged bytes: keep UTF-8 and say exactly where the damage is.
+        text, count, located = _decode_tracking(view, "utf-8")
+        return Decoded(text.encode("utf-8"), "utf-8", 0.9, False, count, located, note="damaged UTF-8")
+    enc, confidence = _choose_legacy(view)
+    text, count, located = _decode_tracking(view, enc)
+    return Decoded(text.encode("utf-8"), enc, confidence, False, count, located)

@@ -1,0 +1,117 @@
+"""What a load produced: the frame and a JSON-serialisable account of how it was read."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+
+@dataclass
+class Reject:
+    """A record that was not loaded: where it is in the file, why, and its raw text."""
+
+    line: int
+    reason: str
+    raw: str
+
+
+@dataclass
+class Undecodable:
+    """One byte sequence that the chosen encoding could not decode."""
+
+    offset: int
+    line: int
+    bytes_hex: str
+
+
+@dataclass
+class LoadReport:
+    """How an extract was read. ``records_seen == rows_loaded + len(rejects)`` always holds.
+
+    Preamble, header, footer and blank lines are not records; they are listed or counted here so
+    that every physical line of the file is accounted for.
+    """
+
+    path: str
+    sha256: str
+    format: str
+    size_bytes: int = 0
+    encoding: str | None = None
+    encoding_confidence: float | None = None
+    bom: bool = False
+    delimiter: str | None = None
+    quote_char: str | None = None
+    escape_char: str | None = None
+    line_terminator: str | None = None
+    has_header: bool = True
+    header_row: int | None = None
+    preamble_lines: list[str] = field(default_factory=list)
+    footer_lines: list[str] = field(default_factory=list)
+    blank_lines: int = 0
+    records_seen: int = 0
+    rows_loaded: int = 0
+    rejects: list[Reject] = field(default_factory=list)
+    ragged: str = "reject"
+    repaired_rows: int = 0
+    columns: list[str] = field(default_factory=list)
+    undecodable_count: int = 0
+    undecodable: list[Undecodable] = field(default_factory=list)
+    sheet: str | None = None
+    typed: bool = False
+    overrides: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def to_json(self, indent: int = 2) -> str:
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    def summary(self) -> str:
+        """A few readable lines for a terminal."""
+        parts = [f"{self.path}: {self.format}"]
+        if self.encoding:
+            conf = f", confidence {self.encoding_confidence:.2f}" if self.encoding_confidence is not None else ""
+            parts.append(f"  encoding {self.encoding}{' (BOM)' if self.bom else ''}{conf}")
+        if self.delimiter is not None:
+            parts.append(
+                f"  delimiter {self.delimiter!r}, quote {self.quote_char!r}, line endings {self.line_terminator}, "
+                f"header {'row ' + str(self.header_row + 1) if self.has_header and self.header_row is not None else 'none'}"
+            )
+        if self.preamble_lines or self.footer_lines or self.blank_lines:
+            parts.append(
+                f"  preamble lines {len(self.preamble_lines)}, footer lines {len(self.footer_lines)}, "
+                f"blank lines {self.blank_lines}"
+            )
+        parts.append(
+            f"  records {self.records_seen} = loaded {self.rows_loaded} + rejected {len(self.rejects)}"
+            + (f" ({self.repaired_rows} repaired by ragged={self.ragged})" if self.repaired_rows else "")
+        )
+        parts.append(f"  columns {len(self.columns)}: {', '.join(self.columns[:12])}{' ...' if len(self.columns) > 12 else ''}")
+        for r in self.rejects[:5]:
+            parts.append(f"  reject line {r.line}: {r.reason}: {r.raw[:80]!r}")
+        if len(self.rejects) > 5:
+            parts.append(f"  ... {len(self.rejects) - 5} more rejects (see the JSON report)")
+        if self.undecodable_count:
+            parts.append(f"  undecodable byte sequences: {self.undecodable_count} (first at line {self.undecodable[0].line})")
+        parts.extend(f"  warning: {w}" for w in self.warnings)
+        return "\n".join(parts)
+
+
+@dataclass
+class Extract:
+    """A loaded extract: every column as text (Parquet stays typed), plus how it was read."""
+
+    frame: pl.DataFrame
+    report: LoadReport
+
+    @property
+    def name(self) -> str:
+        return Path(self.report.path).stem
+
+    def __repr__(self) -> str:
+        return f"Extract({self.report.path!r}, rows={self.frame.height}, columns={self.frame.width})"
