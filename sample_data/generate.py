@@ -30,15 +30,78 @@ EXPORTED_AT = "2026-10-31 23:00"
 ERP_NAME_LIMIT = 40
 
 FIRST = [
-    "John", "Mary", "James", "Patricia", "Robert", "Jennifer", "Michael", "Linda", "William", "Elizabeth",
-    "David", "Barbara", "Richard", "Susan", "Joseph", "Jessica", "Thomas", "Sarah", "Charles", "Karen",
-    "José", "Zoë", "François", "Søren", "Anaïs", "Jürgen", "Inès", "Björn", "Ángel", "Noémie",
-    "Ahmed", "Fatima", "Wei", "Priya", "Olga", "Mateo", "Chloé", "Luca", "Hannah", "Émile",
+    "John",
+    "Mary",
+    "James",
+    "Patricia",
+    "Robert",
+    "Jennifer",
+    "Michael",
+    "Linda",
+    "William",
+    "Elizabeth",
+    "David",
+    "Barbara",
+    "Richard",
+    "Susan",
+    "Joseph",
+    "Jessica",
+    "Thomas",
+    "Sarah",
+    "Charles",
+    "Karen",
+    "José",
+    "Zoë",
+    "François",
+    "Søren",
+    "Anaïs",
+    "Jürgen",
+    "Inès",
+    "Björn",
+    "Ángel",
+    "Noémie",
+    "Ahmed",
+    "Fatima",
+    "Wei",
+    "Priya",
+    "Olga",
+    "Mateo",
+    "Chloé",
+    "Luca",
+    "Hannah",
+    "Émile",
 ]
 LAST = [
-    "Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Rodriguez", "Martinez",
-    "Müller", "Schmidt", "Dubois", "Lefèvre", "García", "Núñez", "Østergaard", "O'Brien", "Nguyen", "Kowalski",
-    "Rossi", "Bianchi", "Jensen", "Hansen", "Fernández", "Costa", "Silva", "Novak", "Weber", "Fischer",
+    "Smith",
+    "Johnson",
+    "Williams",
+    "Brown",
+    "Jones",
+    "Garcia",
+    "Miller",
+    "Davis",
+    "Rodriguez",
+    "Martinez",
+    "Müller",
+    "Schmidt",
+    "Dubois",
+    "Lefèvre",
+    "García",
+    "Núñez",
+    "Østergaard",
+    "O'Brien",
+    "Nguyen",
+    "Kowalski",
+    "Rossi",
+    "Bianchi",
+    "Jensen",
+    "Hansen",
+    "Fernández",
+    "Costa",
+    "Silva",
+    "Novak",
+    "Weber",
+    "Fischer",
 ]
 LONG_NAMES = [
     "Maria Guadalupe Fernández-Villaverde de la Cruz",
@@ -47,26 +110,62 @@ LONG_NAMES = [
     "Christopher Alexander Montgomery-Fitzwilliam III",
 ]
 CITIES = [
-    ("London", "GB", "SW1A 1AA"), ("Manchester", "GB", "M1 1AE"), ("Paris", "FR", "75008"),
-    ("Lyon", "FR", "69002"), ("Berlin", "DE", "10115"), ("München", "DE", "80331"), ("Madrid", "ES", "28013"),
-    ("New York", "US", "10001"), ("Boston", "US", "02108"), ("Newark", "US", "07102"), ("København", "DK", "1050"),
+    ("London", "GB", "SW1A 1AA"),
+    ("Manchester", "GB", "M1 1AE"),
+    ("Paris", "FR", "75008"),
+    ("Lyon", "FR", "69002"),
+    ("Berlin", "DE", "10115"),
+    ("München", "DE", "80331"),
+    ("Madrid", "ES", "28013"),
+    ("New York", "US", "10001"),
+    ("Boston", "US", "02108"),
+    ("Newark", "US", "07102"),
+    ("København", "DK", "1050"),
     ("Zürich", "CH", "8001"),
 ]
 STREETS = ["High St", "Station Rd", "Rue Rivoli", "Hauptstr.", "Calle Mayor", "Main St", "Elm Ave"]
 CRM_STATUS = ["Active", "Inactive", "Prospect", "Churned"]
 ERP_STATUS = [
-    ("ACT", "Active", True, 1), ("INA", "Inactive", False, 2), ("PRO", "Prospect", True, 3),
-    ("CLS", "Closed", False, 4), ("BLK", "Blocked", False, 5), ("PEN", "Pending approval", True, 6),
+    ("ACT", "Active", True, 1),
+    ("INA", "Inactive", False, 2),
+    ("PRO", "Prospect", True, 3),
+    ("CLS", "Closed", False, 4),
+    ("BLK", "Blocked", False, 5),
+    ("PEN", "Pending approval", True, 6),
 ]
 CRM_TO_ERP_STATUS = {"Active": "ACT", "Inactive": "INA", "Prospect": "PRO", "Churned": "CLS"}
 CRM_COLUMNS = [
-    "contact_id", "full_name", "email", "phone", "signup_date", "status", "lifetime_value", "newsletter_opt_in",
-    "billing_street", "billing_city", "billing_postcode", "shipping_street", "shipping_city", "shipping_postcode",
-    "country", "notes",
+    "contact_id",
+    "full_name",
+    "email",
+    "phone",
+    "signup_date",
+    "status",
+    "lifetime_value",
+    "newsletter_opt_in",
+    "billing_street",
+    "billing_city",
+    "billing_postcode",
+    "shipping_street",
+    "shipping_city",
+    "shipping_postcode",
+    "country",
+    "notes",
 ]
 ERP_COLUMNS = [
-    "customer_no", "crm_contact_ref", "name", "email", "phone", "status_code", "created_on", "credit_limit",
-    "street", "city", "postcode", "country", "vat_exempt",
+    "customer_no",
+    "crm_contact_ref",
+    "name",
+    "email",
+    "phone",
+    "status_code",
+    "created_on",
+    "credit_limit",
+    "street",
+    "city",
+    "postcode",
+    "country",
+    "vat_exempt",
 ]
 
 
@@ -131,28 +230,30 @@ def build_crm(rng: random.Random, clean: bool, defects: Defects) -> tuple[list[l
         city, country, postcode = rng.choice(CITIES)
         street = f"{rng.randint(1, 250)} {rng.choice(STREETS)}"
         ship = rng.random() < 0.3
-        scity, scountry, spost = rng.choice(CITIES) if ship else ("", "", "")
+        scity, _scountry, spost = rng.choice(CITIES) if ship else ("", "", "")
         y, m, d = rng.randint(2015, 2026), rng.randint(1, 12), rng.randint(1, 28)
         phone, _ = phone_us(rng)
         value = rng.randint(0, 250_000) / 100
-        rows.append([
-            f"{i + 1:07d}",
-            f"{first} {last}",
-            email_for(first, last, i),
-            phone,
-            f"{y:04d}-{m:02d}-{d:02d}",
-            rng.choice(CRM_STATUS),
-            f"{value:.2f}",
-            rng.choice(["Y", "N"]),
-            street,
-            city,
-            postcode,
-            f"{rng.randint(1, 250)} {rng.choice(STREETS)}" if ship else "",
-            scity,
-            spost,
-            country,
-            rng.choice(["", "", "", "", "", "Prefers email", "Call after 5pm", "VIP"]),
-        ])
+        rows.append(
+            [
+                f"{i + 1:07d}",
+                f"{first} {last}",
+                email_for(first, last, i),
+                phone,
+                f"{y:04d}-{m:02d}-{d:02d}",
+                rng.choice(CRM_STATUS),
+                f"{value:.2f}",
+                rng.choice(["Y", "N"]),
+                street,
+                city,
+                postcode,
+                f"{rng.randint(1, 250)} {rng.choice(STREETS)}" if ship else "",
+                scity,
+                spost,
+                country,
+                rng.choice(["", "", "", "", "", "Prefers email", "Call after 5pm", "VIP"]),
+            ]
+        )
     ragged = [0] * len(rows)
     if clean:
         return rows, ragged
@@ -186,12 +287,18 @@ def build_crm(rng: random.Random, clean: bool, defects: Defects) -> tuple[list[l
     for r in take(400):
         digits = "".join(ch for ch in rows[r][c["phone"]] if ch.isdigit())
         rows[r][c["phone"]] = rng.choice(
-            [f"+1-{digits[:3]}-{digits[3:6]}-{digits[6:]}", f"{digits[:3]}.{digits[3:6]}.{digits[6:]}", digits,
-             f"+44 20 {digits[3:7]} {digits[7:]}"]
+            [
+                f"+1-{digits[:3]}-{digits[3:6]}-{digits[6:]}",
+                f"{digits[:3]}.{digits[3:6]}.{digits[6:]}",
+                digits,
+                f"+44 20 {digits[3:7]} {digits[7:]}",
+            ]
         )
     for r in take(50):
         local = rows[r][c["email"]].split("@")[0]
-        rows[r][c["email"]] = rng.choice([f"{local}@", f"{local}@@example.com", f"{local} @example.com", f"{local}.example.com"])
+        rows[r][c["email"]] = rng.choice(
+            [f"{local}@", f"{local}@@example.com", f"{local} @example.com", f"{local}.example.com"]
+        )
     for r in take(200):
         v = float(rows[r][c["lifetime_value"]]) + 1000
         whole, frac = f"{v:.2f}".split(".")
@@ -324,10 +431,22 @@ def record_defects_crm(rows: list[list[str]], ragged: list[int], clean: bool, de
         defects.note(f, "contact_id", "leading_zeros", count=loaded)
         defects.note(f, "*", "preamble", lines=[1])
         defects.note(f, "*", "footer", count=1)
-        defects.note(f, "billing_street", "two_addresses", count=loaded,
-                     other="shipping_street", target="erp_customers.csv street")
-        defects.note(f, "status", "status_cardinality", count=loaded, source_values=CRM_STATUS,
-                     target_values=[s[0] for s in ERP_STATUS])
+        defects.note(
+            f,
+            "billing_street",
+            "two_addresses",
+            count=loaded,
+            other="shipping_street",
+            target="erp_customers.csv street",
+        )
+        defects.note(
+            f,
+            "status",
+            "status_cardinality",
+            count=loaded,
+            source_values=CRM_STATUS,
+            target_values=[s[0] for s in ERP_STATUS],
+        )
 
 
 def write_crm(rows: list[list[str]], ragged: list[int], path: Path) -> None:
@@ -378,21 +497,23 @@ def build_erp(rng: random.Random, crm_rows: list[list[str]], clean: bool, defect
             street = f"{rng.randint(1, 250)} {rng.choice(STREETS)}"
             status = rng.choice(["ACT", "ACT", "INA", "BLK", "PEN"])
             created = f"{rng.randint(2019, 2026)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
-        out.append({
-            "customer_no": str(100_001 + i),
-            "crm_contact_ref": ref,
-            "name": name,
-            "email": email,
-            "phone": phone,
-            "status_code": status,
-            "created_on": created,
-            "credit_limit": f"{rng.choice([500, 1000, 2500, 5000, 10000])}.00",
-            "street": street,
-            "city": city,
-            "postcode": postcode,
-            "country": country,
-            "vat_exempt": rng.choice(["true", "false", "false"]),
-        })
+        out.append(
+            {
+                "customer_no": str(100_001 + i),
+                "crm_contact_ref": ref,
+                "name": name,
+                "email": email,
+                "phone": phone,
+                "status_code": status,
+                "created_on": created,
+                "credit_limit": f"{rng.choice([500, 1000, 2500, 5000, 10000])}.00",
+                "street": street,
+                "city": city,
+                "postcode": postcode,
+                "country": country,
+                "vat_exempt": rng.choice(["true", "false", "false"]),
+            }
+        )
     if clean:
         return out
     for r in sorted(rng.sample(range(ERP_ROWS), 20)):
@@ -407,8 +528,13 @@ def build_erp(rng: random.Random, crm_rows: list[list[str]], clean: bool, defect
         dup["customer_no"] = out[r]["customer_no"]
         out[r] = dup
         defects.add(f, "customer_no", "duplicate_key_conflict", r)
-    defects.note(f, "crm_contact_ref", "leading_zeros_lost", count=sum(1 for o in out if o["crm_contact_ref"]),
-                 other="crm_contacts.csv contact_id")
+    defects.note(
+        f,
+        "crm_contact_ref",
+        "leading_zeros_lost",
+        count=sum(1 for o in out if o["crm_contact_ref"]),
+        other="crm_contacts.csv contact_id",
+    )
     return out
 
 
@@ -461,8 +587,12 @@ def write_erp_ndjson(erp: list[dict[str, str]], path: Path) -> None:
             "name": row["name"],
             "email": row["email"],
             "status": {"code": row["status_code"]},
-            "address": {"street": row["street"], "city": row["city"], "postcode": row["postcode"],
-                        "country": row["country"]},
+            "address": {
+                "street": row["street"],
+                "city": row["city"],
+                "postcode": row["postcode"],
+                "country": row["country"],
+            },
             "credit_limit": float(row["credit_limit"]),
             "tags": ["migrated"] if row["crm_contact_ref"] else [],
         }
@@ -471,12 +601,14 @@ def write_erp_ndjson(erp: list[dict[str, str]], path: Path) -> None:
 
 
 def write_status_codes(path: Path) -> None:
-    table = pa.table({
-        "code": [s[0] for s in ERP_STATUS],
-        "label": [s[1] for s in ERP_STATUS],
-        "is_active": [s[2] for s in ERP_STATUS],
-        "sort_order": pa.array([s[3] for s in ERP_STATUS], pa.int32()),
-    })
+    table = pa.table(
+        {
+            "code": [s[0] for s in ERP_STATUS],
+            "label": [s[1] for s in ERP_STATUS],
+            "is_active": [s[2] for s in ERP_STATUS],
+            "sort_order": pa.array([s[3] for s in ERP_STATUS], pa.int32()),
+        }
+    )
     pq.write_table(table, path, compression="zstd")
 
 

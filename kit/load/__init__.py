@@ -19,10 +19,22 @@ from kit.load.jsonfile import read_json
 from kit.load.report import Extract, LoadReport, Reject, Undecodable
 
 FORMATS = {
-    ".csv": "csv", ".tsv": "csv", ".tab": "csv", ".txt": "csv", ".dat": "csv", ".psv": "csv",
-    ".xlsx": "excel", ".xlsm": "excel", ".xls": "excel", ".xlsb": "excel", ".ods": "excel",
-    ".json": "json", ".ndjson": "ndjson", ".jsonl": "ndjson",
-    ".parquet": "parquet", ".pq": "parquet",
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".tab": "csv",
+    ".txt": "csv",
+    ".dat": "csv",
+    ".psv": "csv",
+    ".xlsx": "excel",
+    ".xlsm": "excel",
+    ".xls": "excel",
+    ".xlsb": "excel",
+    ".ods": "excel",
+    ".json": "json",
+    ".ndjson": "ndjson",
+    ".jsonl": "ndjson",
+    ".parquet": "parquet",
+    ".pq": "parquet",
 }
 
 __all__ = ["FORMATS", "RAGGED_POLICIES", "Extract", "LoadReport", "Reject", "Undecodable", "read_extract"]
@@ -31,7 +43,9 @@ __all__ = ["FORMATS", "RAGGED_POLICIES", "Extract", "LoadReport", "Reject", "Und
 def _format_of(path: Path, override: str | None) -> str:
     if override:
         if override not in set(FORMATS.values()):
-            raise UnsupportedFormatError(f"{path}: unknown format {override!r}; use one of {sorted(set(FORMATS.values()))}")
+            raise UnsupportedFormatError(
+                f"{path}: unknown format {override!r}; use one of {sorted(set(FORMATS.values()))}"
+            )
         return override
     suffixes = [s.lower() for s in path.suffixes]
     if suffixes and suffixes[-1] == ".gz":
@@ -89,7 +103,11 @@ def read_extract(
     report.overrides = {
         k: v
         for k, v in dict(
-            format=format, encoding=encoding, delimiter=delimiter, has_header=has_header, skip_lines=skip_lines,
+            format=format,
+            encoding=encoding,
+            delimiter=delimiter,
+            has_header=has_header,
+            skip_lines=skip_lines,
             sheet=sheet,
         ).items()
         if v is not None
@@ -105,11 +123,21 @@ def read_extract(
 
     if fmt == "csv":
         frame = read_delimited(
-            str(p), raw, report, encoding=encoding, delimiter=delimiter, quote_char=quote_char,
-            escape_char=escape_char, has_header=has_header, skip_lines=skip_lines, ragged=ragged,
+            str(p),
+            raw,
+            report,
+            encoding=encoding,
+            delimiter=delimiter,
+            quote_char=quote_char,
+            escape_char=escape_char,
+            has_header=has_header,
+            skip_lines=skip_lines,
+            ragged=ragged,
         )
     elif fmt == "excel":
-        frame = read_excel(str(p), raw, report, sheet=sheet, has_header=has_header, skip_lines=skip_lines, ragged=ragged)
+        frame = read_excel(
+            str(p), raw, report, sheet=sheet, has_header=has_header, skip_lines=skip_lines, ragged=ragged
+        )
     elif fmt in ("json", "ndjson"):
         frame = read_json(str(p), raw, report, encoding=encoding, lines=fmt == "ndjson")
     else:

@@ -9,6 +9,7 @@ line number and a reason.
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 
 import polars as pl
@@ -24,6 +25,7 @@ SAMPLE_BYTES = 1 << 20
 SAMPLE_LINES = 5000
 MAX_FOOTER = 5
 RAGGED_POLICIES = ("reject", "pad", "truncate")
+_FOOTER_WORDS = re.compile(r"(?i)\b(total|rows|records|count|sum|end of|generated|exported|page)\b")
 
 
 @dataclass
@@ -123,7 +125,9 @@ def read_delimited(
         if "UTF8" in str(exc) and decoded.encoding == "utf-8" and decoded.confidence < 1.0 and encoding is None:
             # The head looked like UTF-8 but the body is not: detect over the whole file and parse again.
             decoded = decode(raw, path, None)
-            return _read_decoded(path, decoded, report, delimiter, quote_char, escape_char, has_header, skip_lines, ragged)
+            return _read_decoded(
+                path, decoded, report, delimiter, quote_char, escape_char, has_header, skip_lines, ragged
+            )
         raise DialectError(f"{path}: cannot be parsed as delimited text: {exc}") from None
 
 
@@ -177,8 +181,13 @@ def _read_decoded(
     if not any(line.strip() for line in lines):
         raise EmptyFileError(f"{path}: holds only blank lines; there is no header and no data")
     d = sniff(
-        lines, complete=complete, delimiter=delimiter, quote_char=quote_char, escape_char=escape_char,
-        has_header=has_header, skip_lines=skip_lines,
+        lines,
+        complete=complete,
+        delimiter=delimiter,
+        quote_char=quote_char,
+        escape_char=escape_char,
+        has_header=has_header,
+        skip_lines=skip_lines,
     )
     report.delimiter, report.quote_char, report.escape_char = d.delimiter, d.quote_char, d.escape_char
     report.line_terminator = d.line_terminator
@@ -193,6 +202,10 @@ def _read_decoded(
     body_offset = len("".join(lines[: d.body_line]).encode("utf-8"))
     body = pa.py_buffer(data)[body_offset:]
     internal = [f"f{i}" for i in range(len(d.columns))]
+    if not bytes(body[:65536]).strip():
+        report.blank_lines += sum(1 for line in lines[d.body_line :] if not line.strip())
+        report.columns = list(d.columns)
+        return pl.DataFrame(schema=dict.fromkeys(d.columns, pl.String))
     try:
         table, bad = _parse_arrow(body, internal, d)
     except pa.ArrowInvalid as exc:
@@ -258,6 +271,7 @@ def _read_decoded(
         frame = frame.filter(keep)
 
     frame.columns = d.columns
+    _warn_merged_records(frame, d, report)
     if d.has_header:
         header_text = lines[d.header_line].rstrip("\r\n") if d.header_line is not None else ""
         frame, repeated = _drop_repeated_headers(frame, d, header_text, data, body_offset)
@@ -289,7 +303,7 @@ def _footer(
         if n in bad_lines:
             b, line = bad_lines[n]
             if b.text.strip():
-                if b.fields >= width or b.text.count(delimiter) > 1 or "\n" in b.text:
+                if b.fields >= width or "\n" in b.text or not (b.fields == 1 or _FOOTER_WORDS.search(b.text)):
                     break
                 footer.append((b, line))
         elif idx >= 0 and all_null[idx]:
@@ -300,7 +314,29 @@ def _footer(
     return footer
 
 
-def _recover_merged(b: _Bad, line: int, d: Dialect, width: int) -> tuple[list[tuple[int, list[str | None]]], list[Reject]]:
+def _warn_merged_records(frame: pl.DataFrame, d: Dialect, report: LoadReport) -> None:
+    """A stray quote can swallow whole records into one field and still leave a valid-looking row.
+
+    Such a field holds a line break followed by a line with as many delimiters as a record has.
+    """
+    if not d.quote_char or frame.width < 2 or frame.height == 0:
+        return
+    delim = re.escape(d.delimiter)
+    pattern = rf"[\r\n][^\r\n]*(?:{delim}[^\r\n]*){{{frame.width - 1},}}"
+    hits = frame.select(
+        pl.any_horizontal(pl.col(c).str.contains(pattern).fill_null(False) for c in frame.columns)
+    ).to_series()
+    if hits.any():
+        first = int(hits.arg_true()[0])
+        report.warnings.append(
+            f"{int(hits.sum())} rows hold line breaks followed by text shaped like whole records (first: data "
+            f"row {first}); an unbalanced quote may have merged records: check, or reload with quote_char=None"
+        )
+
+
+def _recover_merged(
+    b: _Bad, line: int, d: Dialect, width: int
+) -> tuple[list[tuple[int, list[str | None]]], list[Reject]]:
     """A record spanning lines with the wrong field count: usually one stray quote swallowed the lines
     after it. Re-read those lines one by one so the good ones are loaded and only the bad one is rejected."""
     pieces = split_lines(b.text)

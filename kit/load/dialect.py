@@ -27,7 +27,7 @@ _DATE = re.compile(
 )
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 _URL = re.compile(r"^(https?|ftp)://\S+$")
-_WORDS = re.compile(r"^[\w\u00a0 .,'&()/#+@%\-]*[\w)]\.?$")
+_WORDS = re.compile(r"""^[\w\u00a0 .,'"&()/#+@%\-]*[\w)"]\.?$""")
 
 
 @dataclass
@@ -181,9 +181,7 @@ def looks_like_header(header: list[str], data: list[list[str]]) -> bool:
         elif dominant in ("number", "date"):
             votes += 1 if hk == "text" else -1
         elif dominant == "text":
-            if hk in ("number", "date"):
-                votes -= 0.5
-            elif name in set(column):
+            if hk in ("number", "date") or name in set(column):
                 votes -= 0.5
             else:
                 votes += 0.25
@@ -258,6 +256,19 @@ def sniff(
     first = records[start] if start < len(records) else None
     if first is None:
         return Dialect(delim, quote, escape, terminator, False, None, len(usable), [], [], preamble, warnings)
+    if start > 0 and not skip_lines:
+        # A header without the trailing delimiter every data row carries: one field short, and the
+        # data's extra last field is always empty.
+        prev = max((i for i in range(start) if records[i].fields), default=None)
+        rows_after = [r.fields for r in records[start:] if r.fields and r.fields != [""]]
+        if (
+            prev is not None
+            and len(records[prev].fields) == len(first.fields) - 1
+            and len(first.fields) > 2
+            and all(f[-1] == "" for f in rows_after if len(f) == len(first.fields))
+        ):
+            start, first = prev, records[prev]
+            preamble = [line.rstrip("\r\n") for line in usable[: first.first_line]]
     following = [r.fields for r in records[start + 1 : start + 201] if r.fields and r.fields != [""]]
     header_present = looks_like_header(first.fields, following) if has_header is None else has_header
     width = max(len(first.fields), _modal_length(records[start:]))
@@ -269,20 +280,33 @@ def sniff(
             warnings.append(f"data rows have {width} fields but the header names {len(names)}; added {extra}")
             names += extra
         return Dialect(
-            delim, quote, escape, terminator, True, first.first_line, first.last_line, names, raw_header,
-            preamble, warnings,
+            delim,
+            quote,
+            escape,
+            terminator,
+            True,
+            first.first_line,
+            first.last_line,
+            names,
+            raw_header,
+            preamble,
+            warnings,
         )
     names = [f"column_{j + 1}" for j in range(width)]
     return Dialect(delim, quote, escape, terminator, False, None, first.first_line, names, [], preamble, warnings)
 
 
 def _first_consistent(records: list[Record], width: int) -> int:
-    """Index of the first record of ``width`` fields that the following records confirm."""
-    for i, rec in enumerate(records):
-        if len(rec.fields) != width:
-            continue
+    """Index of the first record of ``width`` fields that the following records confirm.
+
+    Only narrow records (titles, "exported by ..." lines) may stand above it as preamble: once a
+    wide record has been passed, it was data, and the first record of the modal width is the start.
+    """
+    candidates = [i for i, r in enumerate(records) if len(r.fields) == width]
+    for i in candidates:
+        if any(len(r.fields) > max(2, width // 2) for r in records[:i]):
+            break
         window = [r for r in records[i + 1 : i + 11] if r.fields and r.fields != [""]]
-        if not window or sum(len(r.fields) == width for r in window) / len(window) >= 0.6:
+        if window and sum(len(r.fields) == width for r in window) / len(window) >= 0.6:
             return i
-    # Too ragged to confirm: the first record of the modal width is still the best guess.
-    return next((i for i, r in enumerate(records) if len(r.fields) == width), 0)
+    return candidates[0] if candidates else 0

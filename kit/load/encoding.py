@@ -12,6 +12,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+import charset_normalizer
+
 from kit.errors import BinaryFileError, EncodingError
 from kit.load.report import Undecodable
 
@@ -49,11 +51,12 @@ BINARY_SIGNATURES: list[tuple[bytes, str]] = [
     (b"PAR1", "a Parquet file"),
     (b"\xd0\xcf\x11\xe0", "an old-style Office file (.xls)"),
     (b"SQLite format 3", "an SQLite database"),
+    (b"\x7fELF", "an executable program"),
 ]
 
-COMMON_WESTERN = set(
-    "àáâãäåæçèéêëìíîïñòóôõöøùúûüýÿßÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜÝœŒšŠžŽ"
-)
+CJK_CANDIDATES = {"cp932", "euc_jp", "gb18030", "big5", "euc_kr"}
+
+COMMON_WESTERN = set("àáâãäåæçèéêëìíîïñòóôõöøùúûüýÿßÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜÝœŒšŠžŽ")
 COMMON_SYMBOLS = set("’‘“”–—…€£¥°º ª§©®±×·«»¿¡½¼¾²³µ•™¢¦¨¬¯´¸¹")
 
 _MAX_LOCATIONS = 100
@@ -142,13 +145,37 @@ def check_binary(head: bytes, path: str) -> None:
     for sig, what in BINARY_SIGNATURES:
         if head.startswith(sig):
             raise BinaryFileError(f"{path}: this is {what}, not a text extract")
-    if b"\x00" in head[:65536] and not any(head.startswith(b) for b, _ in BOMS) and not _utf16_without_bom(head[:4096]):
-        pos = head.index(b"\x00")
-        raise BinaryFileError(f"{path}: binary content (NUL byte at offset {pos}); not a text extract")
+    if any(head.startswith(b) for b, _ in BOMS) or _utf16_without_bom(head[:4096]):
+        return
+    window = head[:65536]
+    # A stray NUL in an otherwise textual export is data damage, reported by the profiler;
+    # many NULs or control bytes mean the file is not text at all.
+    controls = sum(window.count(bytes([c])) for c in range(32) if c not in (9, 10, 13, 11, 12, 27))
+    if window and (window.count(0) > max(3, len(window) // 100) or controls > max(3, len(window) // 10)):
+        pos = window.find(b"\x00")
+        where = f"NUL byte at offset {pos}" if pos >= 0 else f"{controls} control bytes in the first {len(window)}"
+        raise BinaryFileError(f"{path}: binary content ({where}); not a text extract")
+
+
+def _script(ch: str) -> str:
+    name = unicodedata.name(ch, "")
+    for script in ("LATIN", "CYRILLIC", "GREEK", "HEBREW", "ARABIC", "HANGUL", "HIRAGANA", "KATAKANA", "THAI"):
+        if name.startswith(script):
+            return script
+    if name.startswith("CJK") or "IDEOGRAPH" in name:
+        return "CJK"
+    return "OTHER"
+
+
+_JAPANESE = {"CJK", "HIRAGANA", "KATAKANA"}
 
 
 def _plausibility(text: str) -> float:
-    """Mean plausibility of the non-ASCII characters of ``text`` read as business data (-3..1)."""
+    """Mean plausibility of the non-ASCII characters of ``text`` read as business data (-3..1).
+
+    Latin accents are sparse inside mostly-ASCII words ("José"); other scripts come in runs of
+    their own letters ("Иван", "山田"). A reading that breaks those habits is the wrong code page.
+    """
     total = 0.0
     n = 0
     length = len(text)
@@ -162,20 +189,19 @@ def _plausibility(text: str) -> float:
         if ch == "\ufffd" or cat in ("Cc", "Co", "Cn", "Cs"):
             total -= 3
         elif cat[0] == "L":
-            cjk = "\u3040" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af" or "\uf900" <= ch <= "\ufaff"
+            script = _script(ch)
             if "\uff61" <= ch <= "\uff9f":
                 total -= 0.5  # half-width katakana: what Western bytes look like through cp932
-            elif cjk:
-                # Real CJK text comes in runs; a lone ideograph between Latin letters is a misreading.
-                total += 1 if (ord(prev) > 127 or ord(nxt) > 127) else -1
-            elif ch in COMMON_WESTERN:
-                total += 1
+            elif script == "LATIN":
+                total += 1 if ch in COMMON_WESTERN else 0.3
                 if ch.isupper() and prev.islower():
                     total -= 1.5  # "JosÈ": upper-case accent inside a lower-case word
+                if ord(prev) > 127 and ord(nxt) > 127 and prev.isalpha() and nxt.isalpha():
+                    total -= 1.2  # runs of accented letters: another script read as Latin
             else:
-                total += 0.3
-                if ch.isupper() and prev.islower():
-                    total -= 1
+                same = {script} | (_JAPANESE if script in _JAPANESE else set())
+                neighbours = [c for c in (prev, nxt) if ord(c) > 127 and c.isalpha()]
+                total += 1 if any(_script(c) in same for c in neighbours) else -1
         elif ch in COMMON_SYMBOLS:
             total += 0.3
             if prev.isalpha() and nxt.isalpha():
@@ -213,6 +239,13 @@ def _choose_legacy(raw: bytes | memoryview) -> tuple[str, float]:
         return "cp1252", 0.1
     scored.sort(reverse=True)
     best_score, best = scored[0]
+    cjk = [enc for _, enc in scored if enc in CJK_CANDIDATES and _ > best_score - 0.2]
+    if best in CJK_CANDIDATES and len(cjk) > 1:
+        # CJK code pages all decode each other's bytes into real ideographs; charset-normalizer's
+        # frequency model tells them apart better than plausibility does.
+        match = charset_normalizer.from_bytes(sample, cp_isolation=cjk).best()
+        if match is not None and match.encoding in cjk:
+            best = match.encoding
     runner = scored[1][0] if len(scored) > 1 else -3.0
     # Confidence: how plausible the winner is, and how far ahead of the runner-up.
     confidence = max(0.05, min(0.99, 0.5 + (best_score - runner) / 2)) if best_score > 0 else 0.1
@@ -242,7 +275,7 @@ def decode(raw: bytes | memoryview, path: str, encoding: str | None = None) -> D
         except UnicodeDecodeError as exc:
             line = _line_of(view, exc.start)
             raise EncodingError(
-                f"{path}:{line}: cannot be decoded as {encoding} (byte {bytes(view[exc.start:exc.end]).hex()} "
+                f"{path}:{line}: cannot be decoded as {encoding} (byte {bytes(view[exc.start : exc.end]).hex()} "
                 f"at offset {exc.start}); try another --encoding or leave it out to detect"
             ) from None
         data = view if norm == "utf-8" else text.encode("utf-8")

@@ -21,8 +21,14 @@ def _width(row: list[str | None]) -> int:
 
 
 def read_excel(
-    path: str, raw: bytes, report: LoadReport, *, sheet: str | int | None = None, has_header: bool | None = None,
-    skip_lines: int | None = None, ragged: str = "reject",
+    path: str,
+    raw: bytes,
+    report: LoadReport,
+    *,
+    sheet: str | int | None = None,
+    has_header: bool | None = None,
+    skip_lines: int | None = None,
+    ragged: str = "reject",
 ) -> pl.DataFrame:
     """Read one sheet as text. Sheet rows are the "lines" of the report (1-based, as Excel shows them)."""
     try:
@@ -63,12 +69,13 @@ def read_excel(
             filled[0],
         )
     header_cells = [("" if v is None else str(v)) for v in rows[start]]
-    width = max(widths[start], max((widths[i] for i in filled if i > start), default=0)) if filled else 0
+    later = Counter(widths[i] for i in filled if i > start)
+    # The header's width, or the data's usual width when the header names fewer columns; a stray
+    # cell in one row does not widen the table, it makes that row a reject.
+    width = max(widths[start], max(later.items(), key=lambda kv: (kv[1], kv[0]))[0] if later else 0)
     following = [[("" if v is None else v) for v in r[:width]] for r in rows[start + 1 : start + 201] if _width(r)]
     header = looks_like_header(header_cells[:width], following) if has_header is None else has_header
-    report.preamble_lines = [
-        " | ".join(str(v) for v in rows[i] if v is not None) for i in range(start) if widths[i]
-    ]
+    report.preamble_lines = [" | ".join(str(v) for v in rows[i] if v is not None) for i in range(start) if widths[i]]
     report.blank_lines = sum(1 for i in range(start) if not widths[i])
     if header:
         raw_names = header_cells[:width]
@@ -134,7 +141,7 @@ def _group_row(row: list[str | None], width: int) -> list[str] | None:
     """Forward-filled group headings when the row above the header is sparse (merged cells)."""
     cells = [(None if v is None or not str(v).strip() else str(v).strip()) for v in (row + [None] * width)[:width]]
     filled = [c for c in cells if c]
-    if len(filled) < 2 or len(filled) == width or cells[0] is None and cells[1] is None and len(filled) < 2:
+    if len(filled) < 2 or len(filled) == width or (cells[0] is None and cells[1] is None and len(filled) < 2):
         return None
     out, current = [], ""
     for c in cells:

@@ -49,12 +49,12 @@ def _frame(records: list[dict[str, str | None]]) -> pl.DataFrame:
     columns: dict[str, None] = {}
     for r in records:
         columns.update(dict.fromkeys(r))
-    return pl.DataFrame(
-        {c: [r.get(c) for r in records] for c in columns}, schema=dict.fromkeys(columns, pl.String)
-    )
+    return pl.DataFrame({c: [r.get(c) for r in records] for c in columns}, schema=dict.fromkeys(columns, pl.String))
 
 
-def read_json(path: str, raw: bytes, report: LoadReport, *, encoding: str | None = None, lines: bool = False) -> pl.DataFrame:
+def read_json(
+    path: str, raw: bytes, report: LoadReport, *, encoding: str | None = None, lines: bool = False
+) -> pl.DataFrame:
     """Read a JSON document (an array of objects, or an object holding one) or NDJSON."""
     decoded = decode(raw, path, encoding)
     report.encoding, report.encoding_confidence, report.bom = decoded.encoding, decoded.confidence, decoded.bom
@@ -95,7 +95,11 @@ def _read_document(path: str, doc: Any, report: LoadReport) -> pl.DataFrame:
             records.append(flatten(item))
         else:
             report.rejects.append(
-                Reject(line=0, reason=f"element {i + 1} is a {type(item).__name__}, not an object", raw=json.dumps(item)[:500])
+                Reject(
+                    line=0,
+                    reason=f"element {i + 1} is a {type(item).__name__}, not an object",
+                    raw=json.dumps(item)[:500],
+                )
             )
     frame = _frame(records)
     report.rows_loaded = frame.height
@@ -114,7 +118,9 @@ def _read_lines(text: str, report: LoadReport) -> pl.DataFrame:
         try:
             item = _loads(body)
         except json.JSONDecodeError as exc:
-            report.rejects.append(Reject(line=number, reason=f"invalid JSON: {exc.msg} at column {exc.colno}", raw=body))
+            report.rejects.append(
+                Reject(line=number, reason=f"invalid JSON: {exc.msg} at column {exc.colno}", raw=body)
+            )
             continue
         if not isinstance(item, dict):
             report.rejects.append(Reject(line=number, reason=f"a {type(item).__name__}, not an object", raw=body))

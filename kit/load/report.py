@@ -78,9 +78,10 @@ class LoadReport:
             conf = f", confidence {self.encoding_confidence:.2f}" if self.encoding_confidence is not None else ""
             parts.append(f"  encoding {self.encoding}{' (BOM)' if self.bom else ''}{conf}")
         if self.delimiter is not None:
+            header = f"row {self.header_row + 1}" if self.has_header and self.header_row is not None else "none"
             parts.append(
                 f"  delimiter {self.delimiter!r}, quote {self.quote_char!r}, line endings {self.line_terminator}, "
-                f"header {'row ' + str(self.header_row + 1) if self.has_header and self.header_row is not None else 'none'}"
+                f"header {header}"
             )
         if self.preamble_lines or self.footer_lines or self.blank_lines:
             parts.append(
@@ -91,13 +92,17 @@ class LoadReport:
             f"  records {self.records_seen} = loaded {self.rows_loaded} + rejected {len(self.rejects)}"
             + (f" ({self.repaired_rows} repaired by ragged={self.ragged})" if self.repaired_rows else "")
         )
-        parts.append(f"  columns {len(self.columns)}: {', '.join(self.columns[:12])}{' ...' if len(self.columns) > 12 else ''}")
+        parts.append(
+            f"  columns {len(self.columns)}: {', '.join(self.columns[:12])}{' ...' if len(self.columns) > 12 else ''}"
+        )
         for r in self.rejects[:5]:
             parts.append(f"  reject line {r.line}: {r.reason}: {r.raw[:80]!r}")
         if len(self.rejects) > 5:
             parts.append(f"  ... {len(self.rejects) - 5} more rejects (see the JSON report)")
         if self.undecodable_count:
-            parts.append(f"  undecodable byte sequences: {self.undecodable_count} (first at line {self.undecodable[0].line})")
+            parts.append(
+                f"  undecodable byte sequences: {self.undecodable_count} (first at line {self.undecodable[0].line})"
+            )
         parts.extend(f"  warning: {w}" for w in self.warnings)
         return "\n".join(parts)
 

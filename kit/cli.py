@@ -1,0 +1,163 @@
+"""The `kit` command line. Thin: every command calls functions in `kit` and prints their results.
+
+Exit codes: 0 success, 1 a check failed, 2 bad usage or bad input (one line on stderr, no traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from kit.errors import KitError
+
+SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
+SAMPLE_EXTRACTS = [
+    "crm_contacts.csv",
+    "erp_customers.csv",
+    "erp_customers.xlsx",
+    "erp_customers_feed.ndjson",
+    "erp_status_codes.parquet",
+]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse exits 2 too; keep its one-line usage message
+        self.print_usage(sys.stderr)
+        print(f"kit: error: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def _quote_arg(value: str) -> str | None:
+    return None if value.lower() in ("none", "") else value
+
+
+def _load_kwargs(args: argparse.Namespace) -> dict:
+    kwargs: dict = {}
+    if args.encoding:
+        kwargs["encoding"] = args.encoding
+    if args.delimiter:
+        kwargs["delimiter"] = "\t" if args.delimiter in ("\\t", "tab", "TAB") else args.delimiter
+    if args.quote is not None:
+        kwargs["quote_char"] = _quote_arg(args.quote)
+    if args.header is not None:
+        kwargs["has_header"] = args.header
+    if args.skip_lines is not None:
+        kwargs["skip_lines"] = args.skip_lines
+    if args.sheet is not None:
+        kwargs["sheet"] = args.sheet
+    if args.format:
+        kwargs["format"] = args.format
+    kwargs["ragged"] = args.ragged
+    return kwargs
+
+
+def _add_load_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--encoding", help="decode with this encoding instead of detecting it (e.g. cp1252)")
+    p.add_argument("--delimiter", help="field separator instead of sniffing it (use 'tab' for a tab)")
+    p.add_argument("--quote", help="quote character, or 'none' for no quoting")
+    p.add_argument("--header", dest="header", action="store_true", default=None, help="the first record is a header")
+    p.add_argument("--no-header", dest="header", action="store_false", help="the file has no header row")
+    p.add_argument("--skip-lines", type=int, help="lines above the header (preamble) instead of detecting them")
+    p.add_argument("--sheet", help="Excel sheet name or 0-based index (default: the first)")
+    p.add_argument("--format", choices=["csv", "excel", "json", "ndjson", "parquet"], help="override the extension")
+    p.add_argument(
+        "--ragged",
+        choices=["reject", "pad", "truncate"],
+        default="reject",
+        help="rows with the wrong number of fields: reject (default, listed), pad short rows, truncate long ones",
+    )
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    from kit.load import read_extract
+
+    ex = read_extract(args.path, **_load_kwargs(args))
+    print(ex.report.summary())
+    if args.output:
+        out = Path(args.output)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if out.suffix.lower() == ".parquet":
+            ex.frame.write_parquet(out)
+        elif out.suffix.lower() in (".csv", ".txt"):
+            ex.frame.write_csv(out)
+        else:
+            raise KitError(f"{out}: --output must end in .csv or .parquet")
+        print(f"wrote {ex.frame.height} rows to {out}")
+    if args.report:
+        Path(args.report).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.report).write_text(ex.report.to_json() + "\n", encoding="utf-8")
+        print(f"wrote load report to {args.report}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from kit.load import read_extract
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in SAMPLE_EXTRACTS:
+        ex = read_extract(SAMPLE_DIR / name)
+        print(ex.report.summary())
+        path = out / f"{Path(name).stem}.load.json"
+        path.write_text(ex.report.to_json() + "\n", encoding="utf-8")
+        written.append(path)
+        try:
+            from kit.profile import profile
+
+            prof = profile(ex)
+            ppath = out / f"{Path(name).stem}.profile.json"
+            ppath.write_text(prof.to_json() + "\n", encoding="utf-8")
+            print(prof.summary(max_alerts=8))
+            written.append(ppath)
+        except ImportError:
+            pass
+        print()
+    print("Results:")
+    for p in written:
+        print(f"  {p}")
+    return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"load": cmd_load, "demo": cmd_demo}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="kit", description="Data-mapping kit for system integration.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    p = sub.add_parser("load", help="load an extract and report how it was read (encoding, dialect, rejects)")
+    p.add_argument("path", help="CSV/TSV/TXT, Excel, JSON/NDJSON or Parquet file (optionally .gz)")
+    _add_load_options(p)
+    p.add_argument("--output", help="write the loaded rows (all text) to OUT.csv or OUT.parquet")
+    p.add_argument("--report", help="write the load report as JSON")
+    p = sub.add_parser("demo", help="run the main job on the bundled sample data")
+    p.add_argument("--out", default="reports", help="folder for the results (default: reports)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return 2
+    try:
+        return COMMANDS[args.command](args)
+    except KitError as exc:
+        print(f"kit: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("kit: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if os.environ.get("KIT_DEBUG"):
+            raise
+        print(f"kit: unexpected error: {type(exc).__name__}: {exc} (set KIT_DEBUG=1 for details)", file=sys.stderr)
+        return 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())
