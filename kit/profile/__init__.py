@@ -1,0 +1,203 @@
+"""profile(): what an extract really holds, column by column, as plain JSON-serialisable data.
+
+All measures are polars expressions over whole columns, evaluated in one ``select``; shapes are
+computed on distinct values and weighted by counts. Alerts come from the registered rules in
+``kit.profile.alerts``; each keeps the row indices it concerns so ``profile.rows_for(alert)`` can
+pull exactly those rows out.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import polars as pl
+
+from kit.errors import KitError
+from kit.load.report import Extract
+from kit.profile.alerts import RULES
+from kit.profile.duplicates import exact_groups, key_duplicates
+from kit.profile.measures import DEFAULT_PSEUDO_NULLS, shapes, text_measures
+
+MAX_ALERT_ROWS = 10_000
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+@dataclass
+class Alert:
+    code: str
+    severity: str
+    column: str | None
+    message: str
+    examples: list[str]
+    rows: list[int]
+    total: int
+
+
+@dataclass
+class Profile:
+    """A profile of one extract. ``to_json()`` gives the documented layout."""
+
+    source: str
+    rows: int
+    columns: list[dict[str, Any]]
+    duplicates: dict[str, Any]
+    alerts: list[Alert] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def to_json(self, indent: int = 2) -> str:
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, default=str)
+
+    def column(self, name: str) -> dict[str, Any]:
+        for c in self.columns:
+            if c["name"] == name:
+                return c
+        raise KitError(f"{self.source}: no column {name!r}; columns are {[c['name'] for c in self.columns]}")
+
+    def alerts_for(self, code: str | None = None, column: str | None = None) -> list[Alert]:
+        return [a for a in self.alerts if (code is None or a.code == code) and (column is None or a.column == column)]
+
+    def rows_for(self, alert: Alert) -> list[int]:
+        """0-based indices of the loaded rows the alert concerns (the first 10,000; ``alert.total`` counts all)."""
+        return list(alert.rows)
+
+    def summary(self, max_alerts: int = 20) -> str:
+        lines = [
+            f"profile of {self.source}: {self.rows:,} rows, {len(self.columns)} columns, {len(self.alerts)} alerts"
+        ]
+        for a in sorted(self.alerts, key=lambda a: (SEVERITY_ORDER[a.severity], a.column or ""))[:max_alerts]:
+            where = f"{a.column}: " if a.column else ""
+            ex = f" e.g. {a.examples[:2]!r}" if a.examples else ""
+            lines.append(f"  [{a.severity}] {a.code} {where}{a.message}{ex}")
+        if len(self.alerts) > max_alerts:
+            lines.append(f"  ... {len(self.alerts) - max_alerts} more alerts (see the JSON)")
+        return "\n".join(lines)
+
+
+def _alert_from(
+    frame: pl.DataFrame, code: str, severity: str, column: str | None, message: str, mask: pl.Expr
+) -> Alert:
+    hits = frame.with_row_index("__row").filter(mask)
+    rows = hits["__row"].head(MAX_ALERT_ROWS).to_list()
+    examples: list[str] = []
+    if column is not None and hits.height:
+        examples = [str(v) for v in hits[column].unique(maintain_order=True).head(5).to_list()]
+    return Alert(code, severity, column, message, examples, rows, hits.height)
+
+
+def profile(
+    extract_or_frame: Extract | pl.DataFrame,
+    key: list[str] | str | None = None,
+    pseudo_nulls: list[str] | dict[str, list[str]] | None = None,
+    top: int = 10,
+) -> Profile:
+    """Profile an extract (or any frame of text columns).
+
+    ``pseudo_nulls`` replaces the default token list, for all columns (a list) or per column (a dict,
+    with ``"*"`` for the rest).
+
+    >>> from kit import read_extract
+    >>> p = profile(read_extract("sample_data/crm_contacts.csv"), key="contact_id")
+    >>> p.column("email")["pseudo_nulls"]["N/A"] > 0
+    True
+    """
+    if isinstance(extract_or_frame, Extract):
+        frame, source = extract_or_frame.frame, extract_or_frame.report.path
+    else:
+        frame, source = extract_or_frame, "frame"
+    keys = [key] if isinstance(key, str) else list(key or [])
+    missing = [k for k in keys if k not in frame.columns]
+    if missing:
+        raise KitError(f"{source}: key column(s) {missing} not found; columns are {frame.columns}")
+    text = frame.with_columns(pl.col(c).cast(pl.String) for c, t in frame.schema.items() if t != pl.String)
+
+    def tokens_for(col: str) -> list[str]:
+        if pseudo_nulls is None:
+            return list(DEFAULT_PSEUDO_NULLS)
+        if isinstance(pseudo_nulls, dict):
+            return list(pseudo_nulls.get(col, pseudo_nulls.get("*", DEFAULT_PSEUDO_NULLS)))
+        return list(pseudo_nulls)
+
+    exprs = [e for c in text.columns for e in text_measures(c, tokens_for(c))]
+    measured = text.select(exprs).row(0, named=True) if exprs else {}
+    columns: list[dict[str, Any]] = []
+    alerts: list[Alert] = []
+    for c in text.columns:
+        m = {k.split("\x1f", 1)[1]: v for k, v in measured.items() if k.split("\x1f", 1)[0] == c}
+        series = text[c]
+        tokens = tokens_for(c)
+        pn = (
+            series.filter(series.is_in(tokens)).value_counts(sort=True, name="n").rows()
+            if m["pseudo_null_total"]
+            else []
+        )
+        vc = series.drop_nulls().value_counts(sort=True, name="n").head(top)
+        shp, outside = shapes(series)
+        col = {
+            "name": c,
+            "dtype": str(frame.schema[c]),
+            "rows": text.height,
+            **{k: (round(v, 3) if isinstance(v, float) else v) for k, v in m.items()},
+            "pseudo_nulls": {str(v): int(n) for v, n in pn},
+            "top": [[v, int(n)] for v, n in vc.rows()],
+            "shapes": shp,
+            "outside_dominant_shapes": outside,
+            "alerts": [],
+        }
+        for r in RULES.values():
+            spec = r.check(col)
+            if spec is None:
+                continue
+            alert = _alert_from(text, r.code, r.severity, c, spec.message, spec.mask)
+            if alert.total:
+                col["alerts"].append(
+                    {
+                        "code": alert.code,
+                        "severity": alert.severity,
+                        "message": alert.message,
+                        "examples": alert.examples,
+                    }
+                )
+                alerts.append(alert)
+        columns.append(col)
+
+    groups, total_groups = exact_groups(text)
+    dup: dict[str, Any] = {"exact": groups, "exact_groups": total_groups, "key": None, "near": []}
+    if groups:
+        rows = [i for g in groups for i in g]
+        alerts.append(
+            Alert(
+                "EXACT_DUPLICATE_ROWS",
+                "warning",
+                None,
+                f"{total_groups:,} groups of rows are exact copies ({len(rows):,} rows); load each once",
+                [],
+                rows[:MAX_ALERT_ROWS],
+                len(rows),
+            )
+        )
+    if keys:
+        kd = key_duplicates(text, keys)
+        dup["key"] = kd
+        if kd["groups"]:
+            conflicting = ", ".join(f"{k} ({v})" for k, v in kd["conflicting_columns"].items())
+            msg = f"{kd['groups']:,} key values appear more than once ({kd['rows']:,} rows)"
+            if kd["conflicting_groups"]:
+                msg += f"; {kd['conflicting_groups']:,} of them disagree in {conflicting}: decide which record wins"
+            mask = pl.struct(keys).is_duplicated()
+            alert = _alert_from(
+                text,
+                "DUPLICATE_KEY",
+                "error" if kd["conflicting_groups"] else "warning",
+                keys[0] if len(keys) == 1 else None,
+                msg,
+                mask,
+            )
+            alerts.append(alert)
+    return Profile(source=source, rows=text.height, columns=columns, duplicates=dup, alerts=alerts)
+
+
+__all__ = ["RULES", "Alert", "Profile", "profile"]

@@ -1,0 +1,47 @@
+"""Per-extract duplicates: exact duplicate rows and duplicate keys (with the columns that conflict)."""
+
+from __future__ import annotations
+
+import polars as pl
+
+MAX_GROUPS = 1000
+
+
+def exact_groups(frame: pl.DataFrame) -> tuple[list[list[int]], int]:
+    """Groups of row indices whose every value is equal; (first groups, total groups)."""
+    if frame.width == 0 or frame.height == 0:
+        return [], 0
+    idx = frame.with_row_index("__row")
+    groups = (
+        idx.group_by(frame.columns)
+        .agg(pl.col("__row"))
+        .filter(pl.col("__row").list.len() > 1)
+        .select(pl.col("__row"))
+        .sort(pl.col("__row").list.first())
+    )
+    return [list(map(int, g)) for g in groups["__row"].head(MAX_GROUPS).to_list()], groups.height
+
+
+def key_duplicates(frame: pl.DataFrame, key: list[str]) -> dict:
+    """Rows sharing a key; whether they conflict, and in which columns."""
+    others = [c for c in frame.columns if c not in key]
+    idx = frame.with_row_index("__row")
+    grouped = (
+        idx.group_by(key)
+        .agg(
+            pl.col("__row"),
+            *[(pl.col(c).n_unique() > 1).alias(c) for c in others],
+        )
+        .filter(pl.col("__row").list.len() > 1)
+    )
+    conflicts = grouped.with_columns(pl.any_horizontal(others).alias("__conflict") if others else pl.lit(False))
+    by_column = {c: int(conflicts[c].sum()) for c in others if conflicts.height and conflicts[c].sum()}
+    conflict_groups = conflicts.filter(pl.col("__conflict")).sort(pl.col("__row").list.first())
+    return {
+        "key": key,
+        "groups": grouped.height,
+        "rows": int(grouped["__row"].list.len().sum()) if grouped.height else 0,
+        "conflicting_groups": conflict_groups.height,
+        "conflicting_columns": by_column,
+        "examples": [list(map(int, g)) for g in conflict_groups["__row"].head(20).to_list()],
+    }
