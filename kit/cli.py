@@ -14,13 +14,14 @@ from pathlib import Path
 from kit.errors import KitError
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
-SAMPLE_EXTRACTS = [
-    "crm_contacts.csv",
-    "erp_customers.csv",
-    "erp_customers.xlsx",
-    "erp_customers_feed.ndjson",
-    "erp_status_codes.parquet",
-]
+# Each sample extract and its key: the demo profiles duplicates by key as an analyst would.
+SAMPLE_EXTRACTS = {
+    "crm_contacts.csv": "contact_id",
+    "erp_customers.csv": "customer_no",
+    "erp_customers.xlsx": "customer_no",
+    "erp_customers_feed.ndjson": "customer_no",
+    "erp_status_codes.parquet": "code",
+}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -95,28 +96,24 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from kit.load import read_extract
+    from kit.profile import profile
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for name in SAMPLE_EXTRACTS:
+    for name, key in SAMPLE_EXTRACTS.items():
         ex = read_extract(SAMPLE_DIR / name)
         print(ex.report.summary())
-        path = out / f"{Path(name).stem}.load.json"
+        path = out / f"{name}.load.json"
         path.write_text(ex.report.to_json() + "\n", encoding="utf-8")
         written.append(path)
-        try:
-            from kit.profile import profile
-
-            prof = profile(ex)
-            ppath = out / f"{Path(name).stem}.profile.json"
-            ppath.write_text(prof.to_json() + "\n", encoding="utf-8")
-            print(prof.summary(max_alerts=8))
-            written.append(ppath)
-        except ImportError:
-            pass
+        prof = profile(ex, key=key)
+        ppath = out / f"{name}.profile.json"
+        ppath.write_text(prof.to_json() + "\n", encoding="utf-8")
+        print(prof.summary(max_alerts=8))
+        written.append(ppath)
         print()
-    print("Results:")
+    print(f"Results in {out}/ (a load report and a profile per extract):")
     for p in written:
         print(f"  {p}")
     return 0

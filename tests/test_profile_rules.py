@@ -114,6 +114,7 @@ def test_demo_runs_and_writes_results(tmp_path, capsys):
 
     assert main(["demo", "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert "Results:" in out
-    assert (tmp_path / "crm_contacts.profile.json").exists()
-    assert (tmp_path / "crm_contacts.load.json").exists()
+    assert "Results in" in out
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert len(written) == 10  # a load report and a profile per sample extract, none overwritten
+    assert "crm_contacts.csv.profile.json" in written and "erp_customers.xlsx.load.json" in written
