@@ -119,15 +119,18 @@ def read_delimited(
     decoded = _fast_utf8(raw, path) if encoding is None else None
     if decoded is None:
         decoded = decode(raw, path, encoding)
-    try:
+
+    def parse(decoded: Decoded) -> pl.DataFrame:
+        report.warnings.clear()  # a second attempt starts from a clean account
+        report.blank_lines = 0
         return _read_decoded(path, decoded, report, delimiter, quote_char, escape_char, has_header, skip_lines, ragged)
+
+    try:
+        return parse(decoded)
     except pa.ArrowInvalid as exc:
         if "UTF8" in str(exc) and decoded.encoding == "utf-8" and decoded.confidence < 1.0 and encoding is None:
             # The head looked like UTF-8 but the body is not: detect over the whole file and parse again.
-            decoded = decode(raw, path, None)
-            return _read_decoded(
-                path, decoded, report, delimiter, quote_char, escape_char, has_header, skip_lines, ragged
-            )
+            return parse(decode(raw, path, None))
         raise DialectError(f"{path}: cannot be parsed as delimited text: {exc}") from None
 
 
