@@ -26,7 +26,8 @@ lint: setup
 	$(BIN)/ruff format --check kit tests benchmarks sample_data
 
 lab: setup
-	$(BIN)/jupyter lab notebooks
+	mkdir -p notebooks
+	$(BIN)/jupyter lab --notebook-dir=.
 
 bench: setup
 	$(BIN)/python benchmarks/load.py
