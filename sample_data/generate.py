@@ -393,7 +393,8 @@ def record_defects_crm(rows: list[list[str]], ragged: list[int], clean: bool, de
         sd = row[c["signup_date"]]
         if "/" in sd or "." in sd:
             defects.add(f, "signup_date", "mixed_date_formats", i)
-            if "/" in sd and int(sd.split("/")[0]) <= 12 and int(sd.split("/")[1]) <= 12:
+            day_month = sd.split("/")[:2] if "/" in sd else []
+            if day_month and int(day_month[0]) <= 12 and int(day_month[1]) <= 12 and day_month[0] != day_month[1]:
                 defects.add(f, "signup_date", "ambiguous_date", i)
         if not row[c["phone"]].startswith("(") and row[c["phone"]] not in ("-", "N/A", "NULL"):
             defects.add(f, "phone", "phone_formats", i)

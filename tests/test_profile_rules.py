@@ -51,6 +51,22 @@ def test_clean_column_raises_no_warnings():
     assert [a for a in p.alerts if a.severity != "info"] == []
 
 
+def test_date_formats_and_ambiguity():
+    values = ["2024-01-31"] * 20 + ["03/04/2024", "25/12/2023", "05/05/2024", "1.2.2024", None]
+    p = profile(pl.DataFrame({"d": values}))
+    col = p.column("d")
+    assert col["dates"]["formats"] == {"%Y-%m-%d": 20, "%d/%m/%Y|%m/%d/%Y": 3, "%d.%m.%Y": 1}
+    (mixed,) = p.alerts_for("MIXED_DATE_FORMATS", "d")
+    assert p.rows_for(mixed) == [20, 21, 22, 23]
+    (amb,) = p.alerts_for("AMBIGUOUS_DATE", "d")
+    assert p.rows_for(amb) == [20]  # 25/12 is unambiguous, 05/05 reads the same both ways
+
+
+def test_single_date_format_raises_no_date_alert():
+    p = profile(pl.DataFrame({"d": [f"2024-01-{i:02d}" for i in range(1, 29)]}))
+    assert p.alerts_for("MIXED_DATE_FORMATS") == [] and p.alerts_for("AMBIGUOUS_DATE") == []
+
+
 def test_mixed_shapes_points_at_the_odd_values():
     values = [f"({i:03d}) 555-{i:04d}" for i in range(100, 160)] + ["555.123.4567"]
     p = profile(pl.DataFrame({"phone": values}))
@@ -105,6 +121,11 @@ def test_sample_crm_defects_are_alerted_on_the_manifest_rows():
         alerts = p.alerts_for(expected[d["kind"]], d["column"])
         assert alerts, (d["kind"], d["column"])
         assert set(d["rows"]) <= set(p.rows_for(alerts[0])), (d["kind"], d["column"])
+    dates = {d["kind"]: set(d["rows"]) for d in manifest if d["column"] == "signup_date" and "date" in d["kind"]}
+    (mixed,) = p.alerts_for("MIXED_DATE_FORMATS", "signup_date")
+    (ambiguous,) = p.alerts_for("AMBIGUOUS_DATE", "signup_date")
+    assert set(p.rows_for(mixed)) == dates["mixed_date_formats"]
+    assert set(p.rows_for(ambiguous)) == dates["ambiguous_date"]
     exact = next(d for d in manifest if d["kind"] == "exact_duplicate_rows")
     assert {i for g in p.duplicates["exact"] for i in g} == set(exact["rows"])
 

@@ -17,6 +17,7 @@ import polars as pl
 from kit.errors import KitError
 from kit.load.report import Extract
 from kit.profile.alerts import RULES
+from kit.profile.dates import date_formats
 from kit.profile.duplicates import exact_groups, key_duplicates
 from kit.profile.measures import DEFAULT_PSEUDO_NULLS, shapes, text_measures
 
@@ -145,6 +146,7 @@ def profile(
             "top": [[v, int(n)] for v, n in vc.rows()],
             "shapes": shp,
             "outside_dominant_shapes": outside,
+            "dates": date_formats(series),
             "alerts": [],
         }
         for r in RULES.values():

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from kit.profile.measures import CONTROL, HTML_ENTITY, LEADING_ZERO, MOJIBAKE, ZERO_WIDTH
+from kit.profile.dates import FAMILIES, ambiguous_expr, family_expr
+from kit.profile.measures import CONTROL, HTML_ENTITY, LEADING_ZERO, MOJIBAKE, ZERO_WIDTH, shape_expr
 
 
 @dataclass
@@ -157,10 +158,33 @@ def mixed_shapes(c: dict) -> AlertSpec | None:
         return None
     if shapes[0]["count"] / non_null < 0.5 or c["outside_dominant_shapes"] > 0.05:
         return None
-    from kit.profile.measures import shape_expr
-
     top = [s["shape"] for s in shapes if s["count"] / non_null >= 0.05] or [shapes[0]["shape"]]
     return AlertSpec(
         f"most values look like {top[0]!r} but {100 * c['outside_dominant_shapes']:.1f}% have another shape",
         ~shape_expr(pl.col(c["name"])).is_in(top) & pl.col(c["name"]).is_not_null(),
+    )
+
+
+@rule("MIXED_DATE_FORMATS", "warning", "dates written in more than one format")
+def mixed_date_formats(c: dict) -> AlertSpec | None:
+    dates = c["dates"]
+    if dates["share"] < 0.5 or len(dates["formats"]) < 2:
+        return None
+    main = next(iter(dates["formats"]))
+    listing = ", ".join(f"{f} x{n}" for f, n in dates["formats"].items())
+    main_family = next(f for f, _, s in FAMILIES if s == main)
+    return AlertSpec(
+        f"dates come in {len(dates['formats'])} formats ({listing}); every format needs a parse rule",
+        family_expr(c["name"]).is_not_null() & (family_expr(c["name"]) != main_family),
+    )
+
+
+@rule("AMBIGUOUS_DATE", "error", "dates that read differently day-first and month-first (03/04/2024)")
+def ambiguous_date(c: dict) -> AlertSpec | None:
+    if not c["dates"]["ambiguous"] or c["dates"]["share"] < 0.5:
+        return None
+    return AlertSpec(
+        f"{_pct(c['dates']['ambiguous'], c['rows'])} could be day-first or month-first (e.g. 03/04 = 3 April or "
+        "4 March); the source system's convention must be confirmed",
+        ambiguous_expr(c["name"]),
     )
