@@ -115,6 +115,14 @@ def test_ndjson_bad_line_rejected_with_line_number(write):
     assert ex.report.records_seen == 4
 
 
+def test_ndjson_with_damaged_utf8_warns_and_locates(write):
+    good = "".join(f'{{"id": {i}, "name": "Zoë Brontë"}}\n' for i in range(30)).encode()
+    ex = read_extract(write("t.ndjson", good + b'{"id": 30, "name": "Bad \xff"}\n'))
+    assert ex.report.undecodable_count == 1 and ex.report.undecodable[0].line == 31
+    assert any("cannot be decoded" in w for w in ex.report.warnings)
+    assert ex.frame["name"].to_list()[-1] == "Bad \ufffd"
+
+
 def test_parquet_stays_typed_and_says_so(tmp_path):
     path = tmp_path / "t.parquet"
     pl.DataFrame({"code": ["A"], "n": [1]}).write_parquet(path)

@@ -18,7 +18,7 @@ import pyarrow.csv as pacsv
 
 from kit.errors import DialectError, EmptyFileError, EncodingError
 from kit.load.dialect import Dialect, parse_records, sniff, split_lines
-from kit.load.encoding import Decoded, decode
+from kit.load.encoding import Decoded, decode, record_decoding
 from kit.load.report import LoadReport, Reject
 
 SAMPLE_BYTES = 1 << 20
@@ -165,20 +165,8 @@ def _read_decoded(
     ragged: str,
 ) -> pl.DataFrame:
     data = decoded.data
-    report.encoding = decoded.encoding
-    report.encoding_confidence = decoded.confidence
-    report.bom = decoded.bom
-    report.undecodable_count = decoded.undecodable_count
-    report.undecodable = decoded.undecodable
+    record_decoding(decoded, report)
     report.ragged = ragged
-    if decoded.note:
-        report.warnings.append(f"encoding: {decoded.note}")
-    if decoded.undecodable_count:
-        u = decoded.undecodable[0]
-        report.warnings.append(
-            f"{decoded.undecodable_count} byte sequences cannot be decoded as {decoded.encoding}; each is U+FFFD "
-            f"in the data (first at line {u.line}, bytes {u.bytes_hex})"
-        )
 
     lines, complete = _sample(data)
     if not any(line.strip() for line in lines):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import charset_normalizer
 
 from kit.errors import BinaryFileError, EncodingError
-from kit.load.report import Undecodable
+from kit.load.report import LoadReport, Undecodable
 
 BOMS: list[tuple[bytes, str]] = [
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -309,3 +309,20 @@ def decode(raw: bytes | memoryview, path: str, encoding: str | None = None) -> D
     enc, confidence = _choose_legacy(view)
     text, count, located = _decode_tracking(view, enc)
     return Decoded(text.encode("utf-8"), enc, confidence, False, count, located)
+
+
+def record_decoding(decoded: Decoded, report: LoadReport) -> None:
+    """Put what decoding found into the report, with a warning for every loss or guess the user must see."""
+    report.encoding = decoded.encoding
+    report.encoding_confidence = decoded.confidence
+    report.bom = decoded.bom
+    report.undecodable_count = decoded.undecodable_count
+    report.undecodable = decoded.undecodable
+    if decoded.note:
+        report.warnings.append(f"encoding: {decoded.note}")
+    if decoded.undecodable_count:
+        u = decoded.undecodable[0]
+        report.warnings.append(
+            f"{decoded.undecodable_count} byte sequences cannot be decoded as {decoded.encoding}; each is U+FFFD "
+            f"in the data (first at line {u.line}, bytes {u.bytes_hex})"
+        )

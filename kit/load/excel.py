@@ -141,7 +141,7 @@ def _group_row(row: list[str | None], width: int) -> list[str] | None:
     """Forward-filled group headings when the row above the header is sparse (merged cells)."""
     cells = [(None if v is None or not str(v).strip() else str(v).strip()) for v in (row + [None] * width)[:width]]
     filled = [c for c in cells if c]
-    if len(filled) < 2 or len(filled) == width or (cells[0] is None and cells[1] is None and len(filled) < 2):
+    if len(filled) < 2 or len(filled) == width:
         return None
     out, current = [], ""
     for c in cells:

@@ -13,7 +13,7 @@ import polars as pl
 
 from kit.errors import EmptyFileError, JsonFormatError
 from kit.load.dialect import split_lines
-from kit.load.encoding import decode
+from kit.load.encoding import decode, record_decoding
 from kit.load.report import LoadReport, Reject
 
 
@@ -57,8 +57,7 @@ def read_json(
 ) -> pl.DataFrame:
     """Read a JSON document (an array of objects, or an object holding one) or NDJSON."""
     decoded = decode(raw, path, encoding)
-    report.encoding, report.encoding_confidence, report.bom = decoded.encoding, decoded.confidence, decoded.bom
-    report.undecodable_count, report.undecodable = decoded.undecodable_count, decoded.undecodable
+    record_decoding(decoded, report)
     text = bytes(decoded.data).decode("utf-8")
     if not text.strip():
         raise EmptyFileError(f"{path}: holds only blank lines; there is no data")

@@ -126,8 +126,12 @@ def profile(
     measured = text.select(exprs).row(0, named=True) if exprs else {}
     columns: list[dict[str, Any]] = []
     alerts: list[Alert] = []
+    by_column: dict[str, dict[str, Any]] = {c: {} for c in text.columns}
+    for k, v in measured.items():
+        col_name, measure = k.split("\x1f", 1)
+        by_column[col_name][measure] = v
     for c in text.columns:
-        m = {k.split("\x1f", 1)[1]: v for k, v in measured.items() if k.split("\x1f", 1)[0] == c}
+        m = by_column[c]
         series = text[c]
         tokens = tokens_for(c)
         pn = (
