@@ -67,11 +67,125 @@ def test_single_date_format_raises_no_date_alert():
     assert p.alerts_for("MIXED_DATE_FORMATS") == [] and p.alerts_for("AMBIGUOUS_DATE") == []
 
 
-def test_mixed_shapes_points_at_the_odd_values():
-    values = [f"({i:03d}) 555-{i:04d}" for i in range(100, 160)] + ["555.123.4567"]
-    p = profile(pl.DataFrame({"phone": values}))
-    (alert,) = p.alerts_for("MIXED_SHAPES", "phone")
-    assert p.rows_for(alert) == [60]
+def _alerted(frame: pl.DataFrame, code: str, column: str, **kw) -> list[int]:
+    p = profile(frame, **kw)
+    alerts = p.alerts_for(code, column)
+    assert len(alerts) == 1, [(a.code, a.column) for a in p.alerts]
+    assert alerts[0].severity == RULES[code].severity
+    return p.rows_for(alerts[0])
+
+
+def _quiet(frame: pl.DataFrame, code: str, **kw) -> None:
+    assert profile(frame, **kw).alerts_for(code) == []
+
+
+def test_phone_formats_points_at_the_other_formats():
+    values = [f"({i:03d}) 555-{i:04d}" for i in range(100, 160)] + ["555.123.4567", "N/A", "+44 20 7946 0958"]
+    assert _alerted(pl.DataFrame({"phone": values}), "PHONE_FORMATS", "phone") == [60, 62]
+    _quiet(pl.DataFrame({"phone": values[:60]}), "PHONE_FORMATS")
+
+
+def test_invalid_email_ignores_placeholders():
+    values = [f"person{i}@example.com" for i in range(40)] + ["a@", "b @example.com", "n/a", "c@@example.com"]
+    assert _alerted(pl.DataFrame({"email": values}), "INVALID_EMAIL", "email") == [40, 41, 43]
+    _quiet(pl.DataFrame({"email": values[:40]}), "INVALID_EMAIL")
+
+
+def test_decimal_marks_and_thousands_separators():
+    values = [f"{i}.{i % 100:02d}" for i in range(100, 160)] + ["1234,56", "2.345,67", "3,456.78"]
+    frame = pl.DataFrame({"amount": values})
+    assert _alerted(frame, "MIXED_DECIMAL_MARKS", "amount") == [60, 61]
+    assert _alerted(frame, "THOUSANDS_SEPARATOR", "amount") == [61, 62]
+    _quiet(pl.DataFrame({"amount": [v.replace(".", ",") for v in values[:60]]}), "MIXED_DECIMAL_MARKS")
+    # Whole numbers of different lengths are not a format problem.
+    assert [a.code for a in profile(pl.DataFrame({"n": [str(i) for i in range(1, 2000, 7)]})).alerts] == []
+
+
+def test_type_mismatch_in_a_number_column():
+    values = [str(i * 3) for i in range(50)] + ["12 oz", "approx. 40", "-"]
+    assert _alerted(pl.DataFrame({"qty": values}), "TYPE_MISMATCH", "qty") == [50, 51]
+
+
+def test_boolean_variants_keep_the_main_pair():
+    values = ["Y"] * 20 + ["N"] * 20 + ["yes", "0", "TRUE", "N"]
+    assert _alerted(pl.DataFrame({"opt_in": values}), "BOOLEAN_VARIANTS", "opt_in") == [40, 41, 42]
+    _quiet(pl.DataFrame({"opt_in": values[:40]}), "BOOLEAN_VARIANTS")
+
+
+def test_variant_spellings_and_likely_typos_in_categories():
+    values = ["Active"] * 30 + ["Closed"] * 30 + ["Birmingham"] * 30 + ["ACTIVE", " active", "Birmingxam"]
+    frame = pl.DataFrame({"s": values})
+    assert _alerted(frame, "VARIANT_SPELLINGS", "s") == [90, 91]
+    assert _alerted(frame, "LIKELY_TYPO", "s") == [92]
+    # Different digits are different things (house numbers, codes), not typos.
+    streets = ["12 High St"] * 30 + ["18 High St"]
+    _quiet(pl.DataFrame({"s": streets}), "LIKELY_TYPO")
+
+
+def test_invalid_dates_exclude_placeholders():
+    values = [f"2024-01-{i:02d}" for i in range(1, 29)] + ["2024-02-30", "0000-00-00", "2024-13-01"]
+    assert _alerted(pl.DataFrame({"d": values}), "INVALID_DATE", "d") == [28, 30]
+
+
+def test_code_shape_outliers():
+    values = [f"AB-{i:04d}" for i in range(100)] + ["AB1234", "ab-12"]
+    assert _alerted(pl.DataFrame({"code": values}), "CODE_SHAPE_OUTLIERS", "code") == [100, 101]
+    # Prose varies in shape by nature.
+    names = [f"Name{chr(97 + i % 26)} Surname" for i in range(60)] + ["Jean-Luc Picard", "Ann O'Neil"]
+    _quiet(pl.DataFrame({"name": names}), "CODE_SHAPE_OUTLIERS")
+
+
+def test_normalisation_encodability_and_markup():
+    frame = pl.DataFrame({"n": ["José", "Jose\u0301", "Łukasz", "<script>x</script>", "plain"] * 5})
+    assert _alerted(frame, "MIXED_NORMALISATION", "n") == [1, 6, 11, 16, 21]
+    assert _alerted(frame, "NOT_ENCODABLE", "n", target_encoding="latin-1") == [2, 7, 12, 17, 22]
+    assert _alerted(frame, "MARKUP", "n") == [3, 8, 13, 18, 23]
+    _quiet(frame, "NOT_ENCODABLE", target_encoding="utf-8")
+
+
+def test_semantic_types_and_shares():
+    frame = pl.DataFrame(
+        {
+            "id": [f"{i:05d}" for i in range(20)],
+            "email": [f"x{i}@mail.org" for i in range(19)] + ["N/A"],
+            "when": ["2024-01-02"] * 20,
+            "zip": ["02134", "SW1A 1AA"] * 10,
+            "uuid": ["123e4567-e89b-12d3-a456-426614174000"] * 20,
+            "url": ["https://example.com/a"] * 20,
+            "price": ["€12.50", "$3"] * 10,
+            "flag": ["yes", "no"] * 10,
+            "note": [f"free text {i}" for i in range(20)],
+        }
+    )
+    p = profile(frame)
+    types = {c["name"]: (c["type"]["type"], c["type"]["fit"]) for c in p.columns}
+    assert types == {
+        "id": ("integer", 1.0),
+        "email": ("email", 1.0),
+        "when": ("date", 1.0),
+        "zip": ("postal_code", 1.0),
+        "uuid": ("uuid", 1.0),
+        "url": ("url", 1.0),
+        "price": ("currency", 1.0),
+        "flag": ("boolean", 1.0),
+        "note": ("text", 1.0),
+    }
+
+
+def test_near_duplicates_cluster_people_entered_twice():
+    frame = pl.DataFrame(
+        {
+            "id": ["1", "2", "3", "4", "5", "6"],
+            "name": ["Anna Müller", "MULLER, Anna", "Bob Stone", "Carla Diaz", "Anna Muller", "Dan Brown"],
+            "city": ["Berlin", "Berlin", "Rome", "Madrid", "berlin", "Oslo"],
+            "phone": ["030 1234567", "030-1234567", "06 555 1212", "91 555 0000", "0301234567", "22 11 00 99"],
+        }
+    )
+    p = profile(frame, key="id")
+    assert [c["rows"] for c in p.duplicates["near"]] == [[0, 1, 4]]
+    (alert,) = p.alerts_for("NEAR_DUPLICATES")
+    assert p.rows_for(alert) == [0, 1, 4]
+    assert profile(frame, key="id", near=False).duplicates["near_skipped"]
 
 
 def test_exact_duplicates_and_conflicting_keys():
@@ -114,13 +228,26 @@ def test_sample_crm_defects_are_alerted_on_the_manifest_rows():
         "leading_trailing_spaces": "PADDED_SPACES",
         "pseudo_null": "PSEUDO_NULL",
         "duplicate_key_conflict": "DUPLICATE_KEY",
+        "invalid_email": "INVALID_EMAIL",
+        "phone_formats": "PHONE_FORMATS",
+        "decimal_comma": "MIXED_DECIMAL_MARKS",
+        "thousands_separator": "THOUSANDS_SEPARATOR",
+        "boolean_variants": "BOOLEAN_VARIANTS",
+        "inconsistent_case": "VARIANT_SPELLINGS",
+        "script_injection": "MARKUP",
+        "quoted_newlines": "LINE_BREAKS",
+        "replacement_char": "REPLACEMENT_CHAR",
+        "leading_zeros": "LEADING_ZEROS",
     }
     for d in manifest:
         if d["file"] != "crm_contacts.csv" or d["kind"] not in expected:
             continue
         alerts = p.alerts_for(expected[d["kind"]], d["column"])
         assert alerts, (d["kind"], d["column"])
-        assert set(d["rows"]) <= set(p.rows_for(alerts[0])), (d["kind"], d["column"])
+        if d.get("rows") is not None:
+            assert set(d["rows"]) <= set(p.rows_for(alerts[0])), (d["kind"], d["column"])
+        else:
+            assert alerts[0].total == d["count"], (d["kind"], d["column"])
     dates = {d["kind"]: set(d["rows"]) for d in manifest if d["column"] == "signup_date" and "date" in d["kind"]}
     (mixed,) = p.alerts_for("MIXED_DATE_FORMATS", "signup_date")
     (ambiguous,) = p.alerts_for("AMBIGUOUS_DATE", "signup_date")
@@ -128,6 +255,17 @@ def test_sample_crm_defects_are_alerted_on_the_manifest_rows():
     assert set(p.rows_for(ambiguous)) == dates["ambiguous_date"]
     exact = next(d for d in manifest if d["kind"] == "exact_duplicate_rows")
     assert {i for g in p.duplicates["exact"] for i in g} == set(exact["rows"])
+    near = next(d for d in manifest if d["kind"] == "near_duplicates")
+    (alert,) = p.alerts_for("NEAR_DUPLICATES")
+    assert set(near["rows"]) <= set(p.rows_for(alert))
+    clusters = [set(c["rows"]) for c in p.duplicates["near"]]
+    # Each re-entered person sits in a cluster with the record they duplicate, not alone.
+    assert all(any(i in c and len(c) > 1 for c in clusters) for i in near["rows"])
+    # Columns without planted defects raise nothing above info.
+    defective = {d["column"] for d in manifest if d["file"] == "crm_contacts.csv"}
+    for col in p.columns:
+        if col["name"] not in defective:
+            assert [a["code"] for a in col["alerts"] if a["severity"] != "info"] == [], col["name"]
 
 
 def test_demo_runs_and_writes_results(tmp_path, capsys):

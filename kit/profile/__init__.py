@@ -19,7 +19,11 @@ from kit.load.report import Extract
 from kit.profile.alerts import RULES
 from kit.profile.dates import date_formats
 from kit.profile.duplicates import exact_groups, key_duplicates
-from kit.profile.measures import DEFAULT_PSEUDO_NULLS, shapes, text_measures
+from kit.profile.encodings import check_encoding_name, not_encodable
+from kit.profile.measures import COUNT, DEFAULT_PSEUDO_NULLS, shapes, text_measures
+from kit.profile.near import choose_fields, near_duplicates
+from kit.profile.types import infer_type, missing_expr
+from kit.profile.variants import is_categorical, likely_typos, repeats, spelling_variants
 
 MAX_ALERT_ROWS = 10_000
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -94,11 +98,15 @@ def profile(
     key: list[str] | str | None = None,
     pseudo_nulls: list[str] | dict[str, list[str]] | None = None,
     top: int = 10,
+    target_encoding: str | None = None,
+    near: bool | int = 2_000_000,
 ) -> Profile:
     """Profile an extract (or any frame of text columns).
 
     ``pseudo_nulls`` replaces the default token list, for all columns (a list) or per column (a dict,
-    with ``"*"`` for the rest).
+    with ``"*"`` for the rest). ``target_encoding`` (e.g. ``"latin-1"``) reports values the target's
+    code page cannot store. ``near`` turns near-duplicate detection on (True), off (False), or on up
+    to that many rows (the default); when skipped, the profile says so.
 
     >>> from kit import read_extract
     >>> p = profile(read_extract("sample_data/crm_contacts.csv"), key="contact_id")
@@ -110,6 +118,8 @@ def profile(
     else:
         frame, source = extract_or_frame, "frame"
     keys = [key] if isinstance(key, str) else list(key or [])
+    if target_encoding is not None:
+        target_encoding = check_encoding_name(target_encoding)
     missing = [k for k in keys if k not in frame.columns]
     if missing:
         raise KitError(f"{source}: key column(s) {missing} not found; columns are {frame.columns}")
@@ -134,23 +144,29 @@ def profile(
         m = by_column[c]
         series = text[c]
         tokens = tokens_for(c)
-        pn = (
-            series.filter(series.is_in(tokens)).value_counts(sort=True, name="n").rows()
-            if m["pseudo_null_total"]
-            else []
-        )
-        vc = series.drop_nulls().value_counts(sort=True, name="n").head(top)
-        shp, outside = shapes(series)
+        counts = series.drop_nulls().value_counts(name=COUNT)
+        pn = counts.filter(pl.col(c).is_in(tokens)).sort([COUNT, c], descending=[True, False]).rows()
+        shp, outside = shapes(counts, c)
+        collapsed, _ = shapes(present_counts := counts.filter(~missing_expr(c, tokens)), c, collapse=True)
+        kind = infer_type(counts, c, tokens)
+        present = present_counts
+        categorical = is_categorical(present.height, int(present[COUNT].sum()) if present.height else 0)
         col = {
             "name": c,
             "dtype": str(frame.schema[c]),
             "rows": text.height,
             **{k: (round(v, 3) if isinstance(v, float) else v) for k, v in m.items()},
             "pseudo_nulls": {str(v): int(n) for v, n in pn},
-            "top": [[v, int(n)] for v, n in vc.rows()],
+            "top": [[v, int(n)] for v, n in counts.sort([COUNT, c], descending=[True, False]).head(top).rows()],
             "shapes": shp,
             "outside_dominant_shapes": outside,
-            "dates": date_formats(series),
+            "collapsed_shapes": collapsed,
+            "type": kind,
+            "dates": date_formats(present, c),
+            "categorical": categorical,
+            "variants": spelling_variants(present, c, categorical),
+            "typos": likely_typos(present, c) if repeats(present) else [],
+            "not_encodable": not_encodable(counts, c, target_encoding),
             "alerts": [],
         }
         for r in RULES.values():
@@ -172,6 +188,32 @@ def profile(
 
     groups, total_groups = exact_groups(text)
     dup: dict[str, Any] = {"exact": groups, "exact_groups": total_groups, "key": None, "near": []}
+    run_near = near is True or (near is not False and text.height <= int(near))
+    if run_near:
+        found = near_duplicates(text, choose_fields(columns, text.height, keys))
+        # Clusters made only of exact copies are already reported as exact duplicates.
+        exact_sets = [set(g) for g in groups]
+        clusters = [c for c in found["clusters"] if not any(set(c["rows"]) <= g for g in exact_sets)]
+        dup["near"] = clusters
+        dup["near_fields"] = found["fields"]
+        dup["near_clusters"] = found["total"] - (len(found["clusters"]) - len(clusters))
+    else:
+        dup["near_skipped"] = f"{text.height:,} rows is above the near-duplicate limit {int(near):,}; pass near=True"
+    if dup["near"]:
+        rows = sorted(i for c in dup["near"] for i in c["rows"])
+        alerts.append(
+            Alert(
+                "NEAR_DUPLICATES",
+                "warning",
+                None,
+                f"{dup['near_clusters']:,} groups of records ({len(rows):,} rows) look like the same "
+                f"{'entity' if not keys else 'record'} entered more than once with small differences "
+                f"(compared on {', '.join(found['fields'])}); decide which record survives",
+                [],
+                rows[:MAX_ALERT_ROWS],
+                len(rows),
+            )
+        )
     if groups:
         rows = [i for g in groups for i in g]
         alerts.append(

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from kit.profile.dates import FAMILIES, ambiguous_expr, family_expr
-from kit.profile.measures import CONTROL, HTML_ENTITY, LEADING_ZERO, MOJIBAKE, ZERO_WIDTH, shape_expr
+from kit.profile.dates import FAMILIES, ambiguous_expr, family_expr, invalid_date_expr
+from kit.profile.measures import CONTROL, HTML_ENTITY, LEADING_ZERO, MARKUP, MOJIBAKE, ZERO_WIDTH, shape_expr
+from kit.profile.types import COMMA_FORMS, GROUPED_FORMS, NUMBER_FORMS, POINT_FORMS, fits_expr, missing_expr
 
 
 @dataclass
@@ -150,21 +151,6 @@ def leading_zeros(c: dict) -> AlertSpec | None:
     )
 
 
-@rule("MIXED_SHAPES", "warning", "a minority of values with a different shape from the rest")
-def mixed_shapes(c: dict) -> AlertSpec | None:
-    shapes = c["shapes"]
-    non_null = c["rows"] - c["nulls"]
-    if not shapes or non_null < 20 or c["outside_dominant_shapes"] == 0 or c["distinct"] < 5:
-        return None
-    if shapes[0]["count"] / non_null < 0.5 or c["outside_dominant_shapes"] > 0.05:
-        return None
-    top = [s["shape"] for s in shapes if s["count"] / non_null >= 0.05] or [shapes[0]["shape"]]
-    return AlertSpec(
-        f"most values look like {top[0]!r} but {100 * c['outside_dominant_shapes']:.1f}% have another shape",
-        ~shape_expr(pl.col(c["name"])).is_in(top) & pl.col(c["name"]).is_not_null(),
-    )
-
-
 @rule("MIXED_DATE_FORMATS", "warning", "dates written in more than one format")
 def mixed_date_formats(c: dict) -> AlertSpec | None:
     dates = c["dates"]
@@ -187,4 +173,226 @@ def ambiguous_date(c: dict) -> AlertSpec | None:
         f"{_pct(c['dates']['ambiguous'], c['rows'])} could be day-first or month-first (e.g. 03/04 = 3 April or "
         "4 March); the source system's convention must be confirmed",
         ambiguous_expr(c["name"]),
+    )
+
+
+def _present(c: dict) -> pl.Expr:
+    return ~missing_expr(c["name"], list(c["pseudo_nulls"]))
+
+
+def _non_missing(c: dict) -> int:
+    return c["rows"] - c["nulls"] - c["empty"] - c["whitespace"] - c["pseudo_null_total"]
+
+
+@rule("INVALID_DATE", "error", "values written like dates that are no date (2024-02-30)")
+def invalid_date(c: dict) -> AlertSpec | None:
+    if not c["dates"].get("invalid") or c["dates"]["share"] < 0.5:
+        return None
+    return AlertSpec(
+        f"{_pct(c['dates']['invalid'], c['rows'])} look like dates but do not exist (e.g. 30 February or month 13)",
+        _present(c) & invalid_date_expr(c["name"]),
+    )
+
+
+# Types whose misfits other rules name more precisely, or that carry no format to violate.
+_TYPE_MESSAGES = {
+    "integer": "whole numbers",
+    "decimal": "numbers",
+    "date": "dates",
+    "uuid": "UUIDs",
+    "url": "web addresses",
+    "currency": "money amounts",
+    "phone": "phone numbers",
+    "postal_code": "postal codes",
+}
+
+
+@rule("TYPE_MISMATCH", "warning", "values that do not fit the column's type (text in a number column)")
+def type_mismatch(c: dict) -> AlertSpec | None:
+    kind, fit = c["type"]["type"], c["type"]["fit"]
+    if kind not in _TYPE_MESSAGES or not 0.8 <= fit < 1:
+        return None
+    if kind == "integer":
+        kind = "decimal"  # "1.5" in a count column is a value to check, not a format error
+    n = round((1 - fit) * _non_missing(c))
+    return AlertSpec(
+        f"{100 * fit:.1f}% of the values are {_TYPE_MESSAGES[kind]} but about {n:,} are not; they will fail a "
+        "type conversion",
+        _present(c) & ~fits_expr(c["name"], kind),
+    )
+
+
+@rule("INVALID_EMAIL", "error", "malformed email addresses in an email column")
+def invalid_email(c: dict) -> AlertSpec | None:
+    if c["type"]["type"] != "email" or c["type"]["fit"] >= 1:
+        return None
+    n = round((1 - c["type"]["fit"]) * _non_missing(c))
+    return AlertSpec(
+        f"about {n:,} values are not valid email addresses (missing '@' or domain, spaces, '@@')",
+        _present(c) & ~fits_expr(c["name"], "email"),
+    )
+
+
+@rule("PHONE_FORMATS", "warning", "phone numbers written in more than one format")
+def phone_formats(c: dict) -> AlertSpec | None:
+    if c["type"]["type"] != "phone" or not c["shapes"]:
+        return None
+    main = c["shapes"][0]
+    non_missing = _non_missing(c)
+    if not non_missing or main["count"] / non_missing < 0.5 or main["count"] >= non_missing:
+        return None
+    col = pl.col(c["name"])
+    return AlertSpec(
+        f"most phone numbers look like {main['shape']!r} but others use other formats (international prefix, "
+        "dots, no separators); normalise them (e.g. to E.164) before loading",
+        _present(c) & fits_expr(c["name"], "phone") & (shape_expr(col) != main["shape"]),
+    )
+
+
+def _forms(c: dict, names: tuple[str, ...]) -> pl.Expr:
+    v = pl.col(c["name"]).str.strip_chars()
+    regexes = dict(NUMBER_FORMS)
+    return pl.any_horizontal([v.str.contains(regexes[n]) for n in names])
+
+
+@rule("MIXED_DECIMAL_MARKS", "warning", "numbers with a decimal comma among numbers with a decimal point (or reverse)")
+def mixed_decimal_marks(c: dict) -> AlertSpec | None:
+    if c["type"]["type"] not in ("decimal", "integer", "currency"):
+        return None
+    forms = c["type"]["number_forms"]
+    comma, point = sum(forms.get(f, 0) for f in COMMA_FORMS), sum(forms.get(f, 0) for f in POINT_FORMS)
+    if not comma or not point:
+        return None
+    minority, mark, other = (COMMA_FORMS, "comma", "point") if comma <= point else (POINT_FORMS, "point", "comma")
+    return AlertSpec(
+        f"{_pct(min(comma, point), c['rows'])} use a decimal {mark} where the rest use a decimal {other} "
+        "(1234,56 vs 1234.56); a single parse rule would misread them",
+        _forms(c, minority),
+    )
+
+
+@rule("THOUSANDS_SEPARATOR", "warning", "numbers written with thousands separators (1,234.50)")
+def thousands(c: dict) -> AlertSpec | None:
+    if c["type"]["type"] not in ("decimal", "integer", "currency"):
+        return None
+    n = sum(c["type"]["number_forms"].get(f, 0) for f in GROUPED_FORMS)
+    if not n or n == sum(c["type"]["number_forms"].values()):
+        return None
+    return AlertSpec(
+        f"{_pct(n, c['rows'])} contain thousands separators (e.g. 1,234.50); a plain number conversion fails on them",
+        _forms(c, GROUPED_FORMS),
+    )
+
+
+@rule("BOOLEAN_VARIANTS", "warning", "yes/no values spelled more than two ways (Y, yes, TRUE, 1)")
+def boolean_variants(c: dict) -> AlertSpec | None:
+    spellings = c["type"]["booleans"]
+    if c["type"]["type"] != "boolean" or len(spellings) <= 2:
+        return None
+    from kit.profile.types import BOOLEAN_TRUE
+
+    main: dict[bool, str] = {}
+    for v, _ in sorted(spellings.items(), key=lambda kv: -kv[1]):
+        main.setdefault(v.strip().lower() in BOOLEAN_TRUE, v)
+    listing = ", ".join(f"{v!r} x{n}" for v, n in spellings.items())
+    return AlertSpec(
+        f"yes/no is written {len(spellings)} ways ({listing}); map each to {main[True]!r}/{main[False]!r}",
+        _present(c) & ~pl.col(c["name"]).is_in(list(main.values())),
+    )
+
+
+@rule("VARIANT_SPELLINGS", "warning", "one value spelled several ways (Active, ACTIVE, ' active')")
+def variant_spellings(c: dict) -> AlertSpec | None:
+    groups = c["variants"]
+    if not groups or c["type"]["type"] == "boolean":  # BOOLEAN_VARIANTS says it better
+        return None
+    rare = [v for g in groups for v in g["variants"]]
+    n = sum(n for g in groups for n in g["variants"].values())
+    example = groups[0]
+    listing = ", ".join(repr(v) for v in list(example["variants"])[:4])
+    return AlertSpec(
+        f"{_pct(n, c['rows'])} are other spellings of a more common value (e.g. {listing} for "
+        f"{example['value']!r}; {len(groups)} values affected); they will not match a lookup",
+        pl.col(c["name"]).is_in(rare),
+    )
+
+
+@rule("LIKELY_TYPO", "warning", "rare values a keystroke or two away from a common one (Birmingxam)")
+def likely_typo(c: dict) -> AlertSpec | None:
+    typos = c["typos"]
+    if not typos:
+        return None
+    listing = ", ".join(f"{t['value']!r} ~ {t['likely']!r}" for t in typos[:3])
+    return AlertSpec(
+        f"{len(typos):,} rare values look like misspellings of common ones ({listing})",
+        pl.col(c["name"]).is_in([t["value"] for t in typos]),
+    )
+
+
+@rule("CODE_SHAPE_OUTLIERS", "warning", "codes whose pattern differs from the column's format (AB-1234 vs AB1234)")
+def code_shape_outliers(c: dict) -> AlertSpec | None:
+    kind = c["type"]["type"]
+    if kind not in ("text", "postal_code") or c["categorical"]:
+        return None
+    non_missing = _non_missing(c)
+    collapsed = c.get("collapsed_shapes") or []
+    if non_missing < 20 or not collapsed:
+        return None
+    # Codes, not prose: single tokens with a handful of patterns covering nearly every value.
+    spaced = sum(s["count"] for s in collapsed if " " in s["shape"])
+    if spaced > 0.1 * non_missing and kind != "postal_code":
+        return None
+    major = [s for s in collapsed if s["count"] >= 0.02 * non_missing]
+    covered = sum(s["count"] for s in major)
+    if len(major) > 3 or covered < 0.95 * non_missing or covered == non_missing:
+        return None
+    shapes = [s["shape"] for s in major]
+    return AlertSpec(
+        f"{100 * covered / non_missing:.1f}% of the values follow {' or '.join(repr(s) for s in shapes)}; "
+        f"{non_missing - covered:,} do not",
+        _present(c) & ~shape_expr(pl.col(c["name"]), collapse=True).is_in(shapes),
+    )
+
+
+@rule("MIXED_NORMALISATION", "warning", "accented letters stored decomposed (e + combining accent)")
+def mixed_normalisation(c: dict) -> AlertSpec | None:
+    if not c["not_nfc"]:
+        return None
+    col = pl.col(c["name"])
+    return AlertSpec(
+        f"{_pct(c['not_nfc'], c['rows'])} store accents as separate combining marks; they look the same but do not "
+        "compare equal to the composed form",
+        col != col.str.normalize("NFC"),
+    )
+
+
+@rule("NOT_ENCODABLE", "error", "characters the target code page cannot store")
+def not_encodable_rule(c: dict) -> AlertSpec | None:
+    found = c["not_encodable"]
+    if not found:
+        return None
+    chars = "".join(found["characters"][:10])
+    return AlertSpec(
+        f"values contain characters {found['encoding']} cannot store ({chars}); the target will replace or reject them",
+        pl.col(c["name"]).str.normalize("NFC").str.contains(found["pattern"]),
+    )
+
+
+@rule("MARKUP", "warning", "HTML or script tags inside values")
+def markup(c: dict) -> AlertSpec | None:
+    if not c["markup"]:
+        return None
+    return AlertSpec(
+        f"{_pct(c['markup'], c['rows'])} contain HTML or script tags; a system that displays them may run them",
+        pl.col(c["name"]).str.contains(MARKUP),
+    )
+
+
+@rule("LINE_BREAKS", "info", "values spanning several lines")
+def line_breaks(c: dict) -> AlertSpec | None:
+    if not c["line_breaks"]:
+        return None
+    return AlertSpec(
+        f"{_pct(c['line_breaks'], c['rows'])} span several lines; single-line target fields need a rule for them",
+        pl.col(c["name"]).str.contains(r"\n|\r"),
     )

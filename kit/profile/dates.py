@@ -7,6 +7,10 @@ from __future__ import annotations
 
 import polars as pl
 
+from kit.profile.measures import COUNT
+
+FAMILY, AMB = "\x1ffamily", "\x1fambiguous"
+
 # (family, regex, strftime). A slash date with both parts <= 12 fits both day-first and month-first.
 FAMILIES: list[tuple[str, str, str]] = [
     ("iso", r"^\d{4}-\d{2}-\d{2}$", "%Y-%m-%d"),
@@ -34,17 +38,37 @@ def ambiguous_expr(col: str) -> pl.Expr:
     return ((first <= 12) & (second <= 12) & (first != second)).fill_null(False)
 
 
-def date_formats(series: pl.Series) -> dict:
-    """{"share": fraction of non-null values that are dates, "formats": {strftime: count}, "ambiguous": n}."""
-    name = series.name
-    vc = series.drop_nulls().value_counts(name="n")
-    total = int(vc["n"].sum()) if vc.height else 0
+def invalid_date_expr(col: str) -> pl.Expr:
+    """True where a value is written like a date but is no date (2024-02-30, 13/13/2024, 2024-13-01)."""
+    v = pl.col(col).str.strip_chars()
+
+    def fails(fmt: str) -> pl.Expr:
+        return v.str.to_date(fmt, strict=False).is_null()
+
+    checks = [
+        v.str.contains(FAMILIES[0][1]) & fails("%Y-%m-%d"),
+        v.str.contains(FAMILIES[2][1]) & fails("%d/%m/%Y") & fails("%m/%d/%Y"),
+        v.str.contains(FAMILIES[3][1]) & fails("%d.%m.%Y"),
+        v.str.contains(FAMILIES[4][1]) & fails("%Y/%m/%d"),
+    ]
+    return pl.any_horizontal(checks).fill_null(False)
+
+
+def date_formats(counts: pl.DataFrame, name: str) -> dict:
+    """Date formats from value counts: {"share", "formats": {strftime: n}, "ambiguous": n, "invalid": n}.
+
+    >>> date_formats(pl.DataFrame({"d": ["2024-01-31", "2024-02-30"], COUNT: [3, 1]}), "d")["invalid"]
+    1
+    """
+    vc = counts
+    total = int(vc[COUNT].sum()) if vc.height else 0
     if not total:
-        return {"share": 0.0, "formats": {}, "ambiguous": 0}
-    fam = vc.with_columns(family_expr(name).alias("family"), ambiguous_expr(name).alias("amb"))
-    by = fam.filter(pl.col("family").is_not_null()).group_by("family").agg(pl.col("n").sum()).sort(["n", "family"])
+        return {"share": 0.0, "formats": {}, "ambiguous": 0, "invalid": 0}
+    fam = vc.with_columns(family_expr(name).alias(FAMILY), ambiguous_expr(name).alias(AMB))
+    by = fam.filter(pl.col(FAMILY).is_not_null()).group_by(FAMILY).agg(pl.col(COUNT).sum()).sort([COUNT, FAMILY])
     fmt = {f: s for f, _, s in FAMILIES}
-    formats = {fmt[f]: int(n) for f, n in by.sort("n", descending=True).iter_rows()}
+    formats = {fmt[f]: int(n) for f, n in by.sort(COUNT, descending=True).iter_rows()}
     dated = sum(formats.values())
-    ambiguous = int(fam.filter(pl.col("amb"))["n"].sum())
-    return {"share": round(dated / total, 6), "formats": formats, "ambiguous": ambiguous}
+    ambiguous = int(fam.filter(pl.col(AMB))[COUNT].sum())
+    invalid = int(vc.filter(invalid_date_expr(name))[COUNT].sum())
+    return {"share": round(dated / total, 6), "formats": formats, "ambiguous": ambiguous, "invalid": invalid}
