@@ -20,7 +20,17 @@ from kit.profile.alerts import RULES
 from kit.profile.dates import date_formats
 from kit.profile.duplicates import exact_groups, key_duplicates
 from kit.profile.encodings import check_encoding_name, not_encodable
-from kit.profile.measures import COUNT, DEFAULT_PSEUDO_NULLS, shapes, text_measures
+from kit.profile.measures import (
+    COUNT,
+    DEFAULT_PSEUDO_NULLS,
+    MISSING,
+    collapse_table,
+    screen_measures,
+    shape_measures,
+    shape_table,
+    shapes,
+    text_measures,
+)
 from kit.profile.near import choose_fields, near_duplicates
 from kit.profile.types import infer_type, missing_expr
 from kit.profile.variants import is_categorical, likely_typos, repeats, spelling_variants
@@ -85,10 +95,11 @@ class Profile:
 def _alert_from(
     frame: pl.DataFrame, code: str, severity: str, column: str | None, message: str, mask: pl.Expr
 ) -> Alert:
-    hits = frame.with_row_index("__row").filter(mask)
+    needed = sorted(set(mask.meta.root_names()) & set(frame.columns)) or frame.columns[:1]
+    hits = frame.select(needed).with_row_index("__row").filter(mask)
     rows = hits["__row"].head(MAX_ALERT_ROWS).to_list()
     examples: list[str] = []
-    if column is not None and hits.height:
+    if column is not None and hits.height and column in hits.columns:
         examples = [str(v) for v in hits[column].unique(maintain_order=True).head(5).to_list()]
     return Alert(code, severity, column, message, examples, rows, hits.height)
 
@@ -132,24 +143,45 @@ def profile(
             return list(pseudo_nulls.get(col, pseudo_nulls.get("*", DEFAULT_PSEUDO_NULLS)))
         return list(pseudo_nulls)
 
-    exprs = [e for c in text.columns for e in text_measures(c, tokens_for(c))]
-    measured = text.select(exprs).row(0, named=True) if exprs else {}
     columns: list[dict[str, Any]] = []
     alerts: list[Alert] = []
-    by_column: dict[str, dict[str, Any]] = {c: {} for c in text.columns}
-    for k, v in measured.items():
-        col_name, measure = k.split("\x1f", 1)
-        by_column[col_name][measure] = v
-    for c in text.columns:
-        m = by_column[c]
-        series = text[c]
+    # Three rounds of queries, each run for all columns at once so polars spreads them over the cores:
+    # value counts; then screens and shape tables over the counts; then the checks the screens call for.
+    names = text.columns
+    all_counts = dict(
+        zip(
+            names,
+            pl.collect_all(
+                [text.lazy().select(pl.col(c).drop_nulls().value_counts(name=COUNT)).unnest(c) for c in names]
+            ),
+            strict=True,
+        )
+    )
+    present_counts = {c: all_counts[c].filter(~missing_expr(c, tokens_for(c))) for c in names}
+    second = pl.collect_all(
+        [all_counts[c].lazy().select(screen_measures(c)) for c in names]
+        + [shape_table(all_counts[c].lazy(), c, missing_expr(c, tokens_for(c))) for c in names]
+    )
+    screens, all_tables = second[: len(names)], second[len(names) :]
+    tables = [t.filter(~pl.col(MISSING)).drop(MISSING) for t in all_tables]
+    measured = pl.collect_all(
+        [
+            all_counts[c].lazy().select(text_measures(c, tokens_for(c), screen.row(0, named=True)))
+            for c, screen in zip(names, screens, strict=True)
+        ]
+    )
+    for i, c in enumerate(names):
+        m = {"nulls": text[c].null_count(), "distinct": all_counts[c].height + (text[c].null_count() > 0)}
+        m.update({k: (v or 0) for k, v in measured[i].row(0, named=True).items()})
+        m.update(shape_measures(all_tables[i]))
         tokens = tokens_for(c)
-        counts = series.drop_nulls().value_counts(name=COUNT)
+        counts = all_counts[c]
         pn = counts.filter(pl.col(c).is_in(tokens)).sort([COUNT, c], descending=[True, False]).rows()
-        shp, outside = shapes(counts, c)
-        collapsed, _ = shapes(present_counts := counts.filter(~missing_expr(c, tokens)), c, collapse=True)
-        kind = infer_type(counts, c, tokens)
-        present = present_counts
+        present = present_counts[c]
+        table = tables[i]
+        shp, outside = shapes(table)
+        collapsed, _ = shapes(collapse_table(table))
+        kind = infer_type(present, c, [], table)
         categorical = is_categorical(present.height, int(present[COUNT].sum()) if present.height else 0)
         col = {
             "name": c,
@@ -162,9 +194,9 @@ def profile(
             "outside_dominant_shapes": outside,
             "collapsed_shapes": collapsed,
             "type": kind,
-            "dates": date_formats(present, c),
+            "dates": date_formats(present, c, table),
             "categorical": categorical,
-            "variants": spelling_variants(present, c, categorical),
+            "variants": spelling_variants(present, c, categorical) if repeats(present) else [],
             "typos": likely_typos(present, c) if repeats(present) else [],
             "not_encodable": not_encodable(counts, c, target_encoding),
             "alerts": [],
@@ -173,7 +205,7 @@ def profile(
             spec = r.check(col)
             if spec is None:
                 continue
-            alert = _alert_from(text, r.code, r.severity, c, spec.message, spec.mask)
+            alert = _alert_from(text, r.code, spec.severity or r.severity, c, spec.message, spec.mask)
             if alert.total:
                 col["alerts"].append(
                     {

@@ -21,6 +21,7 @@ from kit.profile.types import COMMA_FORMS, GROUPED_FORMS, NUMBER_FORMS, POINT_FO
 class AlertSpec:
     message: str
     mask: pl.Expr
+    severity: str | None = None  # overrides the rule's severity when the evidence is weaker or stronger
 
 
 @dataclass(frozen=True)
@@ -167,13 +168,26 @@ def mixed_date_formats(c: dict) -> AlertSpec | None:
 
 @rule("AMBIGUOUS_DATE", "error", "dates that read differently day-first and month-first (03/04/2024)")
 def ambiguous_date(c: dict) -> AlertSpec | None:
-    if not c["dates"]["ambiguous"] or c["dates"]["share"] < 0.5:
+    dates = c["dates"]
+    if not dates["ambiguous"] or dates["share"] < 0.5:
         return None
-    return AlertSpec(
-        f"{_pct(c['dates']['ambiguous'], c['rows'])} could be day-first or month-first (e.g. 03/04 = 3 April or "
-        "4 March); the source system's convention must be confirmed",
-        ambiguous_expr(c["name"]),
-    )
+    day, month = dates.get("day_first_only", 0), dates.get("month_first_only", 0)
+    base = f"{_pct(dates['ambiguous'], c['rows'])} could be day-first or month-first (e.g. 03/04 = 3 April or 4 March)"
+    if day and month:
+        return AlertSpec(
+            f"{base}, and the column holds both orders ({day:,} only day-first, {month:,} only month-first): "
+            "each source's convention must be confirmed",
+            ambiguous_expr(c["name"]),
+        )
+    if (day or month) and dates["formats"] and next(iter(dates["formats"])).startswith("%d/%m/%Y|"):
+        # The column's other slash dates settle the order, and slash dates are its main format.
+        order = "day-first" if day else "month-first"
+        return AlertSpec(
+            f"{base}; the other {day or month:,} slash dates of this column are {order}, so read them {order}",
+            ambiguous_expr(c["name"]),
+            severity="info",
+        )
+    return AlertSpec(f"{base}; the source system's convention must be confirmed", ambiguous_expr(c["name"]))
 
 
 def _present(c: dict) -> pl.Expr:

@@ -38,6 +38,13 @@ def ambiguous_expr(col: str) -> pl.Expr:
     return ((first <= 12) & (second <= 12) & (first != second)).fill_null(False)
 
 
+def order_exprs(col: str) -> tuple[pl.Expr, pl.Expr]:
+    """(day-first only, month-first only): slash dates that can be read only one way (25/12, 12/25)."""
+    first = pl.col(col).str.extract(SLASH, 1).cast(pl.Int32, strict=False)
+    second = pl.col(col).str.extract(SLASH, 2).cast(pl.Int32, strict=False)
+    return ((first > 12) & (second <= 12)).fill_null(False), ((second > 12) & (first <= 12)).fill_null(False)
+
+
 def invalid_date_expr(col: str) -> pl.Expr:
     """True where a value is written like a date but is no date (2024-02-30, 13/13/2024, 2024-13-01)."""
     v = pl.col(col).str.strip_chars()
@@ -54,21 +61,39 @@ def invalid_date_expr(col: str) -> pl.Expr:
     return pl.any_horizontal(checks).fill_null(False)
 
 
-def date_formats(counts: pl.DataFrame, name: str) -> dict:
+def date_formats(counts: pl.DataFrame, name: str, table: pl.DataFrame | None = None) -> dict:
     """Date formats from value counts: {"share", "formats": {strftime: n}, "ambiguous": n, "invalid": n}.
+
+    Families are recognised on the shape table (``9999-99-99`` is as ISO as the value); ambiguity and
+    validity need the values, and are only checked in columns that hold dates.
 
     >>> date_formats(pl.DataFrame({"d": ["2024-01-31", "2024-02-30"], COUNT: [3, 1]}), "d")["invalid"]
     1
     """
-    vc = counts
-    total = int(vc[COUNT].sum()) if vc.height else 0
+    from kit.profile.measures import SHAPE, shape_table
+
+    total = int(counts[COUNT].sum()) if counts.height else 0
     if not total:
         return {"share": 0.0, "formats": {}, "ambiguous": 0, "invalid": 0}
-    fam = vc.with_columns(family_expr(name).alias(FAMILY), ambiguous_expr(name).alias(AMB))
-    by = fam.filter(pl.col(FAMILY).is_not_null()).group_by(FAMILY).agg(pl.col(COUNT).sum()).sort([COUNT, FAMILY])
+    shaped = (table if table is not None else shape_table(counts, name)).select(pl.col(SHAPE).alias(name), COUNT)
+    fam = shaped.with_columns(family_expr(name).alias(FAMILY)).filter(pl.col(FAMILY).is_not_null())
+    by = fam.group_by(FAMILY).agg(pl.col(COUNT).sum())
     fmt = {f: s for f, _, s in FAMILIES}
-    formats = {fmt[f]: int(n) for f, n in by.sort(COUNT, descending=True).iter_rows()}
+    formats = {fmt[f]: int(n) for f, n in by.sort([COUNT, FAMILY], descending=[True, False]).iter_rows()}
     dated = sum(formats.values())
-    ambiguous = int(fam.filter(pl.col(AMB))[COUNT].sum())
-    invalid = int(vc.filter(invalid_date_expr(name))[COUNT].sum())
-    return {"share": round(dated / total, 6), "formats": formats, "ambiguous": ambiguous, "invalid": invalid}
+    if not dated:
+        return {"share": 0.0, "formats": {}, "ambiguous": 0, "invalid": 0}
+    checked = counts.select(
+        pl.col(COUNT).filter(ambiguous_expr(name)).sum().alias("ambiguous"),
+        pl.col(COUNT).filter(invalid_date_expr(name)).sum().alias("invalid"),
+        pl.col(COUNT).filter(order_exprs(name)[0]).sum().alias("day_first"),
+        pl.col(COUNT).filter(order_exprs(name)[1]).sum().alias("month_first"),
+    ).row(0, named=True)
+    return {
+        "share": round(dated / total, 6),
+        "formats": formats,
+        "ambiguous": int(checked["ambiguous"] or 0),
+        "invalid": int(checked["invalid"] or 0),
+        "day_first_only": int(checked["day_first"] or 0),
+        "month_first_only": int(checked["month_first"] or 0),
+    }

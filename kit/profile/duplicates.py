@@ -11,7 +11,13 @@ def exact_groups(frame: pl.DataFrame) -> tuple[list[list[int]], int]:
     """Groups of row indices whose every value is equal; (first groups, total groups)."""
     if frame.width == 0 or frame.height == 0:
         return [], 0
-    idx = frame.with_row_index("__row")
+    # Hash whole rows first (one cheap pass); only rows whose hash repeats are grouped on their values,
+    # which also settles any hash collision.
+    hashed = frame.select(pl.struct(pl.all()).hash().alias("__h")).with_row_index("__row")
+    candidates = hashed.filter(pl.col("__h").is_duplicated())["__row"]
+    if candidates.len() == 0:
+        return [], 0
+    idx = frame[candidates].with_columns(candidates.alias("__row"))
     groups = (
         idx.group_by(frame.columns)
         .agg(pl.col("__row"))

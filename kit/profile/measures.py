@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import polars as pl
 
 DEFAULT_PSEUDO_NULLS = (
@@ -29,7 +31,7 @@ DEFAULT_PSEUDO_NULLS = (
 )
 
 # Internal column names of value-count frames; \x1f keeps them apart from any real column name.
-COUNT, SHAPE, EXAMPLES = "\x1fn", "\x1fshape", "\x1fexamples"
+COUNT, SHAPE, EXAMPLES, MISSING = "\x1fn", "\x1fshape", "\x1fexamples", "\x1fmissing"
 
 # Patterns shared by the measures and the alert rules that point at rows.
 CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
@@ -43,44 +45,93 @@ SHAPE_FROM = [*"abcdefghijklmnopqrstuvwxyz", *"ABCDEFGHIJKLMNOPQRSTUVWXYZ", *"01
 SHAPE_TO = ["a"] * 26 + ["A"] * 26 + ["9"] * 10
 
 
-def text_measures(col: str, pseudo_nulls: list[str]) -> list[pl.Expr]:
-    """Expressions for one text column; aliases are ``col\\x1fmeasure``."""
+def _weighted(cond: pl.Expr) -> pl.Expr:
+    return pl.col(COUNT).filter(cond).sum()
+
+
+def screen_measures(col: str) -> list[pl.Expr]:
+    """Cheap single-class scans that decide which costly checks a column needs (over value counts)."""
     c = pl.col(col)
-    stripped = c.str.strip_chars()
-
-    def m(expr: pl.Expr, name: str) -> pl.Expr:
-        return expr.alias(f"{col}\x1f{name}")
-
-    lettered = c.str.contains(r"\p{Lu}|\p{Ll}")
-    chars = c.str.len_chars()
-    nbytes = c.str.len_bytes()
     return [
-        m(c.null_count(), "nulls"),
-        m((c == "").sum(), "empty"),
-        m(((stripped == "") & (c != "")).sum(), "whitespace"),
-        m(c.is_in(pseudo_nulls).sum(), "pseudo_null_total"),
-        m(c.n_unique(), "distinct"),
-        m(chars.min(), "len_min"),
-        m(chars.max(), "len_max"),
-        m(chars.quantile(0.5), "len_p50"),
-        m(chars.quantile(0.95), "len_p95"),
-        m(nbytes.max(), "bytes_max"),
-        m((c != c.str.strip_chars(" \t\u00a0")).sum(), "padded"),
-        m(c.str.contains(LEADING_ZERO).sum(), "leading_zeros"),
-        m(c.str.contains(r"[^\x00-\x7f]").sum(), "non_ascii"),
-        m(c.str.contains(CONTROL).sum(), "control_chars"),
-        m(c.str.contains("\ufffd", literal=True).sum(), "replacement_chars"),
-        m(c.str.contains(MOJIBAKE).sum(), "mojibake"),
-        m(c.str.contains(HTML_ENTITY).sum(), "html_entities"),
-        m(c.str.contains("\u00a0", literal=True).sum(), "nbsp"),
-        m(c.str.contains(ZERO_WIDTH).sum(), "zero_width"),
-        m(c.str.contains(r"\n|\r").sum(), "line_breaks"),
-        m(c.str.contains(MARKUP).sum(), "markup"),
-        m((c != c.str.normalize("NFC")).sum(), "not_nfc"),
-        m((lettered & (c == c.str.to_uppercase())).sum(), "case_upper"),
-        m((lettered & (c == c.str.to_lowercase())).sum(), "case_lower"),
-        m((lettered & (c == c.str.to_titlecase())).sum(), "case_title"),
+        _weighted(c.str.contains(r"[^\x00-\x7f]")).alias("non_ascii"),
+        _weighted(c.str.contains("&", literal=True)).alias("ampersand"),
+        _weighted(c.str.contains("<", literal=True)).alias("angle"),
+        _weighted(c.str.contains(r"[\x00-\x1f\x7f]")).alias("control"),
     ]
+
+
+def text_measures(col: str, pseudo_nulls: list[str], screen: dict[str, int]) -> list[pl.Expr]:
+    """Measures of one column that need its values, evaluated over its value counts (``col``, ``COUNT``).
+
+    Every count is weighted by how often each distinct value occurs, so a column of 50 statuses
+    costs 50 evaluations whatever its length. Checks that need a non-ASCII character, an '&', a '<'
+    or a control character are skipped (counted as 0) when ``screen`` found none in the column.
+    Lengths, padding and case come from the shape table instead (``shape_measures``).
+    """
+    c = pl.col(col)
+    zero = pl.lit(0, dtype=pl.UInt32)
+    non_ascii, control = screen["non_ascii"] > 0, screen["control"] > 0
+    exprs = {
+        "empty": _weighted(c == ""),
+        "whitespace": _weighted((c.str.strip_chars() == "") & (c != "")),
+        "pseudo_null_total": _weighted(c.is_in(pseudo_nulls)),
+        "leading_zeros": _weighted(c.str.contains(LEADING_ZERO)),
+        "non_ascii": pl.lit(screen["non_ascii"]),
+        "control_chars": _weighted(c.str.contains(CONTROL)) if control else zero,
+        "line_breaks": _weighted(c.str.contains(r"\n|\r")) if control else zero,
+        "replacement_chars": _weighted(c.str.contains("\ufffd", literal=True)) if non_ascii else zero,
+        "mojibake": _weighted(c.str.contains(MOJIBAKE)) if non_ascii else zero,
+        "html_entities": _weighted(c.str.contains(HTML_ENTITY)) if screen["ampersand"] else zero,
+        "nbsp": _weighted(c.str.contains("\u00a0", literal=True)) if non_ascii else zero,
+        "zero_width": _weighted(c.str.contains(ZERO_WIDTH)) if non_ascii else zero,
+        "markup": _weighted(c.str.contains(MARKUP)) if screen["angle"] else zero,
+        "not_nfc": _weighted(c != c.str.normalize("NFC")) if non_ascii else zero,
+    }
+    return [e.alias(k) for k, e in exprs.items()]
+
+
+def shape_measures(table: pl.DataFrame) -> dict[str, Any]:
+    """Lengths, padding and case mix from a shape table: a shape has the value's length in characters
+    and bytes, its spaces, and its letter case (A/a), so none of these needs the values again.
+
+    Case is judged on ASCII letters (the shape keeps other letters as they are).
+    """
+    if table.height == 0:
+        return {
+            "len_min": None,
+            "len_max": None,
+            "len_p50": None,
+            "len_p95": None,
+            "bytes_max": None,
+            "padded": 0,
+            "case_upper": 0,
+            "case_lower": 0,
+            "case_title": 0,
+        }
+    sh, n = pl.col(SHAPE), pl.col(COUNT)
+    chars = sh.str.len_chars()
+    lengths = table.group_by(chars.alias("len")).agg(n.sum()).sort("len")
+    total = lengths[COUNT].sum()
+    cum = lengths[COUNT].cum_sum()
+
+    def quantile(q: float) -> int:
+        return int(lengths["len"].filter(cum >= q * total)[0])
+
+    has_upper, has_lower = sh.str.contains("A", literal=True), sh.str.contains("a", literal=True)
+    row = table.select(
+        sh.str.len_bytes().max().alias("bytes_max"),
+        n.filter(sh != sh.str.strip_chars(" \t\u00a0")).sum().alias("padded"),
+        n.filter(has_upper & ~has_lower).sum().alias("case_upper"),
+        n.filter(has_lower & ~has_upper).sum().alias("case_lower"),
+        n.filter(has_upper & ~sh.str.contains(r"(^|[^aA])a|[aA]A")).sum().alias("case_title"),
+    ).row(0, named=True)
+    return {
+        "len_min": int(lengths["len"][0]),
+        "len_max": int(lengths["len"][-1]),
+        "len_p50": quantile(0.5),
+        "len_p95": quantile(0.95),
+        **{k: int(v or 0) for k, v in row.items()},
+    }
 
 
 def shape_expr(expr: pl.Expr, collapse: bool = False) -> pl.Expr:
@@ -92,27 +143,57 @@ def shape_expr(expr: pl.Expr, collapse: bool = False) -> pl.Expr:
     return shaped
 
 
-def shapes(counts: pl.DataFrame, name: str, top: int = 8, collapse: bool = False) -> tuple[list[dict], float]:
-    """Value shapes with counts and examples, from a column's value counts (columns ``name``, ``n``).
+def shape_table(counts: pl.DataFrame, name: str, missing: pl.Expr | None = None) -> pl.DataFrame:
+    """Shapes of a column's values with their total counts and up to 3 examples (most common first).
 
-    Returns (shapes, share of non-null values outside the shapes that cover 95% of values).
+    Computed on distinct values: one ``replace_many`` per distinct value, not per row. With
+    ``missing``, rows are also split by that flag (column ``MISSING``) so one pass serves both the
+    shapes of present values and the lengths of all values.
+    """
+    keys = [SHAPE] if missing is None else [SHAPE, MISSING]
+    flagged = counts.with_columns(shape_expr(pl.col(name)).alias(SHAPE))
+    if missing is not None:
+        flagged = flagged.with_columns(missing.alias(MISSING))
+    # Examples: the 3 most common values, ties by value, so the same data gives the same profile.
+    top = pl.struct(pl.col(COUNT).alias("n"), pl.col(name).alias("v")).top_k_by([COUNT, name], 3, reverse=[False, True])
+    return (
+        flagged.group_by(keys)
+        .agg(pl.col(COUNT).sum(), top.alias(EXAMPLES))
+        .with_columns(
+            pl.col(EXAMPLES).list.eval(
+                pl.element()
+                .sort_by(pl.element().struct.field("n"), pl.element().struct.field("v"), descending=[True, False])
+                .struct.field("v")
+            )
+        )
+        .sort([COUNT, SHAPE], descending=[True, False])
+        .select(*keys, COUNT, EXAMPLES)
+    )
 
-    >>> shapes(pl.DataFrame({"z": ["12345", "02134", "1234A"], COUNT: [5, 3, 1]}), "z")[0][0]["shape"]
+
+def collapse_table(table: pl.DataFrame) -> pl.DataFrame:
+    """The shape table with runs collapsed (``Aaaa 99`` -> ``Aa 9``), regrouped: no pass over values."""
+    return (
+        table.with_columns(
+            pl.col(SHAPE).str.replace_all(r"a+", "a").str.replace_all(r"A+", "A").str.replace_all(r"9+", "9")
+        )
+        .group_by(SHAPE)
+        .agg(pl.col(COUNT).sum(), pl.col(EXAMPLES).list.explode(keep_nulls=False, empty_as_null=False).head(3))
+        .sort([COUNT, SHAPE], descending=[True, False])
+    )
+
+
+def shapes(table: pl.DataFrame, top: int = 8) -> tuple[list[dict], float]:
+    """The top shapes of a shape table, and the share of values outside the shapes covering 95% of them.
+
+    >>> shapes(shape_table(pl.DataFrame({"z": ["12345", "02134", "1234A"], COUNT: [5, 3, 1]}), "z"))[0][0]["shape"]
     '99999'
     """
-    vc = counts
-    if vc.height == 0:
+    if table.height == 0:
         return [], 0.0
-    shaped = vc.with_columns(shape_expr(pl.col(name), collapse).alias(SHAPE))
-    grouped = (
-        shaped.group_by(SHAPE)
-        .agg(pl.col(COUNT).sum(), pl.col(name).sort_by(COUNT, descending=True).head(3).alias(EXAMPLES))
-        .sort([COUNT, SHAPE], descending=[True, False])
-        .select(SHAPE, COUNT, EXAMPLES)
-    )
-    total = int(grouped[COUNT].sum())
-    cumulative = grouped[COUNT].cum_sum()
+    total = int(table[COUNT].sum())
+    cumulative = table[COUNT].cum_sum()
     dominant = int((cumulative < 0.95 * total).sum()) + 1
-    outside = (total - int(grouped[COUNT].head(dominant).sum())) / total if total else 0.0
-    rows = [{"shape": s, "count": int(n), "examples": list(ex)} for s, n, ex in grouped.head(top).iter_rows()]
+    outside = (total - int(table[COUNT].head(dominant).sum())) / total if total else 0.0
+    rows = [{"shape": s, "count": int(n), "examples": list(ex)} for s, n, ex in table.head(top).iter_rows()]
     return rows, round(outside, 6)

@@ -17,22 +17,30 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from kit.profile.variants import normalise_expr
 
 WINDOW = 6
-THRESHOLD = 0.85
-MAX_CLUSTERS = 1000
+THRESHOLD = 0.7
+MAX_CLUSTERS = 10_000
 # Identifier-like types: equal across true duplicates only by accident, so they do not vote.
 ID_TYPES = {"uuid"}
+
+
+# Values of these types are compared character by character: "(740) 237-2731" and "(740) 237-2781"
+# are other numbers, however similar they look, while a swapped or mistyped digit is one edit.
+CODE_TYPES = {"integer", "decimal", "phone", "date", "postal_code", "currency"}
+CODE_EDITS = 3  # similarity 1 - edits/3: one edit 0.67, three or more 0
 
 
 @dataclass(frozen=True)
 class Field:
     name: str
     weight: float
+    code: bool = False
 
 
 def choose_fields(columns: list[dict], rows: int, exclude: list[str]) -> list[Field]:
@@ -49,7 +57,7 @@ def choose_fields(columns: list[dict], rows: int, exclude: list[str]) -> list[Fi
         if c["distinct"] == rows and (c["type"]["type"] in ("integer", *ID_TYPES) or c["len_max"] == c["len_min"]):
             continue
         weight = max(0.1, math.log(c["distinct"] + 1) / math.log(rows + 1))
-        fields.append(Field(c["name"], round(weight, 4)))
+        fields.append(Field(c["name"], round(weight, 4), c["type"]["type"] in CODE_TYPES))
     return fields
 
 
@@ -58,7 +66,10 @@ def _normalised(frame: pl.DataFrame, fields: list[Field]) -> pl.DataFrame:
     out = {}
     for f in fields:
         distinct = frame.select(pl.col(f.name).unique())
-        norm = distinct.with_columns(normalise_expr(pl.col(f.name), strong=True).alias("__n"))
+        expr = normalise_expr(pl.col(f.name), strong=True)
+        if f.code:
+            expr = expr.str.replace_all(r"[^\p{L}\p{N}]", "")
+        norm = distinct.with_columns(expr.alias("__n"))
         out[f.name] = frame.select(f.name).join(norm, on=f.name, how="left", nulls_equal=True)["__n"].fill_null("")
     return pl.DataFrame(out)
 
@@ -116,7 +127,11 @@ def near_duplicates(
     for f, w in zip(fields, weights, strict=True):
         va, vb = norm[f.name].gather(a), norm[f.name].gather(b)
         both = ((va != "") & (vb != "")).to_numpy()
-        sim = process.cpdist(va.to_list(), vb.to_list(), scorer=fuzz.ratio, workers=-1) / 100.0
+        if f.code:
+            edits = process.cpdist(va.to_list(), vb.to_list(), scorer=OSA.distance, workers=-1)
+            sim = np.clip(1.0 - edits / CODE_EDITS, 0.0, 1.0)
+        else:
+            sim = process.cpdist(va.to_list(), vb.to_list(), scorer=fuzz.ratio, workers=-1) / 100.0
         score += w * np.where(both, sim, 0.0)
     score = np.divide(score, present, out=np.zeros_like(score), where=present > 0)
     match = score >= threshold

@@ -34,7 +34,8 @@ GROUPED_FORMS = ("grouped_point", "grouped_comma", "grouped_space")
 CURRENCY_SYMBOL = r"(?:[$€£¥₹]|EUR|USD|GBP|CHF|JPY)"
 _AMOUNT = r"[+-]?\d[\d.,' \u00a0]*"
 CURRENCY = rf"^(?:[+-]?{CURRENCY_SYMBOL}\s?{_AMOUNT}|{_AMOUNT}\s?{CURRENCY_SYMBOL})$"
-EMAIL = r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$"
+# Letters beyond ASCII are allowed (internationalised addresses, RFC 6531): "müller@" is not a typo.
+EMAIL = r"^[\p{L}\p{N}._%+'-]+@[\p{L}\p{N}-]+(\.[\p{L}\p{N}-]+)*\.\p{L}{2,}$"
 URL = r"^(?i)(https?://|ftp://|www\.)[^\s/$.?#][^\s]*$"
 UUID = r"^(?i)\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}?$"
 # 7-15 digits (E.164 allows 15) with the usual separators; the digit count is checked separately.
@@ -45,6 +46,7 @@ POSTAL = (
     r"|[A-Z]\d[A-Z] ?\d[A-Z]\d"  # Canada
     r"|\d{4} ?[A-Z]{2}"  # Netherlands
     r"|\d{3}-\d{4}"  # Japan
+    r"|\d{4}-\d{3}"  # Portugal
     r"|\d{2}-\d{3}"  # Poland
     r"|[A-Z]{1,2}-\d{4,5})$"  # D-80331 style
 )
@@ -103,31 +105,56 @@ def number_form_expr(col: str) -> pl.Expr:
     return expr
 
 
-def infer_type(counts: pl.DataFrame, name: str, tokens: list[str]) -> dict:
-    """Infer the semantic type of a column from its value counts (columns ``name`` and ``n``).
+# Types whose regexes test only character classes, so they give the same answer on a value's shape
+# ("(999) 999-9999") as on the value: tested once per distinct shape instead of per distinct value.
+SHAPE_SAFE = ("integer", "decimal", "date", "uuid", "email", "phone", "postal_code")
 
+
+def _weighted_fits(frame: pl.DataFrame, name: str, kinds: list[str]) -> dict[str, int]:
+    if not kinds:
+        return {}
+    row = frame.select(pl.col(COUNT).filter(fits_expr(name, k)).sum().alias(k) for k in kinds).row(0, named=True)
+    return {k: int(v or 0) for k, v in row.items()}
+
+
+def infer_type(counts: pl.DataFrame, name: str, tokens: list[str], table: pl.DataFrame | None = None) -> dict:
+    """Infer the semantic type of a column from its value counts (columns ``name`` and ``COUNT``).
+
+    ``table`` is the shape table of the present values (``shape_table``), computed here if not given.
     Returns ``{"type", "fit", "fits": {type: share}, "number_forms": {form: n}, "booleans": {value: n}}``.
 
     >>> vc = pl.DataFrame({"x": ["12", "7", "1,5", "N/A"], COUNT: [10, 5, 1, 2]})
     >>> infer_type(vc, "x", ["N/A"])["type"], infer_type(vc, "x", ["N/A"])["number_forms"]
     ('integer', {'integer': 15, 'decimal_comma': 1})
     """
+    from kit.profile.measures import SHAPE, shape_table
+
     present = counts.filter(~missing_expr(name, tokens))
     total = int(present[COUNT].sum()) if present.height else 0
     if not total:
         return {"type": "empty", "fit": 0.0, "fits": {}, "number_forms": {}, "booleans": {}}
-    tested = present.select(
-        pl.col(COUNT),
-        number_form_expr(name).alias("__form"),
-        *[fits_expr(name, kind).alias(kind) for kind, _ in TYPES],
+    shaped = (table if table is not None else shape_table(present, name)).select(pl.col(SHAPE).alias(name), COUNT)
+    fits = _weighted_fits(shaped, name, list(SHAPE_SAFE))
+    # The rest need the values themselves; a look at the shapes says whether they can fit at all.
+    value_kinds = []
+    if shaped.select(pl.col(name).str.contains(r"://|^\s*aaa\.").any()).item():
+        value_kinds.append("url")
+    if shaped.select(pl.col(name).str.contains(r"[$€£¥₹]|AAA").any()).item():
+        value_kinds.append("currency")
+    if present.height <= 64:
+        value_kinds.append("boolean")
+    fits.update(_weighted_fits(present, name, value_kinds))
+    forms = (
+        shaped.select(number_form_expr(name).alias("__form"), COUNT)
+        .filter(pl.col("__form").is_not_null())
+        .group_by("__form")
+        .agg(pl.col(COUNT).sum())
     )
-    fits = {kind: int(tested.filter(pl.col(kind))[COUNT].sum()) for kind, _ in TYPES}
-    forms = tested.filter(pl.col("__form").is_not_null()).group_by("__form").agg(pl.col(COUNT).sum())
     order = {f: i for i, (f, _) in enumerate(NUMBER_FORMS)}
     number_forms = {f: int(n) for f, n in sorted(forms.rows(), key=lambda r: order[r[0]])}
     booleans: dict[str, int] = {}
     # A boolean column has both truth values; all-"1" or all-"Y" is a constant, not a flag.
-    if fits["boolean"] == total:
+    if fits.get("boolean") == total:
         lowered = present.group_by(pl.col(name).str.strip_chars().str.to_lowercase()).agg(pl.col(COUNT).sum())
         truth = {v in BOOLEAN_TRUE for v in lowered[name].to_list()}
         if truth != {True, False}:
@@ -151,7 +178,7 @@ def infer_type(counts: pl.DataFrame, name: str, tokens: list[str]) -> dict:
     return {
         "type": best,
         "fit": round(best_share, 6),
-        "fits": {k: round(v, 6) for k, v in shares.items()},
+        "fits": {k: round(v, 6) for k, v in sorted(shares.items())},
         "number_forms": number_forms,
         "booleans": booleans,
     }

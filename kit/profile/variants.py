@@ -11,7 +11,8 @@ import re
 
 import numpy as np
 import polars as pl
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 from kit.profile.measures import COUNT
 
@@ -19,7 +20,6 @@ from kit.profile.measures import COUNT
 MIN_REPEAT = 3.0
 # Categories: few distinct values, so accents and punctuation may be ignored without merging names.
 MAX_CATEGORIES = 200
-TYPO_SCORE = 85.0
 TYPO_RATIO = 10  # the frequent value is at least this many times as common as the typo
 MAX_RARE = 50_000
 MAX_FREQUENT = 2_000
@@ -101,12 +101,15 @@ def likely_typos(counts: pl.DataFrame, name: str, limit: int = 200) -> list[dict
     f_digits = [re.sub(r"\D", "", v) for v in f_low]
     for start in range(0, len(r_vals), 5_000):
         chunk = r_low[start : start + 5_000]
-        scores = process.cdist(chunk, f_low, scorer=fuzz.ratio, score_cutoff=TYPO_SCORE, dtype=np.uint8, workers=-1)
+        # Edits counted with transpositions as one ("Actvie"), at most 1 in short words and 2 in long ones.
+        edits = process.cdist(chunk, f_low, scorer=OSA.distance, score_cutoff=2, dtype=np.int32, workers=-1)
+        limit_edits = np.where(np.array([len(v) for v in chunk]) >= 8, 2, 1)[:, None]
         # A candidate only counts against values that are TYPO_RATIO times as frequent as it is.
-        allowed = f_n[None, :] >= TYPO_RATIO * r_n[start : start + len(chunk), None]
-        scores = np.where(allowed, scores, 0)
-        best = scores.argmax(axis=1)
-        for i in np.nonzero(scores[np.arange(len(chunk)), best])[0]:
+        allowed = (f_n[None, :] >= TYPO_RATIO * r_n[start : start + len(chunk), None]) & (edits <= limit_edits)
+        # Among allowed candidates, the fewest edits, then the most frequent (frequent is sorted by count).
+        cost = np.where(allowed, edits, 99)
+        best = cost.argmin(axis=1)
+        for i in np.nonzero(cost[np.arange(len(chunk)), best] < 99)[0]:
             j = int(best[i])
             if chunk[i] == f_low[j] or re.sub(r"\D", "", chunk[i]) != f_digits[j]:
                 continue  # a spelling variant (reported as such), or other digits: another house, another code
@@ -115,7 +118,7 @@ def likely_typos(counts: pl.DataFrame, name: str, limit: int = 200) -> list[dict
                     "value": r_vals[start + i],
                     "count": int(r_n[start + i]),
                     "likely": f_vals[j],
-                    "score": int(scores[i, j]),
+                    "score": round(100 * (1 - int(edits[i, j]) / max(len(chunk[i]), len(f_low[j])))),
                 }
             )
     found.sort(key=lambda t: (-t["score"], t["value"]))

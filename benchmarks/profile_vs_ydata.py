@@ -1,0 +1,173 @@
+"""kit profile against ydata-profiling (fg-data-profiling) and a bare polars read, from one run.
+
+    python benchmarks/profile_vs_ydata.py                # 100k and 1M rows, everything
+    python benchmarks/profile_vs_ydata.py --rows 100000 --skip-default
+
+The same mixed data at each size: 20 columns of ids, names, emails, phones, dates in several formats,
+amounts, statuses and free text, with the defects real extracts have (pseudo-nulls, padded values,
+variant spellings, decimal commas, typos, near-duplicate people). It is written to CSV so that "polars
+read" and "kit profile" start from the same file. ydata-profiling gets a typed pandas frame (numbers
+as numbers: on all-text columns its default mode exhausts memory at 1M rows), so it is measured at its
+best. Each tool runs in its own process so peak memory (max RSS) is its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+FIRST = ["Anna", "Ben", "Chloé", "David", "Émile", "Fatima", "George", "Hana", "Ivan", "Julia", "Kofi", "Lena"]
+LAST = ["Smith", "García", "Müller", "Nguyen", "Rossi", "Dubois", "Kowalski", "Jensen", "Costa", "Novak", "Okafor"]
+CITIES = ["Berlin", "Paris", "Madrid", "Lisbon", "Vienna", "Zürich", "Kraków", "Oslo", "Dublin", "Rome"]
+STATUSES = ["Active", "Inactive", "Prospect", "Churned"]
+
+
+def make_frame(rows: int, seed: int = 7) -> pl.DataFrame:
+    """20 text columns with realistic defects, generated with numpy (vectorised, seeded)."""
+    rng = np.random.default_rng(seed)
+
+    def pick(values: list[str]) -> pl.Series:
+        return pl.Series(np.array(values, dtype=object)[rng.integers(0, len(values), rows)].astype(str))
+
+    def sprinkle(s: pl.Series, values: list[str], share: float) -> pl.Series:
+        mask = pl.Series(rng.random(rows) < share)
+        return pl.select(pl.when(mask).then(pick(values)).otherwise(s)).to_series()
+
+    idx = pl.Series(np.arange(rows))
+    first, last = pick(FIRST), pick(LAST)
+    full = first + " " + last
+    days = pl.Series(rng.integers(0, 365 * 30, rows)).cast(pl.Int32)
+    date = pl.select(pl.lit("1995-01-01").str.to_date() + pl.duration(days=days)).to_series()
+    amount = pl.Series(rng.gamma(2.0, 500.0, rows)).round(2)
+    frame = pl.DataFrame(
+        {
+            "customer_id": idx.cast(pl.String).str.zfill(8),
+            "external_ref": pl.Series(rng.integers(0, 10**9, rows)).cast(pl.String),
+            "first_name": first,
+            "last_name": last,
+            "full_name": sprinkle(full, ["N/A", " Anna Smith ", "ANNA SMITH"], 0.01),
+            "email": sprinkle(
+                first.str.to_lowercase() + "." + last.str.to_lowercase() + idx.cast(pl.String) + "@mail.example",
+                ["n/a", "broken@", "no email"],
+                0.01,
+            ),
+            "phone": sprinkle(
+                "("
+                + pl.Series(rng.integers(200, 999, rows)).cast(pl.String)
+                + ") 555-"
+                + pl.Series(rng.integers(0, 10000, rows)).cast(pl.String).str.zfill(4),
+                ["+44 20 7946 0958", "555.123.4567", "-"],
+                0.02,
+            ),
+            "signup_date": sprinkle(date.dt.strftime("%Y-%m-%d"), ["03/04/2021", "12.05.2020", "0000-00-00"], 0.02),
+            "last_order": date.dt.strftime("%d/%m/%Y"),
+            "updated_at": date.dt.strftime("%Y-%m-%d") + " 12:00:00",
+            "amount": sprinkle(amount.cast(pl.String), ["1234,56", "2,345.67", "unknown"], 0.01),
+            "discount": pl.Series(rng.integers(0, 50, rows)).cast(pl.String),
+            "quantity": pl.Series(rng.integers(1, 20, rows)).cast(pl.String),
+            "status": sprinkle(pick(STATUSES), ["active", "ACTIVE", " Active", "Actvie"], 0.01),
+            "country": pick(["DE", "FR", "ES", "PT", "AT", "CH", "PL", "NO", "IE", "IT"]),
+            "city": sprinkle(pick(CITIES), ["Berlin\u00a0", "Pariss", "unknown"], 0.005),
+            "postcode": pick(["10115", "75008", "28013", "1100-148", "1010", "8001", "31-042", "0150"]),
+            "opt_in": sprinkle(pick(["Y", "N"]), ["yes", "true", "0"], 0.01),
+            "segment": pick(["retail", "wholesale", "online", "partner"]),
+            "notes": sprinkle(
+                pl.Series([""] * rows),
+                ["Call back", "VIP &amp; partner", "Moved\r\nto new address", "Prefers email"],
+                0.2,
+            ),
+        }
+    )
+    return frame
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_one(tool: str, path: str, rows: int) -> dict:
+    """Measured in a fresh process (see ``--worker``) so each peak RSS belongs to one tool."""
+    out = subprocess.run(
+        [sys.executable, __file__, "--worker", tool, path, str(rows)], capture_output=True, text=True, check=False
+    )
+    if out.returncode:
+        return {"tool": tool, "seconds": float("nan"), "peak_mb": float("nan"), "error": out.stderr.strip()[-300:]}
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def worker(tool: str, path: str, rows: int) -> None:
+    os.environ["TQDM_DISABLE"] = "1"
+    start = time.perf_counter()
+    extra: dict = {}
+    if tool == "polars read":
+        pl.read_csv(path, infer_schema=False)
+    elif tool.startswith("kit profile"):
+        from kit import read_extract
+        from kit.profile import profile
+
+        extract = read_extract(path)
+        p = profile(extract, key="customer_id", near=tool == "kit profile + near")
+        extra = {"alerts": len(p.alerts), "near_clusters": p.duplicates.get("near_clusters", 0)}
+    else:
+        from kit.deep_report import typed_pandas
+
+        frame = pl.read_csv(path, infer_schema=False)
+        load_s = time.perf_counter() - start
+        pdf = typed_pandas(frame)
+        import warnings
+
+        warnings.filterwarnings("ignore")
+        from data_profiling import ProfileReport
+
+        start = time.perf_counter() - load_s  # count the read, as kit's time does
+        report = ProfileReport(pdf, minimal=tool == "ydata minimal", progress_bar=False)
+        report.get_description()
+    print(json.dumps({"tool": tool, "seconds": time.perf_counter() - start, "peak_mb": peak_mb(), **extra}))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rows", type=int, nargs="*", default=[100_000, 1_000_000])
+    ap.add_argument("--skip-default", action="store_true", help="skip ydata-profiling's default mode (slowest)")
+    ap.add_argument("--worker", nargs=3, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.worker:
+        worker(args.worker[0], args.worker[1], int(args.worker[2]))
+        return
+    tools = ["polars read", "kit profile", "kit profile + near", "ydata minimal"]
+    if not args.skip_default:
+        tools.append("ydata default")
+    with tempfile.TemporaryDirectory() as tmp:
+        for rows in args.rows:
+            path = str(Path(tmp) / f"mixed_{rows}.csv")
+            make_frame(rows).write_csv(path)
+            size = Path(path).stat().st_size / 1e6
+            print(f"\n{rows:,} rows x 20 columns, {size:.0f} MB CSV")
+            results = {t: run_one(t, path, rows) for t in tools}
+            kit = results["kit profile"]["seconds"]
+            print(f"{'tool':<22}{'seconds':>9}{'peak MB':>9}  ratio to kit profile")
+            for t, r in results.items():
+                ratio = r["seconds"] / kit if kit == kit else float("nan")
+                note = r.get("error", "")
+                if "alerts" in r:
+                    note = f"{r['alerts']} alerts, {r['near_clusters']} near-duplicate clusters"
+                print(f"{t:<22}{r['seconds']:>9.2f}{r['peak_mb']:>9.0f}  {ratio:>6.2f}x  {note}")
+            polars_s = results["polars read"]["seconds"]
+            print(f"kit profile / polars read = {kit / polars_s:.1f} (target <= 4)")
+            for t in ("ydata minimal", "ydata default"):
+                if t in results:
+                    print(f"{t} / kit profile = {results[t]['seconds'] / kit:.1f}")
+
+
+if __name__ == "__main__":
+    main()
