@@ -8,6 +8,15 @@
 
 from kit.errors import KitError
 from kit.load import Extract, LoadReport, read_extract
+from kit.profile import Alert, Profile, profile
 
-__all__ = ["Extract", "KitError", "LoadReport", "read_extract"]
+
+def deep_report(*args, **kwargs):
+    """ydata-profiling report of one extract; imported on first use so ``import kit`` stays fast."""
+    from kit.deep_report import deep_report as run
+
+    return run(*args, **kwargs)
+
+
+__all__ = ["Alert", "Extract", "KitError", "LoadReport", "Profile", "deep_report", "profile", "read_extract"]
 __version__ = "0.1.0"

@@ -94,6 +94,35 @@ def cmd_load(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_profile(args: argparse.Namespace) -> int:
+    from kit.load import read_extract
+    from kit.profile import profile
+
+    ex = read_extract(args.path, **_load_kwargs(args))
+    print(ex.report.summary())
+    near: bool | int = False if args.no_near else (True if args.near else 2_000_000)
+    prof = profile(ex, key=args.key or None, target_encoding=args.target_encoding, near=near)
+    print(prof.summary(max_alerts=args.max_alerts))
+    for target, text in ((args.json, lambda: prof.to_json()), (args.html, lambda: prof.to_html(redact=args.redact))):
+        if target:
+            _write(Path(target), text() + ("\n" if target == args.json else ""))
+            print(f"wrote {target}")
+    if args.deep:
+        from kit.deep_report import deep_report
+
+        deep_report(ex, args.deep, sample=args.deep_sample, minimal=args.deep_minimal)
+        print(f"wrote {args.deep} (ydata-profiling)")
+    return 0
+
+
+def _write(path: Path, text: str) -> None:
+    """Write atomically: a reader never sees half a report."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from kit.load import read_extract
     from kit.profile import profile
@@ -110,16 +139,18 @@ def cmd_demo(args: argparse.Namespace) -> int:
         prof = profile(ex, key=key)
         ppath = out / f"{name}.profile.json"
         ppath.write_text(prof.to_json() + "\n", encoding="utf-8")
+        hpath = out / f"{name}.profile.html"
+        _write(hpath, prof.to_html(redact=True))
         print(prof.summary(max_alerts=8))
-        written.append(ppath)
+        written += [ppath, hpath]
         print()
-    print(f"Results in {out}/ (a load report and a profile per extract):")
+    print(f"Results in {out}/ (per extract: a load report, a profile as JSON and as HTML with personal data masked):")
     for p in written:
         print(f"  {p}")
     return 0
 
 
-COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"load": cmd_load, "demo": cmd_demo}
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"load": cmd_load, "profile": cmd_profile, "demo": cmd_demo}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -130,6 +161,20 @@ def build_parser() -> argparse.ArgumentParser:
     _add_load_options(p)
     p.add_argument("--output", help="write the loaded rows (all text) to OUT.csv or OUT.parquet")
     p.add_argument("--report", help="write the load report as JSON")
+    p = sub.add_parser("profile", help="profile an extract: nulls, formats, encodings, duplicates, alerts")
+    p.add_argument("path", help="the extract to profile (any format `kit load` reads)")
+    _add_load_options(p)
+    p.add_argument("--key", action="append", help="key column (repeat for a compound key): duplicate keys are checked")
+    p.add_argument("--json", help="write the profile as JSON")
+    p.add_argument("--html", help="write the profile as a self-contained HTML page")
+    p.add_argument("--redact", action="store_true", help="in the HTML, show personal data as shapes (Aaaa 9999)")
+    p.add_argument("--target-encoding", help="report values this code page cannot store (e.g. latin-1, cp1252)")
+    p.add_argument("--near", action="store_true", help="check near-duplicates at any size (default: up to 2M rows)")
+    p.add_argument("--no-near", action="store_true", help="skip near-duplicate detection")
+    p.add_argument("--max-alerts", type=int, default=30, help="alerts printed (all are in the JSON)")
+    p.add_argument("--deep", help="also write a ydata-profiling report to this HTML file (slow)")
+    p.add_argument("--deep-sample", type=int, default=100_000, help="rows sampled for --deep (default 100,000)")
+    p.add_argument("--deep-minimal", action="store_true", help="ydata-profiling minimal mode for --deep")
     p = sub.add_parser("demo", help="run the main job on the bundled sample data")
     p.add_argument("--out", default="reports", help="folder for the results (default: reports)")
     return parser

@@ -518,16 +518,17 @@ def build_erp(rng: random.Random, crm_rows: list[list[str]], clean: bool, defect
     if clean:
         return out
     for r in sorted(rng.sample(range(ERP_ROWS), 20)):
-        out[r]["name"] = out[r]["name"].replace("ü", "\ufffd").replace("é", "\ufffd").replace("o", "\ufffd", 1)
-        defects.add(f, "name", "replacement_char", r)
+        damaged = out[r]["name"].replace("ü", "\ufffd").replace("é", "\ufffd").replace("o", "\ufffd", 1)
+        if damaged != out[r]["name"]:  # a name with none of these letters survives intact: not a defect
+            out[r]["name"] = damaged
+            defects.add(f, "name", "replacement_char", r)
     for r in sorted(rng.sample(range(ERP_ROWS), 30)):
         if out[r]["phone"]:
             out[r]["phone"] = "NULL"
             defects.add(f, "phone", "pseudo_null", r)
+    # A customer number issued twice: two different customers under one key.
     for r in sorted(rng.sample(range(ERP_ROWS), 10)):
-        dup = dict(out[r + 1 if r + 1 < ERP_ROWS else r - 1])
-        dup["customer_no"] = out[r]["customer_no"]
-        out[r] = dup
+        out[r]["customer_no"] = out[r + 1 if r + 1 < ERP_ROWS else r - 1]["customer_no"]
         defects.add(f, "customer_no", "duplicate_key_conflict", r)
     defects.note(
         f,
@@ -537,6 +538,27 @@ def build_erp(rng: random.Random, crm_rows: list[list[str]], clean: bool, defect
         other="crm_contacts.csv contact_id",
     )
     return out
+
+
+def record_defects_erp(erp: list[dict[str, str]], clean: bool, defects: Defects) -> None:
+    """Defects the ERP inherited from the CRM rows it migrated, derived from the rows as written."""
+    if clean:
+        return
+    f = "erp_customers.csv"
+    placeholders = ("N/A", "n/a", "-", "NULL", "unknown")
+    for i, row in enumerate(erp):
+        for col in ("email", "city", "country"):
+            if row[col] in placeholders:
+                defects.add(f, col, "pseudo_null", i)
+        e = row["email"]
+        if e not in placeholders and (e.count("@") != 1 or " " in e or e.endswith("@")):
+            defects.add(f, "email", "invalid_email", i)
+        if "\u00a0" in row["city"]:
+            defects.add(f, "city", "non_breaking_space", i)
+        if "Ã" in row["name"]:
+            defects.add(f, "name", "mojibake", i)
+        if row["name"] != row["name"].strip(" "):
+            defects.add(f, "name", "leading_trailing_spaces", i)  # cut at the 40-character limit mid-name
 
 
 def fix_duplicate_key_rows(defects: Defects, erp: list[dict[str, str]]) -> None:
@@ -622,6 +644,7 @@ def generate(out: Path, clean: bool = False, seed: int = SEED) -> Defects:
     record_defects_crm(crm, ragged, clean, defects)
     write_crm(crm, ragged, out / "crm_contacts.csv")
     erp = build_erp(rng, crm, clean, defects)
+    record_defects_erp(erp, clean, defects)
     fix_duplicate_key_rows(defects, erp)
     write_erp(erp, out / "erp_customers.csv")
     write_erp_excel(erp, out / "erp_customers.xlsx")

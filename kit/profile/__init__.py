@@ -79,6 +79,17 @@ class Profile:
         """0-based indices of the loaded rows the alert concerns (the first 10,000; ``alert.total`` counts all)."""
         return list(alert.rows)
 
+    def _repr_html_(self) -> str:
+        from kit.render import profile_html
+
+        return profile_html(self)
+
+    def to_html(self, redact: bool | list[str] = False) -> str:
+        """A self-contained HTML page of this profile (values escaped; ``redact`` masks personal data)."""
+        from kit.render import page, profile_html
+
+        return page(f"Profile of {self.source}", profile_html(self, redact))
+
     def summary(self, max_alerts: int = 20) -> str:
         lines = [
             f"profile of {self.source}: {self.rows:,} rows, {len(self.columns)} columns, {len(self.alerts)} alerts"

@@ -21,8 +21,6 @@ from rapidfuzz.distance import OSA
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from kit.profile.variants import normalise_expr
-
 WINDOW = 6
 THRESHOLD = 0.7
 MAX_CLUSTERS = 10_000
@@ -61,35 +59,61 @@ def choose_fields(columns: list[dict], rows: int, exclude: list[str]) -> list[Fi
     return fields
 
 
-def _normalised(frame: pl.DataFrame, fields: list[Field]) -> pl.DataFrame:
-    """Normalised text per field (on distinct values, joined back), "" for missing."""
-    out = {}
+def _normalise_distinct(values: pl.Series, code: bool) -> pl.Series:
+    """Normalised form of distinct values. Accent stripping and word sorting are costly, so they run only
+    on the values that need them (non-ASCII; several words)."""
+    frame = pl.DataFrame({"v": values})
+    if code:
+        return frame.select(pl.col("v").str.to_lowercase().str.replace_all(r"[^\p{L}\p{N}]", ""))["v"]
+    weak = pl.col("v").str.to_lowercase()
+    out = frame.with_columns(
+        pl.when(pl.col("v").str.contains(r"[^\x00-\x7f]"))
+        .then(weak.str.normalize("NFKD").str.replace_all(r"\p{M}", ""))
+        .otherwise(weak)
+        .str.replace_all(r"[\p{P}\p{S}\s]+", " ")
+        .str.strip_chars()
+        .alias("n")
+    )
+    spaced = out.filter(pl.col("n").str.contains(" ", literal=True))
+    if spaced.height:
+        spaced = spaced.with_columns(pl.col("n").str.split(" ").list.sort().list.join(" "))
+        out = pl.concat([out.filter(~pl.col("n").str.contains(" ", literal=True)), spaced])
+        out = frame.join(out, on="v", how="left", maintain_order="left", nulls_equal=True)
+    return out["n"]
+
+
+def _normalised(frame: pl.DataFrame, fields: list[Field]) -> tuple[pl.DataFrame, np.ndarray]:
+    """Normalised text per field ("" for missing) and, per field, an integer code of it per row whose
+    order follows the text: equality and sorting then work on integers."""
+    texts, codes = {}, []
     for f in fields:
-        distinct = frame.select(pl.col(f.name).unique())
-        expr = normalise_expr(pl.col(f.name), strong=True)
-        if f.code:
-            expr = expr.str.replace_all(r"[^\p{L}\p{N}]", "")
-        norm = distinct.with_columns(expr.alias("__n"))
-        out[f.name] = frame.select(f.name).join(norm, on=f.name, how="left", nulls_equal=True)["__n"].fill_null("")
-    return pl.DataFrame(out)
+        distinct = frame.get_column(f.name).unique().drop_nulls()
+        table = pl.DataFrame({f.name: distinct, "__n": _normalise_distinct(distinct, f.code)})
+        table = table.with_columns(pl.col("__n").rank("dense").cast(pl.Int64).alias("__code"))
+        joined = frame.select(f.name).join(table, on=f.name, how="left", maintain_order="left")
+        text = joined["__n"].fill_null("")
+        texts[f.name] = text
+        # Missing and empty get code 0: never "equal" (checked via the text), sorted first.
+        codes.append(joined["__code"].fill_null(0).to_numpy() * (text != "").to_numpy())
+    return pl.DataFrame(texts), np.stack(codes)
 
 
-def _candidates(norm: pl.DataFrame, blockers: list[str], window: int) -> pl.DataFrame:
-    record = pl.concat_str([pl.col(c) for c in norm.columns], separator="\x1f")
-    base = norm.with_row_index("__row").with_columns(record.alias("__record"))
-    keys = [pl.col("__record")]
+def _candidates(codes: np.ndarray, reversed_code: np.ndarray | None, blockers: list[int], window: int) -> np.ndarray:
+    """Candidate pairs (as one int64 each, a * n + b with a < b) from sorted-neighbourhood passes."""
+    n = codes.shape[1]
+    order_fields = list(range(codes.shape[0]))
+    passes = [np.lexsort(codes[order_fields[::-1]])]  # the whole record, most informative field first
     for b in blockers:
-        keys.append(pl.col(b) + "\x1f" + pl.col("__record"))
-        keys.append(pl.col(b).str.reverse() + "\x1f" + pl.col("__record"))
-    pairs = []
-    for key in keys:
-        order = base.select(key.alias("__key"), "__row").sort("__key")["__row"]
-        for d in range(1, window + 1):
-            ab = pl.DataFrame({"x": order.head(len(order) - d), "y": order.tail(len(order) - d)})
-            pairs.append(ab.select(a=pl.min_horizontal("x", "y"), b=pl.max_horizontal("x", "y")))
-    if not pairs:
-        return pl.DataFrame({"a": [], "b": []}, schema={"a": pl.UInt32, "b": pl.UInt32})
-    return pl.concat(pairs).unique()
+        rest = [i for i in order_fields if i != b]
+        passes.append(np.lexsort(codes[[*rest[::-1], b]]))
+    if reversed_code is not None:
+        passes.append(np.lexsort(np.vstack([codes[order_fields[::-1]], reversed_code[None, :]])))
+    out = []
+    for order in passes:
+        for d in range(1, min(window, n - 1) + 1):
+            x, y = order[:-d].astype(np.int64), order[d:].astype(np.int64)
+            out.append(np.minimum(x, y) * n + np.maximum(x, y))
+    return np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
 
 
 def near_duplicates(
@@ -108,25 +132,34 @@ def near_duplicates(
     result = {"fields": [f.name for f in fields], "threshold": threshold, "clusters": [], "total": 0, "rows": 0}
     if len(fields) == 0 or frame.height < 2:
         return result
-    norm = _normalised(frame, fields)
-    blockers = [f.name for f in sorted(fields, key=lambda f: -f.weight)[:3]]
-    pairs = _candidates(norm, blockers, window)
+    fields = sorted(fields, key=lambda f: -f.weight)
+    result["fields"] = [f.name for f in fields]
+    norm, codes = _normalised(frame, fields)
+    top = norm.columns[0]
+    rev = norm.select(pl.col(top).str.reverse().rank("dense").cast(pl.Int64))[top].to_numpy()
+    pairs = _candidates(codes, rev, blockers=[0, 1, 2][: len(fields)], window=window)
+    n = frame.height
+    a_all, b_all = pairs // n, pairs % n
     weights = np.array([f.weight for f in fields])
-    a, b = pairs["a"], pairs["b"]
-    # Cheap filter first: the weight of fields that are exactly equal (and present) in both records.
+    # Cheap filter first, on integer codes: the weight of fields exactly equal (and present) in both.
     equal = np.zeros(len(pairs))
     present = np.zeros(len(pairs))
-    for f, w in zip(fields, weights, strict=True):
-        va, vb = norm[f.name].gather(a), norm[f.name].gather(b)
-        both = ((va != "") & (vb != "")).to_numpy()
-        equal += w * ((va == vb).to_numpy() & both)
+    for i, w in enumerate(weights):
+        ca, cb = codes[i][a_all], codes[i][b_all]
+        both = (ca > 0) & (cb > 0)
+        equal += w * ((ca == cb) & both)
         present += w * both
     keep = (present >= 0.4 * weights.sum()) & (equal >= 0.25 * present)
-    a, b, present = a.filter(keep), b.filter(keep), present[keep]
+    survivors = np.unique(pairs[keep])
+    a_np, b_np = survivors // n, survivors % n
+    a, b = pl.Series(a_np), pl.Series(b_np)
+    present = np.zeros(len(survivors))
+    for i, w in enumerate(weights):
+        present += w * ((codes[i][a_np] > 0) & (codes[i][b_np] > 0))
     score = np.zeros(len(a))
     for f, w in zip(fields, weights, strict=True):
         va, vb = norm[f.name].gather(a), norm[f.name].gather(b)
-        both = ((va != "") & (vb != "")).to_numpy()
+        both = (va != "").to_numpy() & (vb != "").to_numpy()
         if f.code:
             edits = process.cpdist(va.to_list(), vb.to_list(), scorer=OSA.distance, workers=-1)
             sim = np.clip(1.0 - edits / CODE_EDITS, 0.0, 1.0)

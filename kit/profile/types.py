@@ -125,7 +125,7 @@ def infer_type(counts: pl.DataFrame, name: str, tokens: list[str], table: pl.Dat
 
     >>> vc = pl.DataFrame({"x": ["12", "7", "1,5", "N/A"], COUNT: [10, 5, 1, 2]})
     >>> infer_type(vc, "x", ["N/A"])["type"], infer_type(vc, "x", ["N/A"])["number_forms"]
-    ('integer', {'integer': 15, 'decimal_comma': 1})
+    ('decimal', {'integer': 15, 'decimal_comma': 1})
     """
     from kit.profile.measures import SHAPE, shape_table
 
