@@ -88,7 +88,13 @@ def make_frame(rows: int, seed: int = 7) -> pl.DataFrame:
             ),
         }
     )
-    return frame
+    # People entered twice: 0.5% of rows again under a new id, name re-typed in capitals, phone reformatted.
+    again = frame.sample(fraction=0.005, seed=seed).with_columns(
+        pl.col("customer_id").str.replace(r"^0", "9"),
+        pl.col("full_name").str.to_uppercase(),
+        pl.col("phone").str.replace_all(r"[()]", "").str.replace(" ", "-"),
+    )
+    return pl.concat([frame.head(rows - again.height), again])
 
 
 def peak_mb() -> float:

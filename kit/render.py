@@ -15,7 +15,9 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from kit.profile.measures import SHAPE_FROM, SHAPE_TO
+import polars as pl
+
+from kit.profile.measures import SHAPE_FROM, SHAPE_TO, shape_expr
 
 if TYPE_CHECKING:
     from kit.profile import Profile
@@ -73,6 +75,39 @@ def _message(code: str, message: str, column: dict | None, redact: bool | Iterab
     from kit.profile.alerts import RULES
 
     return RULES[code].description if code in RULES else f"{code} (details masked)"
+
+
+def mask_frame(frame: pl.DataFrame, profile: Profile, redact: bool | Iterable[str] = True) -> pl.DataFrame:
+    """The frame with personal-data columns replaced by their shapes, for display in shared reports.
+
+    >>> from kit.profile import profile
+    >>> f = pl.DataFrame({"email": ["ann@x.org", "bob@y.com"] * 5, "status": ["A", "B"] * 5})
+    >>> mask_frame(f, profile(f)).row(0)
+    ('aaa@a.aaa', 'A')
+    """
+    by_name = {c["name"]: c for c in profile.columns}
+    masked = [c for c in frame.columns if c in by_name and _masked(by_name[c], redact)]
+    return frame.with_columns(shape_expr(pl.col(c).cast(pl.String)).alias(c) for c in masked)
+
+
+def summary_text(profile: Profile, max_alerts: int = 20, redact: bool | Iterable[str] = False) -> str:
+    """The plain-text summary of a profile, with personal values shown as shapes when ``redact``."""
+    from kit.profile import SEVERITY_ORDER
+
+    by_name = {c["name"]: c for c in profile.columns}
+    lines = [
+        f"profile of {profile.source}: {profile.rows:,} rows, {len(profile.columns)} columns, "
+        f"{len(profile.alerts)} alerts"
+    ]
+    for a in sorted(profile.alerts, key=lambda a: (SEVERITY_ORDER[a.severity], a.column or ""))[:max_alerts]:
+        col = by_name.get(a.column or "")
+        where = f"{a.column}: " if a.column else ""
+        examples = [_shown(v, col, redact) for v in a.examples[:2]]
+        ex = f" e.g. {examples!r}" if examples else ""
+        lines.append(f"  [{a.severity}] {a.code} {where}{_message(a.code, a.message, col, redact)}{ex}")
+    if len(profile.alerts) > max_alerts:
+        lines.append(f"  ... {len(profile.alerts) - max_alerts} more alerts (see the JSON)")
+    return "\n".join(lines)
 
 
 def _png(fig) -> str:

@@ -90,17 +90,11 @@ class Profile:
 
         return page(f"Profile of {self.source}", profile_html(self, redact))
 
-    def summary(self, max_alerts: int = 20) -> str:
-        lines = [
-            f"profile of {self.source}: {self.rows:,} rows, {len(self.columns)} columns, {len(self.alerts)} alerts"
-        ]
-        for a in sorted(self.alerts, key=lambda a: (SEVERITY_ORDER[a.severity], a.column or ""))[:max_alerts]:
-            where = f"{a.column}: " if a.column else ""
-            ex = f" e.g. {a.examples[:2]!r}" if a.examples else ""
-            lines.append(f"  [{a.severity}] {a.code} {where}{a.message}{ex}")
-        if len(self.alerts) > max_alerts:
-            lines.append(f"  ... {len(self.alerts) - max_alerts} more alerts (see the JSON)")
-        return "\n".join(lines)
+    def summary(self, max_alerts: int = 20, redact: bool | list[str] = False) -> str:
+        """Alerts as text, most severe first; ``redact`` shows personal values as shapes."""
+        from kit.render import summary_text
+
+        return summary_text(self, max_alerts, redact)
 
 
 def _alert_from(
