@@ -1,0 +1,278 @@
+"""Apply a mapping: compile every field to polars expressions, run them in one ``select``, and account
+for every source row: in the output, in the quarantine (with the field and reason of each failure), or
+dropped by the mapping's explicit, counted dedup rule. Nothing else can happen to a row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from kit.errors import KitError
+from kit.load.report import Extract
+from kit.mapping.spec import Mapping, MappingError, TargetField
+from kit.mapping.steps import STEPS, Context, StepError
+
+ROW = "_source_row"
+FLAGS = "_flags"
+_TYPES = {
+    "string": pl.String,
+    "integer": pl.Int64,
+    "boolean": pl.Boolean,
+    "date": pl.Date,
+    "datetime": pl.Datetime("us"),
+}
+
+
+@dataclass
+class Compiled:
+    """One target field as expressions: its value and, per row, why it failed (null when it did not)."""
+
+    name: str
+    value: pl.Expr
+    reason: pl.Expr
+    policy: str
+    default: str | None
+
+
+@dataclass
+class Accounting:
+    source_rows: int
+    output_rows: int
+    quarantined_rows: int
+    deduplicated_rows: int
+    flagged_rows: int = 0
+
+    def holds(self) -> bool:
+        return self.source_rows == self.output_rows + self.quarantined_rows + self.deduplicated_rows
+
+    def summary(self) -> str:
+        return (
+            f"source rows {self.source_rows:,} = output {self.output_rows:,} + quarantine {self.quarantined_rows:,}"
+            f" + removed by dedup {self.deduplicated_rows:,}"
+            + (f" ({self.flagged_rows:,} output rows carry defaulted values, see {FLAGS})" if self.flagged_rows else "")
+        )
+
+
+@dataclass
+class Applied:
+    """``output``: target-shaped rows (plus ``_source_row`` and ``_flags``); ``quarantine``: one row per
+    failure (source row, key, field, reason, action, the source values); ``deduplicated``: source rows
+    removed by the dedup rule."""
+
+    output: pl.DataFrame
+    quarantine: pl.DataFrame
+    deduplicated: list[int]
+    accounting: Accounting
+    failures_by_field: dict[str, int] = field(default_factory=dict)
+
+
+def _type_check(name: str, f: TargetField, value: pl.Expr) -> tuple[pl.Expr, pl.Expr | None, str]:
+    """Cast to the target type when the steps left text; a failed cast is a failure, not a silent null."""
+    if f.type == "string":
+        return value.cast(pl.String), None, ""
+    target = pl.Decimal(18, 2 if f.scale is None else f.scale) if f.type == "decimal" else _TYPES[f.type]
+    if f.type in ("date", "datetime"):
+        # Dates from parse_date pass through (as ISO text and back); text must already be ISO.
+        text = value.cast(pl.String)
+        out = text.str.to_date("%Y-%m-%d", strict=False) if f.type == "date" else text.str.to_datetime(strict=False)
+        return out, value.is_not_null() & out.is_null(), "not a date (add a parse_date step)"
+    out = value.cast(target, strict=False)
+    return out, value.is_not_null() & out.is_null(), f"not a {f.type} value (add a cast step)"
+
+
+def _literal(value: str | None, dtype: pl.DataType) -> pl.Expr:
+    """A default written in the mapping file, as a value of the output column's type."""
+    lit = pl.lit(value, dtype=pl.String)
+    if dtype == pl.Date:
+        return lit.str.to_date("%Y-%m-%d")
+    if isinstance(dtype, pl.Datetime):
+        return lit.str.to_datetime()
+    if dtype == pl.Boolean:
+        return lit.str.to_lowercase().is_in(["true", "yes", "1"])
+    return lit.cast(dtype)
+
+
+def compile_field(mapping: Mapping, name: str, columns: list[str]) -> Compiled:
+    """The expressions for one target field, in the order: steps, target type, target constraints."""
+    f = mapping.fields[name]
+    missing = [c for c in f.from_ if c not in columns]
+    if missing:
+        raise MappingError(
+            f"{mapping.where('fields', name, 'from')}: field {name!r}: source column(s) {missing} are not in the "
+            f"extract; it has {columns}"
+        )
+    if not f.from_:
+        raise MappingError(f"{mapping.where('fields', name)}: field {name!r}: no source field ('from:') to map")
+    ctx = Context(field=name, base=mapping.path.parent if mapping.path else Path.cwd())
+    values: list[pl.Expr] = [pl.col(c).cast(pl.String) for c in f.from_]
+    failures: list[tuple[pl.Expr, str]] = []
+    for i, step in enumerate(f.steps):
+        spec = STEPS.get(step.name)
+        if spec is None:
+            raise MappingError(
+                f"{mapping.where('fields', name, 'steps', i)}: field {name!r}: unknown step {step.name!r}; "
+                f"steps are {sorted(STEPS)}"
+            )
+        try:
+            if spec.combines:
+                out = spec.fn(values, step.params, ctx)
+                values = [out.value]
+                if out.failed is not None:
+                    failures.append((out.failed, f"{step.name}: {out.reason}"))
+            else:
+                outs = [spec.fn(v, step.params, ctx) for v in values]
+                values = [o.value for o in outs]
+                failures += [(o.failed, f"{step.name}: {o.reason}") for o in outs if o.failed is not None]
+        except StepError as exc:
+            raise MappingError(f"{mapping.where('fields', name, 'steps', i)}: {exc}") from None
+    if len(values) > 1:
+        raise MappingError(
+            f"{mapping.where('fields', name, 'from')}: field {name!r}: {len(values)} source fields but no step "
+            "combines them (add coalesce or concat, and say why in cardinality)"
+        )
+    value, failed, reason = _type_check(name, f, values[0])
+    if failed is not None:
+        failures.append((failed, reason))
+    if f.max_length is not None:
+        length = (
+            value.cast(pl.String).str.len_bytes() if f.length_unit == "bytes" else value.cast(pl.String).str.len_chars()
+        )
+        failures.append((length > f.max_length, f"longer than {f.max_length} {f.length_unit}"))
+    if f.allowed is not None:
+        failures.append((value.is_not_null() & ~value.cast(pl.String).is_in(f.allowed), f"not one of {f.allowed}"))
+    if f.pattern is not None:
+        failures.append(
+            (value.is_not_null() & ~value.cast(pl.String).str.contains(f.pattern), "does not match the pattern")
+        )
+    if f.required:
+        failures.append((value.is_null(), "required but empty"))
+    reason = pl.lit(None, dtype=pl.String)
+    for cond, why in reversed(failures):  # the first failing check names the reason
+        reason = pl.when(cond.fill_null(False)).then(pl.lit(why)).otherwise(reason)
+    return Compiled(name, value, reason, mapping.failure_for(name), f.default)
+
+
+def apply_mapping(mapping: Mapping, source: Extract | pl.DataFrame) -> Applied:
+    """Map source rows to target rows.
+
+    >>> from kit import read_extract
+    >>> m = Mapping.load("mappings/crm_to_erp.yaml")
+    >>> applied = apply_mapping(m, read_extract("sample_data/crm_contacts.csv"))
+    >>> applied.accounting.holds()
+    True
+    """
+    frame = source.frame if isinstance(source, Extract) else source
+    indexed = frame.with_row_index(ROW)
+    deduplicated: list[int] = []
+    if mapping.dedup is not None:
+        missing = [k for k in mapping.dedup.key if k not in frame.columns]
+        if missing:
+            raise MappingError(f"{mapping.where('dedup', 'key')}: dedup key {missing} not in the extract")
+        kept = indexed.unique(mapping.dedup.key, keep=mapping.dedup.keep, maintain_order=True)
+        deduplicated = sorted(set(indexed[ROW].to_list()) - set(kept[ROW].to_list()))
+        indexed = kept
+    fields = [n for n, f in mapping.fields.items() if f.status != "rejected"]
+    compiled = [compile_field(mapping, n, frame.columns) for n in fields]
+    try:
+        evaluated = indexed.select(
+            ROW,
+            *[c.value.alias(c.name) for c in compiled],
+            *[c.reason.alias(f"\x1f{c.name}") for c in compiled],
+        )
+    except pl.exceptions.PolarsError as exc:
+        raise KitError(f"{mapping.where()}: applying the mapping failed: {exc}") from None
+    # Failures on fields whose policy is default_and_flag become the default; the row stays.
+    flags, fixes = [], []
+    for c in compiled:
+        if c.policy == "default_and_flag":
+            why = pl.col(f"\x1f{c.name}")
+            fixes.append(
+                pl.when(why.is_not_null())
+                .then(_literal(c.default, evaluated.schema[c.name]))
+                .otherwise(pl.col(c.name))
+                .alias(c.name)
+            )
+            flags.append(pl.when(why.is_not_null()).then(pl.lit(f"{c.name}: ") + why))
+    if fixes:
+        evaluated = evaluated.with_columns(fixes)
+    hard = [c for c in compiled if c.policy != "default_and_flag"]
+    failing = pl.any_horizontal([pl.col(f"\x1f{c.name}").is_not_null() for c in hard]) if hard else pl.lit(False)
+    evaluated = evaluated.with_columns(
+        failing.alias("\x1ffailing"),
+        (pl.concat_list(flags).list.drop_nulls().list.join("; ") if flags else pl.lit("")).alias(FLAGS),
+    )
+    good = evaluated.filter(~pl.col("\x1ffailing"))
+    output = good.select(ROW, *[c.name for c in compiled], FLAGS).with_columns(
+        pl.when(pl.col(FLAGS) == "").then(None).otherwise(pl.col(FLAGS)).alias(FLAGS)
+    )
+    for name, fill in mapping.target_only.items():
+        if fill.fill == "constant":
+            output = output.with_columns(pl.lit(fill.value).alias(name))
+    bad = evaluated.filter(pl.col("\x1ffailing"))
+    key = mapping.source.key
+    empty = pl.DataFrame(schema={ROW: pl.UInt32, "field": pl.String, "reason": pl.String, "action": pl.String})
+    long = (
+        empty
+        if not hard
+        else (
+            bad.select(
+                ROW,
+                *[
+                    pl.struct(
+                        pl.lit(c.name).alias("field"),
+                        pl.col(f"\x1f{c.name}").alias("reason"),
+                        pl.lit(c.policy).alias("action"),
+                    ).alias(c.name)
+                    for c in hard
+                ],
+            )
+            .unpivot(index=ROW, value_name="failure")
+            .unnest("failure")
+            .filter(pl.col("reason").is_not_null())
+            .drop("variable")
+        )
+    )
+    source_cols = sorted({c for n in fields for c in mapping.fields[n].from_} | set(key), key=frame.columns.index)
+    quarantine = (
+        long.join(indexed.select(ROW, *source_cols), on=ROW, how="left")
+        .sort(ROW, "field")
+        .select(
+            ROW,
+            *[k for k in key if k in source_cols],
+            "field",
+            "reason",
+            "action",
+            *[c for c in source_cols if c not in key],
+        )
+    )
+    accounting = Accounting(
+        source_rows=frame.height,
+        output_rows=output.height,
+        quarantined_rows=bad.height,
+        deduplicated_rows=len(deduplicated),
+        flagged_rows=int(output[FLAGS].is_not_null().sum()),
+    )
+    if not accounting.holds():  # a bug in kit, never a property of the data
+        raise KitError(f"row accounting does not add up: {accounting.summary()}")
+    by_field = dict(quarantine.group_by("field").len().sort("field").iter_rows())
+    return Applied(output, quarantine, deduplicated, accounting, by_field)
+
+
+def write_safe_csv(frame: pl.DataFrame, path: str | Path) -> Path:
+    """CSV for spreadsheets: text cells starting with = + - @ (or tab/CR) get a leading apostrophe so
+    Excel and LibreOffice show them as text instead of running them as formulas."""
+    risky = r"^[=+\-@\t\r]"
+    safe = frame.with_columns(
+        pl.when(pl.col(c).str.contains(risky)).then(pl.lit("'") + pl.col(c)).otherwise(pl.col(c)).alias(c)
+        for c, t in frame.schema.items()
+        if t == pl.String
+    )
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.tmp")
+    safe.write_csv(tmp)
+    tmp.replace(out)
+    return out

@@ -1,0 +1,421 @@
+"""The mapping file: one YAML document per source→target entity pair, the contract of the integration.
+
+Loaded with ruamel.yaml in round-trip mode (comments, key order and quoting survive) and validated
+by pydantic; errors name the file, the line and the field. Nothing in the file is ever evaluated:
+explicit YAML tags (``!!python/...`` or any other) are refused. ``Mapping.save()`` writes through a
+temporary file and a rename, writes the original bytes back when nothing changed, and otherwise
+changes only the keys whose values changed, in place.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import io
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError
+
+from kit.errors import KitError
+
+STATUSES = ("open", "proposed", "approved", "rejected")
+TYPES = ("string", "integer", "decimal", "boolean", "date", "datetime")
+FAILURE_POLICIES = ("quarantine", "reject_to_source", "default_and_flag")
+TRUTH = ("source", "target", "both")
+
+
+class MappingError(KitError):
+    """A mapping file that cannot be read or does not follow the format; names file, line and field."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class System(_Model):
+    """One side of the integration."""
+
+    system: str
+    extract: str | None = None  # path relative to the mapping file
+    key: list[str] = Field(default_factory=list)
+    owner: str | None = None
+    notes: str | None = None  # how the extract was obtained (API, export, query) and its limits
+    code_page: str | None = None  # the encoding the system stores text in
+    load: dict[str, Any] = Field(default_factory=dict)  # read_extract options (encoding, delimiter ...)
+
+    @field_validator("key", mode="before")
+    @classmethod
+    def _one_key(cls, v: Any) -> Any:
+        return [v] if isinstance(v, str) else v
+
+
+class Suggestion(_Model):
+    method: str
+    score: float
+
+
+class Step(_Model):
+    """One transform step: its name and parameters (``- strip`` or ``- truncate: {length: 40}``)."""
+
+    name: str
+    params: Any = None
+
+
+def _parse_step(raw: Any) -> Step:
+    if isinstance(raw, Step):
+        return raw
+    if isinstance(raw, str):
+        return Step(name=raw)
+    if isinstance(raw, dict) and len(raw) == 1:
+        ((name, params),) = raw.items()
+        return Step(name=str(name), params=params)
+    raise ValueError(f"a step is a name or a one-key mapping {{name: parameters}}, not {raw!r}")
+
+
+class TargetField(_Model):
+    """A target field: what system B requires, where the value comes from, and the decision's provenance."""
+
+    type: Literal["string", "integer", "decimal", "boolean", "date", "datetime"] = "string"
+    required: bool = False
+    unique: bool = False
+    max_length: int | None = None
+    length_unit: Literal["chars", "bytes"] = "chars"
+    scale: int | None = None  # decimals: digits after the point
+    allowed: list[str] | None = None
+    pattern: str | None = None
+    code_page: str | None = None
+    from_: list[str] = Field(default_factory=list, alias="from")
+    steps: list[Step] = Field(default_factory=list)
+    cardinality: str | None = None  # how several source fields or rows meet this field
+    source_of_truth: Literal["source", "target", "both"] | None = None
+    on_failure: Literal["quarantine", "reject_to_source", "default_and_flag"] | None = None
+    default: str | None = None  # with on_failure: default_and_flag
+    status: Literal["open", "proposed", "approved", "rejected"] = "open"
+    decided_by: str | None = None
+    decided_on: dt.date | None = None
+    reviewed_by: str | None = None
+    why: str | None = None
+    confidence: float | None = Field(default=None, ge=0, le=1)
+    suggestion: Suggestion | None = None
+    notes: str | None = None
+
+    @field_validator("from_", mode="before")
+    @classmethod
+    def _one_source(cls, v: Any) -> Any:
+        return [v] if isinstance(v, str) else v
+
+    @field_validator("steps", mode="before")
+    @classmethod
+    def _steps(cls, v: Any) -> Any:
+        return [_parse_step(s) for s in (v or [])]
+
+
+class TargetOnly(_Model):
+    """A target field no source feeds, and how it is filled."""
+
+    fill: Literal["default", "constant", "lookup", "system"]
+    value: str | None = None
+    why: str | None = None
+
+
+class Dedup(_Model):
+    """An explicit, counted rule dropping source rows that repeat a key (the first or last one is kept)."""
+
+    key: list[str]
+    keep: Literal["first", "last"] = "first"
+    why: str | None = None
+
+
+class Mapping(_Model):
+    """A mapping file. ``Mapping.load(path)``, edit, ``mapping.save()``.
+
+    >>> m = Mapping.load("mappings/crm_to_erp.yaml")
+    >>> m.fields["status_code"].from_
+    ['status']
+    """
+
+    name: str
+    version: int | str = 1
+    outcome: str
+    source: System
+    target: System
+    source_of_truth: Literal["source", "target", "both"] = "source"
+    on_failure: Literal["quarantine", "reject_to_source", "default_and_flag"] = "quarantine"
+    dedup: Dedup | None = None
+    fields: dict[str, TargetField]
+    unmapped_source: dict[str, str] = Field(default_factory=dict)
+    target_only: dict[str, TargetOnly] = Field(default_factory=dict)
+
+    # Not part of the file: where it came from and what it said, for line numbers and byte-exact saves.
+    _path: Path | None = None
+    _doc: Any = None
+    _text: str | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Mapping:
+        for name, f in self.fields.items():
+            if f.on_failure == "default_and_flag" and f.default is None:
+                raise ValueError(f"fields.{name}: on_failure default_and_flag needs a default")
+        clash = set(self.fields) & set(self.target_only)
+        if clash:
+            raise ValueError(f"target_only: {sorted(clash)} are also in fields")
+        return self
+
+    # -- effective decisions --------------------------------------------------------------------
+    def truth_for(self, field: str) -> str:
+        return self.fields[field].source_of_truth or self.source_of_truth
+
+    def failure_for(self, field: str) -> str:
+        return self.fields[field].on_failure or self.on_failure
+
+    @property
+    def path(self) -> Path | None:
+        return self._path
+
+    def resolve(self, relative: str | None) -> Path | None:
+        """A path written in the file, relative to the file's folder."""
+        if relative is None:
+            return None
+        base = self._path.parent if self._path else Path.cwd()
+        return (base / relative).resolve()
+
+    def line_of(self, *loc: str | int) -> int | None:
+        """1-based line of a key in the file (e.g. ``line_of("fields", "status_code", "steps")``)."""
+        return _line_of(self._doc, loc)
+
+    def where(self, *loc: str | int) -> str:
+        """``file:line`` for messages; the file alone when the line is unknown."""
+        line = self.line_of(*loc)
+        name = str(self._path) if self._path else self.name
+        return f"{name}:{line}" if line else name
+
+    # -- files ----------------------------------------------------------------------------------
+    @classmethod
+    def load(cls, path: str | Path) -> Mapping:
+        path = Path(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise MappingError(f"{path}: no such mapping file") from None
+        except UnicodeDecodeError as exc:
+            raise MappingError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        return cls.loads(text, path)
+
+    @classmethod
+    def loads(cls, text: str, path: str | Path | None = None) -> Mapping:
+        where = str(path) if path else "<mapping>"
+        try:
+            doc = _yaml().load(text)
+        except MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line = f":{mark.line + 1}" if mark else ""
+            raise MappingError(f"{where}{line}: broken YAML: {exc.problem or exc.context}") from None
+        if doc is None:
+            raise MappingError(f"{where}: the mapping file is empty")
+        if not isinstance(doc, dict):
+            raise MappingError(f"{where}:1: a mapping file is a YAML mapping (name:, outcome:, fields: ...)")
+        _refuse_tags(doc, where)
+        try:
+            mapping = cls.model_validate(_plain(doc))
+        except ValidationError as exc:
+            raise MappingError(_explain(exc, doc, where)) from None
+        mapping._path = Path(path) if path else None
+        mapping._doc = doc
+        mapping._text = text
+        return mapping
+
+    def to_data(self) -> dict[str, Any]:
+        """The mapping as plain data in file form (``from``, steps as names or one-key mappings)."""
+        # exclude_unset: what the file (or an edit) said is kept, even when it equals the default.
+        data = self.model_dump(by_alias=True, exclude_unset=True, mode="python")
+        for f in data.get("fields", {}).values():
+            if "steps" in f:
+                f["steps"] = [s["name"] if s.get("params") is None else {s["name"]: s["params"]} for s in f["steps"]]
+        return data
+
+    def dumps(self) -> str:
+        """The file text: the original bytes if nothing changed, else the original document updated in place."""
+        data = self.to_data()
+        if self._doc is not None and self._text is not None and data == _loaded_data(self._text):
+            return self._text
+        doc = self._doc if self._doc is not None else CommentedMap()
+        _merge(doc, data)
+        buf = io.StringIO()
+        _yaml().dump(doc, buf)
+        return buf.getvalue()
+
+    def save(self, path: str | Path | None = None) -> Path:
+        """Write atomically (temporary file in the same folder, then rename); returns the path."""
+        target = Path(path) if path else self._path
+        if target is None:
+            raise MappingError(f"mapping {self.name!r}: no path to save to")
+        text = self.dumps()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+                fh.write(text)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        self._path, self._text = target, text
+        self._doc = _yaml().load(text)
+        return target
+
+
+def _yaml() -> YAML:
+    y = YAML(typ="rt")
+    y.preserve_quotes = True
+    y.width = 4096  # never re-wrap a long line the user wrote
+    y.indent(mapping=2, sequence=4, offset=2)
+    return y
+
+
+def _loaded_data(text: str) -> dict[str, Any]:
+    return Mapping.model_validate(_plain(_yaml().load(text))).to_data()
+
+
+def _plain(node: Any) -> Any:
+    """ruamel's commented containers as plain dicts and lists (dates stay dates)."""
+    if isinstance(node, dict):
+        return {str(k): _plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain(v) for v in node]
+    if hasattr(node, "value") and hasattr(node, "tag"):  # TaggedScalar: refused earlier
+        return node.value
+    if isinstance(node, str):
+        return str(node)
+    return node
+
+
+_STANDARD_TAG = "tag:yaml.org,2002:"
+_PLAIN_TAGS = {f"{_STANDARD_TAG}{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")}
+
+
+def _refuse_tags(node: Any, where: str, loc: tuple = ()) -> None:
+    tag = getattr(getattr(node, "tag", None), "value", None)
+    if tag and tag not in _PLAIN_TAGS:
+        line = _line_of_parent(node)
+        raise MappingError(
+            f"{where}{f':{line}' if line else ''}: {'.'.join(map(str, loc)) or 'document'}: YAML tag {tag!r} "
+            "is not allowed; a mapping file holds data only"
+        )
+    if isinstance(node, dict):
+        for k, v in node.items():
+            _check_child(node, k, v, where, (*loc, k))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            _check_child(node, i, v, where, (*loc, i))
+
+
+def _check_child(parent: Any, key: Any, value: Any, where: str, loc: tuple) -> None:
+    tag = getattr(getattr(value, "tag", None), "value", None)
+    if tag and tag not in _PLAIN_TAGS:
+        line = None
+        with contextlib.suppress(AttributeError, KeyError, TypeError, IndexError):
+            line = (parent.lc.key(key) if isinstance(parent, dict) else parent.lc.item(key))[0] + 1
+        raise MappingError(
+            f"{where}{f':{line}' if line else ''}: {'.'.join(map(str, loc))}: YAML tag {tag!r} is not allowed; "
+            "a mapping file holds data only"
+        )
+    _refuse_tags(value, where, loc)
+
+
+def _line_of_parent(node: Any) -> int | None:
+    lc = getattr(node, "lc", None)
+    return lc.line + 1 if lc is not None and lc.line is not None else None
+
+
+def _line_of(doc: Any, loc: tuple) -> int | None:
+    """Line of the deepest key of ``loc`` present in the document (pydantic's ``from_`` is ``from``)."""
+    node, line = doc, None
+    for key in loc:
+        key = "from" if key == "from_" else key
+        try:
+            if isinstance(node, dict) and key in node:
+                line = node.lc.key(key)[0] + 1
+                node = node[key]
+            elif isinstance(node, list) and isinstance(key, int) and key < len(node):
+                line = node.lc.item(key)[0] + 1
+                node = node[key]
+            else:
+                break
+        except (AttributeError, KeyError, TypeError):
+            break
+    if line is None and hasattr(doc, "lc"):
+        return None
+    return line
+
+
+def _explain(exc: ValidationError, doc: Any, where: str) -> str:
+    lines = []
+    for err in exc.errors()[:10]:
+        loc = tuple(err["loc"])
+        line = _line_of(doc, loc)
+        path = ".".join(str(p) for p in loc if p != "from_") if loc else "document"
+        path = path.replace("from_", "from")
+        field = ""
+        if len(loc) >= 2 and loc[0] == "fields":
+            field = f" field {loc[1]!r}"
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            msg = "unknown key (check the spelling; see the mapping format in the README)"
+        elif err["type"] == "missing":
+            msg = "required key is missing"
+        lines.append(f"{where}{f':{line}' if line else ''}:{field} {path}: {msg}")
+    more = len(exc.errors()) - 10
+    return "\n".join(lines) + (f"\n... {more} more problems" if more > 0 else "")
+
+
+def _merge(doc: CommentedMap, data: dict[str, Any]) -> None:
+    """Update ``doc`` to hold ``data``: changed values replaced in place (comments kept), new keys
+    appended, removed keys deleted, untouched keys not rewritten at all."""
+    for key in [k for k in doc if k not in data]:
+        del doc[key]
+    for key, value in data.items():
+        if key in doc and _same(doc[key], value):
+            continue
+        if key in doc and isinstance(doc[key], dict) and isinstance(value, dict):
+            _merge(doc[key], value)
+        elif key in doc and isinstance(doc[key], list) and isinstance(value, list):
+            _merge_list(doc[key], value)
+        else:
+            doc[key] = _commented(value)
+
+
+def _same(node: Any, value: Any) -> bool:
+    """Equal as data; ``key: id`` in the file and ``[id]`` in the model are the same (one-item shorthand)."""
+    plain = _plain(node)
+    return plain == value or (isinstance(value, list) and len(value) == 1 and plain == value[0])
+
+
+def _merge_list(seq: CommentedSeq, values: list[Any]) -> None:
+    for i, value in enumerate(values):
+        if i < len(seq):
+            if _same(seq[i], value):
+                continue
+            if isinstance(seq[i], dict) and isinstance(value, dict):
+                _merge(seq[i], value)
+            else:
+                seq[i] = _commented(value)
+        else:
+            seq.append(_commented(value))
+    del seq[len(values) :]
+
+
+def _commented(value: Any) -> Any:
+    if isinstance(value, dict):
+        m = CommentedMap()
+        for k, v in value.items():
+            m[k] = _commented(v)
+        return m
+    if isinstance(value, list):
+        return CommentedSeq([_commented(v) for v in value])
+    return value
