@@ -123,6 +123,76 @@ def _write(path: Path, text: str) -> None:
     tmp.replace(path)
 
 
+def _mapping_and_source(path: str):
+    from kit.load import read_extract
+    from kit.mapping.spec import Mapping
+
+    mapping = Mapping.load(path)
+    src = mapping.resolve(mapping.source.extract)
+    if src is None:
+        raise KitError(f"{mapping.where('source')}: source has no extract path to check the mapping against")
+    return mapping, read_extract(src, **mapping.source.load)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    import json
+
+    from kit.load import read_extract
+    from kit.mapping.lint import findings_json, lint
+    from kit.profile import profile
+
+    mapping, source = _mapping_and_source(args.mapping)
+    source_profile = profile(source, key=mapping.source.key or None, near=False)
+    target_profile = None
+    tgt = mapping.resolve(mapping.target.extract)
+    if tgt is not None and tgt.exists():
+        target_profile = profile(read_extract(tgt, **mapping.target.load), near=False)
+    findings = lint(mapping, source_profile, target_profile, source.frame)
+    for f in findings:
+        print(f.line())
+    counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
+    print(f"{mapping.path}: {counts['error']} errors, {counts['warning']} warnings, {counts['info']} notes")
+    if args.json:
+        _write(Path(args.json), json.dumps(findings_json(findings), indent=2, ensure_ascii=False) + "\n")
+    return 1 if counts["error"] else 0
+
+
+def cmd_apply(args: argparse.Namespace) -> int:
+    from kit.mapping.apply import apply_mapping, write_safe_csv
+
+    mapping, source = _mapping_and_source(args.mapping)
+    applied = apply_mapping(mapping, source)
+    print(applied.accounting.summary())
+    for f, n in applied.failures_by_field.items():
+        print(f"  quarantined for {f}: {n:,}")
+    if args.output:
+        out = Path(args.output)
+        if out.suffix.lower() == ".parquet":
+            out.parent.mkdir(parents=True, exist_ok=True)
+            applied.output.write_parquet(out)
+        else:
+            write_safe_csv(applied.output, out)
+        print(f"wrote {applied.output.height:,} rows to {out}")
+    if args.quarantine:
+        write_safe_csv(applied.quarantine, args.quarantine)
+        print(f"wrote {applied.quarantine.height:,} failures to {args.quarantine}")
+    return 0
+
+
+def cmd_suggest(args: argparse.Namespace) -> int:
+    import json
+
+    from kit.load import read_extract
+    from kit.profile import profile
+    from kit.suggest import suggest
+
+    found = suggest(profile(read_extract(args.source), near=False), profile(read_extract(args.target), near=False))
+    print(found.summary())
+    if args.json:
+        _write(Path(args.json), json.dumps(found.to_dict(), indent=2, ensure_ascii=False) + "\n")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from kit.load import read_extract
     from kit.profile import profile
@@ -150,7 +220,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"load": cmd_load, "profile": cmd_profile, "demo": cmd_demo}
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "load": cmd_load,
+    "profile": cmd_profile,
+    "check": cmd_check,
+    "apply": cmd_apply,
+    "suggest": cmd_suggest,
+    "demo": cmd_demo,
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -175,6 +252,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--deep", help="also write a ydata-profiling report to this HTML file (slow)")
     p.add_argument("--deep-sample", type=int, default=100_000, help="rows sampled for --deep (default 100,000)")
     p.add_argument("--deep-minimal", action="store_true", help="ydata-profiling minimal mode for --deep")
+    p = sub.add_parser("check", help="lint a mapping against its source data; exit 1 on error findings")
+    p.add_argument("mapping", help="mappings/<name>.yaml")
+    p.add_argument("--json", help="write the findings as JSON")
+    p = sub.add_parser("apply", help="apply a mapping to its source extract: output, quarantine, row accounting")
+    p.add_argument("mapping", help="mappings/<name>.yaml")
+    p.add_argument("--output", help="mapped rows to OUT.csv (formula-safe) or OUT.parquet")
+    p.add_argument("--quarantine", help="rows that could not be mapped, with field and reason, to Q.csv")
+    p = sub.add_parser("suggest", help="rank source fields for every target field, with the evidence")
+    p.add_argument("source", help="source extract")
+    p.add_argument("target", help="target extract")
+    p.add_argument("--json", help="write the suggestions as JSON")
     p = sub.add_parser("demo", help="run the main job on the bundled sample data")
     p.add_argument("--out", default="reports", help="folder for the results (default: reports)")
     return parser

@@ -1,0 +1,472 @@
+"""Lint a mapping against the data: what the evidence says the decisions miss.
+
+Each rule is a small registered function with a stable code. It gets a ``Context`` (the mapping, the
+source profile, the target profile if there is one, and a dry run of the mapping on the source rows
+when the extract is at hand) and yields findings that name the file and line of the decision.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+
+import polars as pl
+
+from kit.mapping.apply import Applied, apply_mapping
+from kit.mapping.spec import Mapping
+from kit.mapping.steps import mapped_values
+from kit.profile import Profile
+
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+@dataclass
+class Finding:
+    code: str
+    severity: str
+    field: str | None
+    message: str
+    where: str
+    count: int = 0
+    examples: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        ex = f" e.g. {self.examples[:3]!r}" if self.examples else ""
+        target = f"field {self.field!r}: " if self.field else ""
+        return f"{self.where}: {self.severity} {self.code} {target}{self.message}{ex}"
+
+
+@dataclass
+class Context:
+    mapping: Mapping
+    source: Profile
+    target: Profile | None = None
+    applied: Applied | None = None
+    frame: pl.DataFrame | None = None
+
+    def column(self, name: str) -> dict | None:
+        return next((c for c in self.source.columns if c["name"] == name), None)
+
+    def active(self) -> Iterator[tuple[str, object]]:
+        """Target fields whose decision is not rejected."""
+        for name, f in self.mapping.fields.items():
+            if f.status != "rejected":
+                yield name, f
+
+    def failures(self, name: str, prefix: str) -> pl.DataFrame:
+        """Dry-run quarantine rows of one field whose reason starts with ``prefix``."""
+        if self.applied is None:
+            return pl.DataFrame()
+        q = self.applied.quarantine
+        return q.filter((pl.col("field") == name) & pl.col("reason").str.starts_with(prefix))
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    severity: str
+    description: str
+    check: Callable[[Context], Iterator[Finding]]
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(code: str, severity: str, description: str):
+    def wrap(fn: Callable[[Context], Iterator[Finding]]):
+        RULES[code] = Rule(code, severity, description, fn)
+        return fn
+
+    return wrap
+
+
+def _examples(frame: pl.DataFrame, columns: list[str], n: int = 5) -> list[str]:
+    if frame.is_empty():
+        return []
+    cols = [c for c in columns if c in frame.columns]
+    values = frame.select(pl.concat_str([pl.col(c).fill_null("∅") for c in cols], separator=" | ")).to_series()
+    return [str(v) for v in values.unique(maintain_order=True).head(n).to_list()]
+
+
+def _has_step(f, *names: str) -> bool:
+    return any(s.name in names for s in f.steps)
+
+
+@rule("UNKNOWN_SOURCE_FIELD", "error", "a field reads a source column the extract does not have")
+def unknown_source(ctx: Context) -> Iterator[Finding]:
+    have = {c["name"] for c in ctx.source.columns}
+    for name, f in ctx.mapping.fields.items():
+        for col in f.from_:
+            if col not in have:
+                yield Finding(
+                    "UNKNOWN_SOURCE_FIELD",
+                    "error",
+                    name,
+                    f"reads {col!r}, which the source extract does not have (columns: {sorted(have)})",
+                    ctx.mapping.where("fields", name, "from"),
+                )
+
+
+@rule("TOO_LONG", "error", "source values longer than the target allows, with no truncate step")
+def too_long(ctx: Context) -> Iterator[Finding]:
+    for name, f in ctx.active():
+        if f.max_length is None or _has_step(f, "truncate"):
+            continue
+        bad = ctx.failures(name, "longer than")
+        if ctx.applied is None:
+            longest = max(
+                (
+                    c.get("bytes_max" if f.length_unit == "bytes" else "len_max") or 0
+                    for c in map(ctx.column, f.from_)
+                    if c
+                ),
+                default=0,
+            )
+            if longest > f.max_length:
+                yield Finding(
+                    "TOO_LONG",
+                    "error",
+                    name,
+                    f"source values reach {longest} {f.length_unit}; the target "
+                    f"allows {f.max_length} and no truncate step decides what happens",
+                    ctx.mapping.where("fields", name, "max_length"),
+                )
+        elif bad.height:
+            yield Finding(
+                "TOO_LONG",
+                "error",
+                name,
+                f"{bad.height:,} rows are longer than {f.max_length} "
+                f"{f.length_unit} and would be quarantined; add truncate or agree a rule",
+                ctx.mapping.where("fields", name, "max_length"),
+                bad.height,
+                _examples(bad, f.from_),
+            )
+
+
+@rule("UNMAPPED_VALUES", "warning", "source values a value_map does not cover")
+def unmapped_values(ctx: Context) -> Iterator[Finding]:
+    for name, f in ctx.active():
+        for i, step in enumerate(f.steps):
+            if step.name != "value_map" or not isinstance(step.params, dict):
+                continue
+            table = mapped_values(step.params.get("map") or {}, bool(step.params.get("case_insensitive")))
+            policy = step.params.get("unmapped", "quarantine")
+            bad = ctx.failures(name, "value_map")
+            if ctx.applied is not None and policy == "quarantine":
+                if bad.height:
+                    counts = bad.group_by(f.from_[0]).len().sort("len", descending=True)
+                    listing = ", ".join(f"{v!r} x{n}" for v, n in counts.head(8).iter_rows())
+                    yield Finding(
+                        "UNMAPPED_VALUES",
+                        "warning",
+                        name,
+                        f"{bad.height:,} rows hold values the value map "
+                        f"does not cover ({listing}); they go to the quarantine",
+                        ctx.mapping.where("fields", name, "steps", i),
+                        bad.height,
+                    )
+                continue
+            col = ctx.column(f.from_[0]) if len(f.from_) == 1 else None
+            if col is None:
+                continue
+            fold = bool(step.params.get("case_insensitive"))
+            missing = [(v, n) for v, n in col["top"] if (v.strip().lower() if fold else v) not in table]
+            if missing and policy in ("null", "keep", "default"):
+                listing = ", ".join(f"{v!r} x{n}" for v, n in missing[:8])
+                yield Finding(
+                    "UNMAPPED_VALUES",
+                    "warning",
+                    name,
+                    f"common source values are not in the value map ({listing}) and become {policy} without a trace",
+                    ctx.mapping.where("fields", name, "steps", i),
+                    sum(n for _, n in missing),
+                )
+
+
+@rule("VALUE_NOT_ALLOWED", "error", "a value_map target outside the target field's allowed values")
+def value_not_allowed(ctx: Context) -> Iterator[Finding]:
+    for name, f in ctx.mapping.fields.items():
+        if f.allowed is None:
+            continue
+        for i, step in enumerate(f.steps):
+            if step.name == "value_map" and isinstance(step.params, dict):
+                wrong = sorted({str(v) for v in (step.params.get("map") or {}).values()} - set(f.allowed))
+                if wrong:
+                    yield Finding(
+                        "VALUE_NOT_ALLOWED",
+                        "error",
+                        name,
+                        f"value_map targets {wrong} are not in allowed values {f.allowed}",
+                        ctx.mapping.where("fields", name, "steps", i),
+                    )
+
+
+@rule("REQUIRED_FROM_GAPS", "error", "a required target field fed by a column with nulls or placeholders, no default")
+def required_gaps(ctx: Context) -> Iterator[Finding]:
+    for name, f in ctx.active():
+        if not f.required or _has_step(f, "default") or ctx.mapping.failure_for(name) == "default_and_flag":
+            continue
+        bad = ctx.failures(name, "required")
+        if ctx.applied is not None:
+            if bad.height:
+                yield Finding(
+                    "REQUIRED_FROM_GAPS",
+                    "error",
+                    name,
+                    f"{bad.height:,} rows have no value for this "
+                    "required field after the steps (nulls, blanks or placeholders in the source); add a "
+                    "default, a fallback source, or accept the quarantine",
+                    ctx.mapping.where("fields", name, "required"),
+                    bad.height,
+                    _examples(bad, f.from_),
+                )
+            continue
+        gaps = sum(
+            c["nulls"] + c["empty"] + c["whitespace"] + c["pseudo_null_total"]
+            for c in map(ctx.column, f.from_[:1])
+            if c
+        )
+        if gaps:
+            yield Finding(
+                "REQUIRED_FROM_GAPS",
+                "error",
+                name,
+                f"the source has {gaps:,} empty or placeholder values and the field is required with no default",
+                ctx.mapping.where("fields", name, "required"),
+                gaps,
+            )
+
+
+@rule("CONVERSION_FAILS", "error", "casts or date parses that fail on observed values")
+def conversion_fails(ctx: Context) -> Iterator[Finding]:
+    for name, f in ctx.active():
+        for prefix in ("cast", "parse_date", "not a"):
+            bad = ctx.failures(name, prefix)
+            if not bad.height:
+                continue
+            severity = "warning" if ctx.mapping.failure_for(name) == "default_and_flag" else "error"
+            yield Finding(
+                "CONVERSION_FAILS",
+                severity,
+                name,
+                f"{bad.height:,} rows fail '{bad['reason'][0]}'"
+                + (" and get the default (flagged)" if severity == "warning" else " and are quarantined"),
+                ctx.mapping.where("fields", name, "steps"),
+                bad.height,
+                _examples(bad, f.from_),
+            )
+        if ctx.applied is not None and ctx.mapping.failure_for(name) == "default_and_flag":
+            flagged = ctx.applied.output.filter(pl.col("_flags").str.contains(f"{name}: ", literal=True))
+            if flagged.height:
+                yield Finding(
+                    "CONVERSION_FAILS",
+                    "warning",
+                    name,
+                    f"{flagged.height:,} rows fail the steps and get "
+                    f"the default {ctx.mapping.fields[name].default!r} (flagged in _flags)",
+                    ctx.mapping.where("fields", name, "on_failure"),
+                    flagged.height,
+                )
+
+
+@rule("CONSTRAINT_FAILS", "warning", "mapped values that break the target's pattern or allowed values")
+def constraint_fails(ctx: Context) -> Iterator[Finding]:
+    for name, f in ctx.active():
+        for prefix, key in (("does not match", "pattern"), ("not one of", "allowed")):
+            bad = ctx.failures(name, prefix)
+            if bad.height:
+                yield Finding(
+                    "CONSTRAINT_FAILS",
+                    "warning",
+                    name,
+                    f"{bad.height:,} rows fail the target's {key} ({bad['reason'][0]}) and go to the quarantine",
+                    ctx.mapping.where("fields", name, key),
+                    bad.height,
+                    _examples(bad, f.from_),
+                )
+
+
+@rule("LEADING_ZEROS_LOST", "error", "an integer conversion of codes with leading zeros")
+def leading_zeros(ctx: Context) -> Iterator[Finding]:
+    for name, f in ctx.active():
+        integer = f.type == "integer" or any(
+            s.name == "cast"
+            and (s.params == "integer" or (isinstance(s.params, dict) and s.params.get("to") == "integer"))
+            for s in f.steps
+        )
+        for col in map(ctx.column, f.from_):
+            if integer and col and col["leading_zeros"]:
+                yield Finding(
+                    "LEADING_ZEROS_LOST",
+                    "error",
+                    name,
+                    f"{col['leading_zeros']:,} values of "
+                    f"{col['name']!r} start with 0 (e.g. {col['top'][0][0]!r}); as integers they lose the "
+                    "zeros: keep the field as text",
+                    ctx.mapping.where("fields", name, "type"),
+                    col["leading_zeros"],
+                )
+
+
+@rule("DUPLICATE_KEY_TO_UNIQUE", "error", "a source with duplicate keys feeding a unique target field")
+def duplicate_key(ctx: Context) -> Iterator[Finding]:
+    dup = ctx.source.duplicates.get("key") or {}
+    if not dup.get("groups") or ctx.mapping.dedup is not None:
+        return
+    for name, f in ctx.active():
+        if f.unique and set(f.from_) & set(dup["key"]):
+            yield Finding(
+                "DUPLICATE_KEY_TO_UNIQUE",
+                "error",
+                name,
+                f"{dup['groups']:,} source keys repeat "
+                f"({dup['rows']:,} rows) but the target field is unique; add a dedup rule saying which "
+                "record wins",
+                ctx.mapping.where("fields", name, "unique"),
+                dup["rows"],
+            )
+
+
+@rule("DEDUP_DROPS_CONFLICTS", "warning", "a dedup rule that drops rows whose other values differ from the kept row")
+def dedup_conflicts(ctx: Context) -> Iterator[Finding]:
+    dup = ctx.source.duplicates.get("key") or {}
+    d = ctx.mapping.dedup
+    if d is None or not dup.get("conflicting_groups") or sorted(dup.get("key", [])) != sorted(d.key):
+        return
+    columns = ", ".join(f"{k} ({v})" for k, v in dup["conflicting_columns"].items())
+    yield Finding(
+        "DEDUP_DROPS_CONFLICTS",
+        "warning",
+        None,
+        f"{dup['conflicting_groups']:,} repeated keys disagree in "
+        f"{columns}; keep={d.keep} silently picks one version: confirm that is the right one",
+        ctx.mapping.where("dedup", "keep"),
+        dup["conflicting_groups"],
+    )
+
+
+@rule("NO_CARDINALITY", "warning", "several source fields into one without a written rule")
+def no_cardinality(ctx: Context) -> Iterator[Finding]:
+    for name, f in ctx.active():
+        if len(f.from_) > 1 and not f.cardinality:
+            yield Finding(
+                "NO_CARDINALITY",
+                "warning",
+                name,
+                f"{len(f.from_)} source fields {f.from_} meet here; write "
+                "the rule in cardinality (e.g. '2:1 billing wins, shipping fills gaps')",
+                ctx.mapping.where("fields", name, "from"),
+            )
+
+
+@rule("REQUIRED_UNMAPPED", "error", "a required target field with no active decision or fill")
+def required_unmapped(ctx: Context) -> Iterator[Finding]:
+    for name, f in ctx.mapping.fields.items():
+        if f.required and (f.status == "rejected" or not f.from_) and name not in ctx.mapping.target_only:
+            yield Finding(
+                "REQUIRED_UNMAPPED",
+                "error",
+                name,
+                "is required but nothing fills it",
+                ctx.mapping.where("fields", name),
+            )
+
+
+@rule("TARGET_FIELD_UNMAPPED", "warning", "a column of the target extract with no decision")
+def target_unmapped(ctx: Context) -> Iterator[Finding]:
+    if ctx.target is None:
+        return
+    covered = set(ctx.mapping.fields) | set(ctx.mapping.target_only)
+    for col in ctx.target.columns:
+        if col["name"] not in covered:
+            yield Finding(
+                "TARGET_FIELD_UNMAPPED",
+                "warning",
+                col["name"],
+                "is in the target extract but neither mapped nor listed in target_only",
+                ctx.mapping.where("fields"),
+            )
+
+
+@rule("SOURCE_FIELD_UNACCOUNTED", "warning", "a source column neither mapped nor listed as deliberately unmapped")
+def source_unaccounted(ctx: Context) -> Iterator[Finding]:
+    used = {c for _, f in ctx.active() for c in f.from_} | set(ctx.mapping.unmapped_source)
+    for col in ctx.source.columns:
+        if col["name"] not in used:
+            yield Finding(
+                "SOURCE_FIELD_UNACCOUNTED",
+                "warning",
+                None,
+                f"source column {col['name']!r} is neither mapped nor listed in unmapped_source with a reason",
+                ctx.mapping.where("unmapped_source"),
+            )
+
+
+@rule("NOT_ENCODABLE", "error", "mapped text the target's code page cannot store")
+def not_encodable(ctx: Context) -> Iterator[Finding]:
+    if ctx.applied is None:
+        return
+    from kit.profile.encodings import not_encodable as find
+
+    for name, f in ctx.active():
+        page = f.code_page or ctx.mapping.target.code_page
+        if not page or f.type != "string" or name not in ctx.applied.output.columns:
+            continue
+        counts = ctx.applied.output[name].drop_nulls().value_counts(name="\x1fn")
+        found = find(counts, name, page)
+        if found:
+            rows = ctx.applied.output.filter(pl.col(name).str.contains(found["pattern"]))
+            yield Finding(
+                "NOT_ENCODABLE",
+                "error",
+                name,
+                f"{rows.height:,} mapped values contain characters {page} "
+                f"cannot store ({''.join(found['characters'][:10])}); transliterate or replace them",
+                ctx.mapping.where("fields", name),
+                rows.height,
+                rows[name].head(3).to_list(),
+            )
+
+
+@rule("OPEN_DECISION", "info", "decisions still open or proposed")
+def open_decision(ctx: Context) -> Iterator[Finding]:
+    for name, f in ctx.mapping.fields.items():
+        if f.status in ("open", "proposed"):
+            yield Finding(
+                "OPEN_DECISION",
+                "warning" if f.status == "open" else "info",
+                name,
+                f"the decision is {f.status}" + (f"; {f.why}" if f.why else ""),
+                ctx.mapping.where("fields", name, "status"),
+            )
+
+
+def lint(
+    mapping: Mapping,
+    source_profile: Profile,
+    target_profile: Profile | None = None,
+    source: pl.DataFrame | None = None,
+) -> list[Finding]:
+    """Findings, most severe first. With the source rows, casts, parses and value maps are dry-run.
+
+    >>> from kit import read_extract, profile
+    >>> ex = read_extract("sample_data/crm_contacts.csv")
+    >>> m = Mapping.load("mappings/crm_to_erp.yaml")
+    >>> codes = {f.code for f in lint(m, profile(ex, key="contact_id", near=False), source=ex.frame)}
+    >>> "UNMAPPED_VALUES" in codes or "OPEN_DECISION" in codes
+    True
+    """
+    frame = getattr(source, "frame", source)
+    applied = apply_mapping(mapping, frame) if frame is not None and not _unknown(mapping, frame) else None
+    ctx = Context(mapping, source_profile, target_profile, applied, frame)
+    findings = [f for r in RULES.values() for f in r.check(ctx)]
+    return sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], f.where.rsplit(":", 1)[-1].zfill(6), f.code))
+
+
+def _unknown(mapping: Mapping, frame: pl.DataFrame) -> bool:
+    return any(c not in frame.columns for _, f in mapping.fields.items() if f.status != "rejected" for c in f.from_)
+
+
+def findings_json(findings: list[Finding]) -> list[dict]:
+    return [asdict(f) for f in findings]
