@@ -8,7 +8,9 @@
 
 from kit.errors import KitError
 from kit.load import Extract, LoadReport, read_extract
+from kit.mapping import Applied, Finding, Mapping, apply_mapping, lint
 from kit.profile import Alert, Profile, profile
+from kit.suggest import Suggestions, suggest
 
 
 def deep_report(*args, **kwargs):
@@ -18,5 +20,21 @@ def deep_report(*args, **kwargs):
     return run(*args, **kwargs)
 
 
-__all__ = ["Alert", "Extract", "KitError", "LoadReport", "Profile", "deep_report", "profile", "read_extract"]
+__all__ = [
+    "Alert",
+    "Applied",
+    "Extract",
+    "Finding",
+    "KitError",
+    "LoadReport",
+    "Mapping",
+    "Profile",
+    "Suggestions",
+    "apply_mapping",
+    "deep_report",
+    "lint",
+    "profile",
+    "read_extract",
+    "suggest",
+]
 __version__ = "0.1.0"

@@ -193,6 +193,32 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from kit.mapping import export
+    from kit.mapping.spec import Mapping
+
+    mapping = Mapping.load(args.mapping)
+    findings = None
+    if args.with_findings:
+        from kit.mapping.lint import lint
+        from kit.profile import profile
+
+        mapping, source = _mapping_and_source(args.mapping)
+        findings = lint(mapping, profile(source, key=mapping.source.key or None, near=False), source=source.frame)
+    fmt = args.format or {".md": "md", ".html": "html", ".csv": "csv", ".tsv": "sssom"}.get(Path(args.out).suffix, "")
+    render = {
+        "md": lambda: export.to_markdown(mapping, findings),
+        "html": lambda: export.to_html(mapping, findings),
+        "csv": lambda: export.to_csv(mapping),
+        "sssom": lambda: export.to_sssom(mapping),
+    }
+    if fmt not in render:
+        raise KitError(f"{args.out}: say --format md, html, csv or sssom (or use .md/.html/.csv/.tsv)")
+    _write(Path(args.out), render[fmt]())
+    print(f"wrote {args.out}")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from kit.load import read_extract
     from kit.profile import profile
@@ -214,10 +240,41 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(prof.summary(max_alerts=8))
         written += [ppath, hpath]
         print()
-    print(f"Results in {out}/ (per extract: a load report, a profile as JSON and as HTML with personal data masked):")
+    written += _demo_mapping(out)
+    print(f"Results in {out}/ (per extract: a load report, a profile as JSON and as HTML with personal data masked;")
+    print("for the sample mapping: its findings, the mapped rows, the quarantine and the sign-off document):")
     for p in written:
         print(f"  {p}")
     return 0
+
+
+def _demo_mapping(out: Path) -> list[Path]:
+    """Check and apply the sample mapping, as an analyst would before sign-off."""
+    import json
+
+    from kit.mapping import export
+    from kit.mapping.apply import apply_mapping, write_safe_csv
+    from kit.mapping.lint import findings_json, lint
+    from kit.profile import profile
+
+    mapping, source = _mapping_and_source(str(SAMPLE_DIR.parent / "mappings" / "crm_to_erp.yaml"))
+    findings = lint(mapping, profile(source, key=mapping.source.key or None, near=False), source=source.frame)
+    print(f"kit check {mapping.path}:")
+    for f in findings:
+        print(f"  {f.line()}")
+    applied = apply_mapping(mapping, source)
+    print(f"kit apply: {applied.accounting.summary()}")
+    paths = [
+        out / "crm_to_erp.findings.json",
+        out / "crm_to_erp.output.csv",
+        out / "crm_to_erp.quarantine.csv",
+        out / "crm_to_erp.signoff.html",
+    ]
+    _write(paths[0], json.dumps(findings_json(findings), indent=2, ensure_ascii=False) + "\n")
+    write_safe_csv(applied.output, paths[1])
+    write_safe_csv(applied.quarantine, paths[2])
+    _write(paths[3], export.to_html(mapping, findings))
+    return paths
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
@@ -226,6 +283,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "check": cmd_check,
     "apply": cmd_apply,
     "suggest": cmd_suggest,
+    "export": cmd_export,
     "demo": cmd_demo,
 }
 
@@ -263,6 +321,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("source", help="source extract")
     p.add_argument("target", help="target extract")
     p.add_argument("--json", help="write the suggestions as JSON")
+    p = sub.add_parser("export", help="a mapping as a sign-off document (md/html), CSV for reviewers, or SSSOM TSV")
+    p.add_argument("mapping", help="mappings/<name>.yaml")
+    p.add_argument("--out", required=True, help="output file (.md, .html, .csv or .tsv for SSSOM)")
+    p.add_argument("--format", choices=["md", "html", "csv", "sssom"], help="instead of guessing from --out")
+    p.add_argument("--with-findings", action="store_true", help="include what kit check finds in the data")
     p = sub.add_parser("demo", help="run the main job on the bundled sample data")
     p.add_argument("--out", default="reports", help="folder for the results (default: reports)")
     return parser

@@ -286,5 +286,5 @@ def test_demo_runs_and_writes_results(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "Results in" in out
     written = sorted(p.name for p in tmp_path.iterdir())
-    assert len(written) == 15  # per sample extract: a load report, a JSON and an HTML profile, none overwritten
+    assert len(written) == 19  # per extract: load report, JSON and HTML profile; 4 mapping results; none overwritten
     assert "crm_contacts.csv.profile.json" in written and "erp_customers.xlsx.load.json" in written

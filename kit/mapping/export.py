@@ -1,0 +1,321 @@
+"""The mapping for people who do not read YAML: a sign-off document (Markdown or HTML with a flow
+diagram), a CSV for spreadsheet reviewers, and SSSOM TSV for tools that speak it.
+
+Rendering only: everything comes from the ``Mapping`` (and, optionally, lint findings). Open
+questions come first, because they are what a sign-off meeting is for.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+
+from kit.mapping.lint import Finding
+from kit.mapping.spec import Mapping, Step
+
+STATUS_ORDER = {"open": 0, "proposed": 1, "rejected": 2, "approved": 3}
+STATUS_COLOUR = {"open": "#b3261e", "proposed": "#b26a00", "rejected": "#6b6b6b", "approved": "#2f7d4f"}
+
+
+def step_text(step: Step) -> str:
+    """``truncate: 40``, ``value_map (4 values, unmapped: quarantine)``: short enough for a table cell."""
+    p = step.params
+    if p is None:
+        return step.name
+    if step.name == "value_map" and isinstance(p, dict):
+        return f"value_map ({len(p.get('map') or {})} values, unmapped: {p.get('unmapped', 'quarantine')})"
+    if isinstance(p, dict):
+        return f"{step.name} " + ", ".join(f"{k}={v}" for k, v in p.items())
+    if isinstance(p, list):
+        return f"{step.name} {', '.join(map(str, p))}"
+    return f"{step.name}: {p}"
+
+
+def decisions(mapping: Mapping) -> list[dict[str, str]]:
+    """One row per target field, open questions first, then in file order."""
+    rows = []
+    for i, (name, f) in enumerate(mapping.fields.items()):
+        rows.append(
+            {
+                "target_field": name,
+                "source_fields": ", ".join(f.from_),
+                "steps": " → ".join(step_text(s) for s in f.steps),
+                "constraints": ", ".join(
+                    x
+                    for x in (
+                        f.type,
+                        "required" if f.required else "",
+                        "unique" if f.unique else "",
+                        f"max {f.max_length} {f.length_unit}" if f.max_length else "",
+                        f"allowed {'/'.join(f.allowed)}" if f.allowed else "",
+                        f"pattern {f.pattern}" if f.pattern else "",
+                    )
+                    if x
+                ),
+                "cardinality": f.cardinality or "",
+                "source_of_truth": mapping.truth_for(name),
+                "on_failure": mapping.failure_for(name),
+                "status": f.status,
+                "decided_by": f.decided_by or "",
+                "decided_on": str(f.decided_on or ""),
+                "confidence": "" if f.confidence is None else f"{f.confidence:.2f}",
+                "why": " ".join((f.why or "").split()),
+                "_order": f"{STATUS_ORDER[f.status]}-{i:04d}",
+            }
+        )
+    rows.sort(key=lambda r: r["_order"])
+    for r in rows:
+        del r["_order"]
+    return rows
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def to_markdown(mapping: Mapping, findings: list[Finding] | None = None) -> str:
+    """A sign-off document in Markdown.
+
+    >>> print(to_markdown(Mapping.load("mappings/crm_to_erp.yaml")).splitlines()[0])
+    # Mapping crm_to_erp (version 3): SalesCloud CRM → ERP customer master
+    """
+    m = mapping
+    out = [
+        f"# Mapping {m.name} (version {m.version}): {m.source.system} → {m.target.system}",
+        "",
+        "## Outcome",
+        "",
+        " ".join(m.outcome.split()),
+        "",
+        "## Systems",
+        "",
+        "| | system | extract | key | owner | notes |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for side, s in (("source", m.source), ("target", m.target)):
+        out.append(
+            f"| {side} | {_md_cell(s.system)} | {_md_cell(s.extract or '')} | {', '.join(s.key)} | "
+            f"{_md_cell(s.owner or '')} | {_md_cell(' '.join((s.notes or '').split()))} |"
+        )
+    out += ["", f"Default source of truth: **{m.source_of_truth}**; rows that fail: **{m.on_failure}**.", ""]
+    if m.dedup:
+        out += [
+            f"Duplicates: rows repeating {', '.join(m.dedup.key)} keep the {m.dedup.keep} one. {m.dedup.why or ''}",
+            "",
+        ]
+    rows = decisions(m)
+    counts = {s: sum(1 for r in rows if r["status"] == s) for s in STATUS_ORDER}
+    out += [
+        "## Decisions",
+        "",
+        ", ".join(f"{n} {s}" for s, n in counts.items() if n) + " (open questions first).",
+        "",
+        "| target field | from | steps | constraints | source of truth | on failure | status | decided | why |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for r in rows:
+        decided = f"{r['decided_by']} {r['decided_on']}".strip()
+        out.append(
+            "| "
+            + " | ".join(
+                _md_cell(x)
+                for x in (
+                    r["target_field"],
+                    r["source_fields"],
+                    r["steps"],
+                    r["constraints"],
+                    r["source_of_truth"],
+                    r["on_failure"],
+                    r["status"],
+                    decided,
+                    r["why"],
+                )
+            )
+            + " |"
+        )
+    if m.unmapped_source:
+        out += ["", "## Source fields not migrated", ""]
+        out += [f"- **{k}**: {v}" for k, v in m.unmapped_source.items()]
+    if m.target_only:
+        out += ["", "## Target fields with no source", ""]
+        out += [
+            f"- **{k}**: {t.fill}{f' {t.value!r}' if t.value else ''}. {t.why or ''}" for k, t in m.target_only.items()
+        ]
+    if findings:
+        out += ["", "## What the data says (kit check)", ""]
+        out += [f"- {f.severity} `{f.code}` {f.field or ''}: {f.message}" for f in findings]
+    return "\n".join(out) + "\n"
+
+
+def flow_svg(mapping: Mapping) -> str:
+    """Source fields → steps → target fields, as an inline SVG (no scripts, no external references)."""
+    fields = list(mapping.fields.items())
+    sources: list[str] = []
+    for _, f in fields:
+        for s in f.from_:
+            if s not in sources:
+                sources.append(s)
+    row, width = 26, 980
+    height = max(len(sources), len(fields)) * row + 40
+    sy = {s: 30 + i * row for i, s in enumerate(sources)}
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" '
+        'font-size="11" role="img" aria-label="field flows">',
+        f'<text x="10" y="14" font-weight="bold">{html.escape(mapping.source.system)}</text>',
+        f'<text x="{width - 190}" y="14" font-weight="bold">{html.escape(mapping.target.system)}</text>',
+    ]
+    for s, y in sy.items():
+        parts.append(f'<rect x="10" y="{y - 12}" width="170" height="18" rx="3" fill="#eef2f6" stroke="#9aa7b3"/>')
+        parts.append(f'<text x="16" y="{y + 1}">{html.escape(s)}</text>')
+    for i, (name, f) in enumerate(fields):
+        y = 30 + i * row
+        colour = STATUS_COLOUR[f.status]
+        dash = ' stroke-dasharray="4 3"' if f.status == "rejected" else ""
+        for s in f.from_:
+            parts.append(
+                f'<path d="M180 {sy[s] - 3} C 380 {sy[s] - 3}, 560 {y - 3}, {width - 200} {y - 3}" fill="none" '
+                f'stroke="{colour}" stroke-width="1.3"{dash}/>'
+            )
+        label = " → ".join(s.name for s in f.steps) or "as is"
+        parts.append(
+            f'<text x="{width - 210}" y="{y - 6}" text-anchor="end" fill="#444">{html.escape(label[:60])}</text>'
+        )
+        parts.append(
+            f'<rect x="{width - 200}" y="{y - 12}" width="190" height="18" rx="3" fill="#fff" stroke="{colour}"/>'
+        )
+        parts.append(f'<text x="{width - 194}" y="{y + 1}">{html.escape(name)} ({html.escape(f.status)})</text>')
+    parts.append("</svg>")
+    return "\n".join(parts)
+
+
+def to_html(mapping: Mapping, findings: list[Finding] | None = None) -> str:
+    """The sign-off document as a self-contained HTML page, with the flow diagram; every value escaped."""
+    m = mapping
+    e = html.escape
+    rows = decisions(m)
+    head = ["target field", "from", "steps", "constraints", "source of truth", "on failure", "status", "decided", "why"]
+    table = ["<table><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr>"]
+    for r in rows:
+        decided = f"{r['decided_by']} {r['decided_on']}".strip()
+        cells = [
+            r["target_field"],
+            r["source_fields"],
+            r["steps"],
+            r["constraints"],
+            r["source_of_truth"],
+            r["on_failure"],
+            r["status"],
+            decided,
+            r["why"],
+        ]
+        style = f' style="color:{STATUS_COLOUR[r["status"]]};font-weight:600"'
+        table.append(
+            "<tr>" + "".join(f"<td{style if i == 6 else ''}>{e(c)}</td>" for i, c in enumerate(cells)) + "</tr>"
+        )
+    table.append("</table>")
+    extra = []
+    if m.unmapped_source:
+        extra.append("<h2>Source fields not migrated</h2><ul>")
+        extra += [f"<li><b>{e(k)}</b>: {e(v)}</li>" for k, v in m.unmapped_source.items()]
+        extra.append("</ul>")
+    if findings:
+        extra.append("<h2>What the data says (kit check)</h2><ul>")
+        extra += [
+            f"<li>{e(f.severity)} <code>{e(f.code)}</code> {e(f.field or '')}: {e(f.message)}</li>" for f in findings
+        ]
+        extra.append("</ul>")
+    systems = "".join(
+        f"<tr><td>{side}</td><td>{e(s.system)}</td><td>{e(s.extract or '')}</td><td>{e(', '.join(s.key))}</td>"
+        f"<td>{e(s.owner or '')}</td><td>{e(' '.join((s.notes or '').split()))}</td></tr>"
+        for side, s in (("source", m.source), ("target", m.target))
+    )
+    style = (
+        "body{font-family:system-ui,sans-serif;font-size:13px;max-width:1200px;margin:20px auto;color:#1d1d1f}"
+        "table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:4px 6px;"
+        "text-align:left;vertical-align:top}th{background:#f5f5f7}"
+    )
+    return (
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Mapping {e(m.name)}</title>'
+        f"<style>{style}</style></head><body>"
+        f"<h1>Mapping {e(m.name)} (version {e(str(m.version))}): {e(m.source.system)} → {e(m.target.system)}</h1>"
+        f"<h2>Outcome</h2><p>{e(' '.join(m.outcome.split()))}</p>"
+        "<h2>Systems</h2><table><tr><th></th><th>system</th><th>extract</th><th>key</th><th>owner</th><th>notes</th>"
+        f"</tr>{systems}</table>"
+        f"<p>Default source of truth: <b>{e(m.source_of_truth)}</b>; rows that fail: <b>{e(m.on_failure)}</b>.</p>"
+        f"<h2>Field flows</h2>{flow_svg(m)}"
+        "<h2>Decisions (open questions first)</h2>" + "".join(table) + "".join(extra) + "</body></html>\n"
+    )
+
+
+def to_csv(mapping: Mapping) -> str:
+    """One row per target field, formula-safe for spreadsheets."""
+    rows = decisions(mapping)
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=list(rows[0]) if rows else ["target_field"], lineterminator="\n")
+    writer.writeheader()
+    for r in rows:
+        writer.writerow({k: ("'" + v if v[:1] in ("=", "+", "-", "@", "\t", "\r") else v) for k, v in r.items()})
+    return buf.getvalue()
+
+
+def to_sssom(mapping: Mapping) -> str:
+    """SSSOM TSV: a metadata block (YAML in # comments), then one row per source→target field pair.
+
+    Predicates: skos:exactMatch when the value passes unchanged, skos:closeMatch when steps transform
+    it; rejected decisions are written with predicate_modifier Not.
+    """
+    m = mapping
+    src, tgt = _prefix(m.source.system), _prefix(m.target.system)
+    meta = [
+        f"# mapping_set_id: https://example.org/mappings/{m.name}/v{m.version}",
+        f"# mapping_set_version: '{m.version}'",
+        f"# mapping_set_description: {' '.join(m.outcome.split())[:200]}",
+        "# license: https://creativecommons.org/licenses/by/4.0/",
+        "# curie_map:",
+        f"#   {src}: https://example.org/{src}/",
+        f"#   {tgt}: https://example.org/{tgt}/",
+        "#   skos: http://www.w3.org/2004/02/skos/core#",
+        "#   semapv: https://w3id.org/semapv/vocab/",
+    ]
+    cols = [
+        "subject_id",
+        "subject_label",
+        "predicate_id",
+        "predicate_modifier",
+        "object_id",
+        "object_label",
+        "mapping_justification",
+        "author_label",
+        "mapping_date",
+        "confidence",
+        "comment",
+    ]
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter="\t", lineterminator="\n")
+    writer.writerow(cols)
+    for name, f in m.fields.items():
+        for s in f.from_:
+            justification = "semapv:ManualMappingCuration"
+            if f.status in ("open", "proposed") and f.suggestion is not None:
+                justification = "semapv:LexicalMatching"
+            writer.writerow(
+                [
+                    f"{src}:{s}",
+                    s,
+                    "skos:closeMatch" if f.steps else "skos:exactMatch",
+                    "Not" if f.status == "rejected" else "",
+                    f"{tgt}:{name}",
+                    name,
+                    justification,
+                    f.decided_by or "",
+                    str(f.decided_on or ""),
+                    "" if f.confidence is None else f.confidence,
+                    " ".join((f.why or "").split()),
+                ]
+            )
+    return "\n".join(meta) + "\n" + buf.getvalue()
+
+
+def _prefix(system: str) -> str:
+    return "".join(ch for ch in system.lower().replace(" ", "_") if ch.isalnum() or ch == "_")[:30] or "system"
