@@ -31,6 +31,7 @@ lab: setup
 
 bench: setup
 	$(BIN)/python benchmarks/load.py
+	$(BIN)/python benchmarks/profile_vs_ydata.py
 
 clean:
 	rm -rf $(VENV) reports .pytest_cache

@@ -240,3 +240,28 @@ def test_suggest_proposes_a_value_map_for_codes():
     b = profile(pl.DataFrame({"status_code": ["ACT", "INA", "PRO"] * 10}), near=False)
     (cand,) = suggest(a, b).targets[0].candidates
     assert cand.evidence["value_map"] == {"Active": "ACT", "Inactive": "INA", "Prospect": "PRO"}
+
+
+def test_sample_mapping_findings_are_pinned():
+    """The sample data's real problems, as kit check reports them on the sample mapping."""
+    from kit import read_extract
+
+    m = Mapping.load(SAMPLE_MAPPING)
+    ex = read_extract(SAMPLE / "crm_contacts.csv")
+    tp = profile(read_extract(SAMPLE / "erp_customers.csv"), near=False)
+    found = sorted(
+        (f.severity, f.code, f.field or "", f.count)
+        for f in lint(m, profile(ex, key="contact_id", near=False), tp, ex.frame)
+    )
+    assert found == [
+        ("error", "CONVERSION_FAILS", "credit_limit", 350),
+        ("error", "REQUIRED_FROM_GAPS", "city", 21),
+        ("error", "REQUIRED_FROM_GAPS", "country", 20),
+        ("info", "OPEN_DECISION", "created_on", 0),
+        ("info", "OPEN_DECISION", "phone", 0),
+        ("warning", "CONSTRAINT_FAILS", "email", 50),
+        ("warning", "CONVERSION_FAILS", "created_on", 25),
+        ("warning", "DEDUP_DROPS_CONFLICTS", "", 40),
+        ("warning", "OPEN_DECISION", "credit_limit", 0),
+        ("warning", "SOURCE_FIELD_UNACCOUNTED", "", 0),
+    ]
