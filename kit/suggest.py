@@ -112,7 +112,28 @@ ABBREVIATIONS = {
     "mrtl": "marital",
     "marital": "marital",
 }
-STOP = {"the", "of", "a", "an", "field", "col", "column", "value", "txt", "text", "fld"}
+# Synonyms seen across systems (the same concept, another word).
+ABBREVIATIONS.update(
+    {
+        "signup": "created",
+        "registered": "created",
+        "registration": "created",
+        "joined": "created",
+        "creation": "created",
+        "opened": "created",
+        "remarks": "notes",
+        "remark": "notes",
+        "comment": "notes",
+        "comments": "notes",
+        "note": "notes",
+        "memo": "notes",
+        "mobile": "phone",
+        "percentage": "percent",
+        "disc": "discount",
+        "seg": "segment",
+    }
+)
+STOP = {"the", "of", "a", "an", "at", "on", "in", "field", "col", "column", "value", "txt", "text", "fld"}
 COMPATIBLE = {
     frozenset({"integer", "decimal"}): 0.7,
     frozenset({"integer", "phone"}): 0.5,
@@ -159,7 +180,8 @@ def name_score(a: str, b: str) -> float:
     ca, cb = concepts(a), concepts(b)
     jaccard = len(ca & cb) / len(ca | cb) if ca and cb else 0.0
     fa, fb = "".join(words(a)), "".join(words(b))
-    string = fuzz.ratio(fa, fb) / 100
+    # Short headers look alike by chance ("ModTS" and "notes"): string similarity counts less there.
+    string = fuzz.ratio(fa, fb) / 100 * min(1.0, min(len(fa), len(fb)) / 8)
     # Vowel-dropped abbreviations: every letter of the short form, in order, within the long one.
     short, long = sorted((fa, fb), key=len)
     subseq = 0.0
