@@ -265,3 +265,43 @@ def test_sample_mapping_findings_are_pinned():
         ("warning", "OPEN_DECISION", "credit_limit", 0),
         ("warning", "SOURCE_FIELD_UNACCOUNTED", "", 0),
     ]
+
+
+def test_suggest_on_renamed_headers_and_shifted_formats():
+    """A harder pairing: abbreviated and renamed headers, other date/phone/amount formats, 60% row overlap."""
+    from benchmarks.profile_vs_ydata import make_frame
+
+    a = make_frame(5000, seed=1)
+    b = make_frame(5000, seed=2).sample(fraction=0.6, seed=3)
+    rename = {
+        "customer_id": "CustNo",
+        "external_ref": "ExtRef",
+        "first_name": "FName",
+        "last_name": "Surname",
+        "full_name": "NAME",
+        "email": "EMailAddr",
+        "phone": "TelNr",
+        "signup_date": "CreatedDt",
+        "last_order": "LastOrdDate",
+        "updated_at": "ModTS",
+        "amount": "Amt",
+        "discount": "DiscPct",
+        "quantity": "Qty",
+        "status": "CustStatus",
+        "country": "CtryCode",
+        "city": "Town",
+        "postcode": "ZipCd",
+        "opt_in": "OptInFlg",
+        "segment": "Seg",
+        "notes": "Remarks",
+    }
+    b = b.with_columns(
+        pl.col("signup_date").str.to_date(strict=False).dt.strftime("%d.%m.%Y"),
+        pl.col("phone").str.replace_all(r"[^0-9]", ""),
+        pl.col("amount").str.replace(".", ",", literal=True),
+        pl.col("status").str.to_uppercase().str.slice(0, 3),
+        pl.col("opt_in").replace({"Y": "true", "N": "false"}),
+    ).rename(rename)
+    best = suggest(profile(a, near=False), profile(b, near=False)).best()
+    wrong = {t: s for t, s in best.items() if rename[s] != t} if all(best.values()) else best
+    assert len(wrong) <= 1, wrong
