@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 a check failed, 2 bad usage or bad input (one line on s
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Callable
@@ -219,6 +220,43 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_expectations(args: argparse.Namespace) -> int:
+    from kit.expectations import generate_suites
+    from kit.profile import profile
+    from kit.validate import suites_dir_for
+
+    mapping, source = _mapping_and_source(args.mapping)
+    suites = generate_suites(mapping, profile(source, key=mapping.source.key or None, near=False))
+    for path in suites.write(args.out or suites_dir_for(mapping), mapping.name):
+        n = len(json.loads(path.read_text(encoding="utf-8"))["expectations"])
+        print(f"wrote {path} ({n} expectations)")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from kit.mapping.spec import Mapping
+    from kit.validate import validate
+
+    mapping = Mapping.load(args.mapping)
+    result = validate(
+        mapping,
+        suite=args.suite,
+        source=args.source,
+        suites_dir=args.suites,
+        docs=args.docs,
+        result_format=args.result_format,
+    )
+    print(result.summary(failures_only=not args.verbose))
+    outputs = ((args.json, result.to_json), (args.junit, result.to_junit), (args.summary, result.to_markdown))
+    for target, render in outputs:
+        if target:
+            _write(Path(target), render())
+            print(f"wrote {target}")
+    if args.docs:
+        print(f"wrote Data Docs to {args.docs}/index.html")
+    return 0 if result.success else 1
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from kit.load import read_extract
     from kit.profile import profile
@@ -284,6 +322,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "apply": cmd_apply,
     "suggest": cmd_suggest,
     "export": cmd_export,
+    "expectations": cmd_expectations,
+    "validate": cmd_validate,
     "demo": cmd_demo,
 }
 
@@ -326,6 +366,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="output file (.md, .html, .csv or .tsv for SSSOM)")
     p.add_argument("--format", choices=["md", "html", "csv", "sssom"], help="instead of guessing from --out")
     p.add_argument("--with-findings", action="store_true", help="include what kit check finds in the data")
+    p = sub.add_parser("expectations", help="generate the GX suites of a mapping into expectations/")
+    p.add_argument("mapping", help="mappings/<name>.yaml")
+    p.add_argument("--out", help="folder for the suites (default: expectations/ beside mappings/)")
+    p = sub.add_parser("validate", help="run the committed suites; exit 1 when a critical expectation fails")
+    p.add_argument("mapping", help="mappings/<name>.yaml")
+    p.add_argument("--suite", choices=["source", "target", "all"], default="all")
+    p.add_argument("--source", help="validate this extract instead of the one named in the mapping")
+    p.add_argument("--suites", help="folder of the suites (default: expectations/ beside mappings/)")
+    p.add_argument("--json", help="write the results as JSON")
+    p.add_argument("--junit", help="write JUnit XML (one testcase per expectation)")
+    p.add_argument("--summary", help="write a Markdown summary (e.g. $GITHUB_STEP_SUMMARY)")
+    p.add_argument("--docs", help="write GX Data Docs HTML to this folder")
+    p.add_argument(
+        "--result-format",
+        choices=["summary", "complete"],
+        default="summary",
+        help="complete lists every unexpected row (default: the first 20)",
+    )
+    p.add_argument("--verbose", action="store_true", help="print passing expectations too")
     p = sub.add_parser("demo", help="run the main job on the bundled sample data")
     p.add_argument("--out", default="reports", help="folder for the results (default: reports)")
     return parser

@@ -60,13 +60,15 @@ class Accounting:
 class Applied:
     """``output``: target-shaped rows (plus ``_source_row`` and ``_flags``); ``quarantine``: one row per
     failure (source row, key, field, reason, action, the source values); ``deduplicated``: source rows
-    removed by the dedup rule."""
+    removed by the dedup rule; ``mapped``: every deduplicated row with its mapped values before the
+    quarantine gate (what system B would receive if nothing were held back), for validation."""
 
     output: pl.DataFrame
     quarantine: pl.DataFrame
     deduplicated: list[int]
     accounting: Accounting
     failures_by_field: dict[str, int] = field(default_factory=dict)
+    mapped: pl.DataFrame | None = None
 
 
 def _type_check(name: str, f: TargetField, value: pl.Expr) -> tuple[pl.Expr, pl.Expr | None, str]:
@@ -258,7 +260,8 @@ def apply_mapping(mapping: Mapping, source: Extract | pl.DataFrame) -> Applied:
     if not accounting.holds():  # a bug in kit, never a property of the data
         raise KitError(f"row accounting does not add up: {accounting.summary()}")
     by_field = dict(quarantine.group_by("field").len().sort("field").iter_rows())
-    return Applied(output, quarantine, deduplicated, accounting, by_field)
+    mapped = evaluated.select(ROW, *[c.name for c in compiled])
+    return Applied(output, quarantine, deduplicated, accounting, by_field, mapped)
 
 
 def write_safe_csv(frame: pl.DataFrame, path: str | Path) -> Path:

@@ -1,0 +1,390 @@
+"""Great Expectations suites generated from a mapping and the profiles: what the mapping assumes about
+system A's extract (the source suite) and what system B requires of the mapped output (the target suite).
+
+Suites are plain GX 1.x ExpectationSuite JSON, built deterministically (no ids, no timestamps, a fixed
+order), so the same mapping and profiles give the same bytes. Every expectation's ``meta`` names the
+target field, the source fields, the rule that produced it and why. Expectation types are chosen for
+speed on the pandas engine: regexes instead of dateutil parsing, sets instead of lookups.
+Hand-written expectations marked ``meta.manual: true`` survive regeneration.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kit.errors import KitError
+from kit.mapping.spec import Mapping, TargetField
+from kit.mapping.steps import mapped_values
+from kit.profile import Profile
+
+GX_VERSION = "1.24.1"
+# One-sided z for the completeness lower bound: the next extract of the same system falls below it by
+# chance about once in a thousand runs.
+Z = 3.09
+
+
+def wilson_lower(successes: int, n: int, z: float = Z) -> float:
+    """Lower bound of the Wilson interval for a proportion (floored to 3 decimals, never above 1).
+
+    >>> wilson_lower(990, 1000), wilson_lower(0, 0)
+    (0.979, 0.0)
+    """
+    if n <= 0:
+        return 0.0
+    p = successes / n
+    centre = p + z * z / (2 * n)
+    margin = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return max(0.0, math.floor(1000 * (centre - margin) / (1 + z * z / n)) / 1000)
+
+
+_STRFTIME = {
+    "%Y": r"\d{4}",
+    "%y": r"\d{2}",
+    "%m": r"\d{1,2}",
+    "%d": r"\d{1,2}",
+    "%H": r"\d{1,2}",
+    "%M": r"\d{2}",
+    "%S": r"\d{2}",
+    "%b": r"[A-Za-z]{3}",
+    "%B": r"[A-Za-z]+",
+    "%f": r"\d+",
+    "%z": r"[+-]\d{4}",
+    "%%": "%",
+}
+
+
+def strftime_regex(fmt: str) -> str:
+    """A regex accepting what ``fmt`` writes: cheap to check with GX (a regex, not dateutil parsing).
+
+    >>> strftime_regex("%d.%m.%Y")
+    '\\\\d{1,2}\\\\.\\\\d{1,2}\\\\.\\\\d{4}'
+    """
+    out, i = [], 0
+    while i < len(fmt):
+        token = fmt[i : i + 2]
+        if token in _STRFTIME:
+            out.append(_STRFTIME[token])
+            i += 2
+        else:
+            out.append(re.escape(fmt[i]))
+            i += 1
+    return "".join(out)
+
+
+@dataclass
+class Suites:
+    source: dict[str, Any]
+    target: dict[str, Any]
+
+    def write(self, folder: str | Path, name: str) -> list[Path]:
+        """Write ``<name>.source.json`` and ``<name>.target.json``; manual expectations already there are kept."""
+        out = Path(folder)
+        out.mkdir(parents=True, exist_ok=True)
+        paths = []
+        for side, suite in (("source", self.source), ("target", self.target)):
+            path = out / f"{name}.{side}.json"
+            merged = _keep_manual(suite, path)
+            tmp = path.with_name(f".{path.name}.tmp")
+            tmp.write_text(dumps(merged), encoding="utf-8")
+            tmp.replace(path)
+            paths.append(path)
+        return paths
+
+
+def dumps(suite: dict[str, Any]) -> str:
+    return json.dumps(suite, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def _keep_manual(suite: dict[str, Any], path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return suite
+    try:
+        old = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise KitError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg}); fix or delete it to regenerate") from None
+    manual = [e for e in old.get("expectations", []) if (e.get("meta") or {}).get("manual")]
+    return {**suite, "expectations": suite["expectations"] + manual}
+
+
+def _exp(
+    kind: str,
+    kwargs: dict,
+    field: str | None,
+    sources: list[str],
+    rule: str,
+    reason: str,
+    severity: str = "critical",
+    **meta: Any,
+) -> dict[str, Any]:
+    return {
+        "type": kind,
+        "kwargs": kwargs,
+        "meta": {"target_field": field, "source_fields": sources, "rule": rule, "reason": reason, **meta},
+        "severity": severity,
+    }
+
+
+def _suite(name: str, notes: str, expectations: list[dict]) -> dict[str, Any]:
+    return {
+        "name": name,
+        "id": None,
+        "expectations": expectations,
+        "meta": {"great_expectations_version": GX_VERSION, "generated_by": "kit expectations"},
+        "notes": notes,
+    }
+
+
+def _nulled_tokens(f: TargetField, upto: int) -> list[str]:
+    """Tokens that null_if steps before step ``upto`` turn into nulls (they need no format)."""
+    tokens: list[str] = []
+    for s in f.steps[:upto]:
+        if s.name == "null_if":
+            p = s.params
+            raw = p.get("tokens", []) if isinstance(p, dict) else p
+            tokens += [str(t) for t in (raw if isinstance(raw, list) else [raw])]
+    return tokens
+
+
+def _with_tokens(regex: str, tokens: list[str]) -> str:
+    alternatives = [regex] + [re.escape(t) for t in sorted(set(tokens))] + [r"\s*"]
+    return "^(?:" + "|".join(alternatives) + ")$"
+
+
+def source_expectations(mapping: Mapping, profile: Profile) -> list[dict]:
+    """What the mapping assumes about the source extract, field by field."""
+    exps: list[dict] = []
+    columns = {c["name"]: c for c in profile.columns}
+    key = mapping.source.key
+    if key and mapping.dedup is None:
+        if len(key) == 1:
+            exps.append(
+                _exp(
+                    "expect_column_values_to_be_unique",
+                    {"column": key[0]},
+                    None,
+                    key,
+                    "source key",
+                    "the mapping treats the source key as unique (no dedup rule)",
+                )
+            )
+        else:
+            exps.append(
+                _exp(
+                    "expect_compound_columns_to_be_unique",
+                    {"column_list": key},
+                    None,
+                    key,
+                    "source key",
+                    "the mapping treats the compound source key as unique (no dedup rule)",
+                )
+            )
+    for name, f in mapping.fields.items():
+        if f.status == "rejected":
+            continue
+        for col in f.from_:
+            c = columns.get(col)
+            if c is None:
+                continue
+            exps.append(
+                _exp("expect_column_to_exist", {"column": col}, name, [col], "source column", "the mapping reads it")
+            )
+            present = c["rows"] - c["nulls"]
+            bound = wilson_lower(present, c["rows"])
+            if bound > 0:
+                exps.append(
+                    _exp(
+                        "expect_column_values_to_not_be_null",
+                        {"column": col, "mostly": bound},
+                        name,
+                        [col],
+                        "completeness",
+                        f"{present:,} of {c['rows']:,} rows had a value; a lower bound (99.9%) of that share",
+                        "warning",
+                        observed=round(present / c["rows"], 6) if c["rows"] else None,
+                    )
+                )
+        if len(f.from_) != 1:
+            continue
+        col = f.from_[0]
+        for i, step in enumerate(f.steps):
+            p = step.params
+            if step.name == "value_map" and isinstance(p, dict) and p.get("unmapped", "quarantine") == "quarantine":
+                fold = bool(p.get("case_insensitive"))
+                table = mapped_values(p.get("map") or {}, fold)
+                c = columns.get(col) or {"top": []}
+                observed = [v for v, _ in c["top"]]
+                covered = sorted(
+                    {v for v in observed if (v.strip().lower() if fold else v) in table}
+                    | {str(k) for k in (p.get("map") or {})}
+                )
+                unmapped = sorted(
+                    {v for v in observed if (v.strip().lower() if fold else v) not in table} - set(_nulled_tokens(f, i))
+                )
+                exps.append(
+                    _exp(
+                        "expect_column_values_to_be_in_set",
+                        {"column": col, "value_set": covered + sorted(set(_nulled_tokens(f, i)))},
+                        name,
+                        [col],
+                        "value_map covers the source",
+                        "every source value has a translation" + (" (observed spellings included)" if fold else ""),
+                        observed_unmapped=unmapped,
+                    )
+                )
+            elif step.name == "parse_date":
+                formats = p.get("formats") if isinstance(p, dict) else p
+                formats = [formats] if isinstance(formats, str) else list(formats or [])
+                regex = "|".join(strftime_regex(str(x)) for x in formats)
+                on_failure = mapping.failure_for(name)
+                exps.append(
+                    _exp(
+                        "expect_column_values_to_match_regex",
+                        {"column": col, "regex": _with_tokens(regex, _nulled_tokens(f, i))},
+                        name,
+                        [col],
+                        "parse_date formats",
+                        f"dates come in the formats {formats}",
+                        "warning" if on_failure == "default_and_flag" else "critical",
+                    )
+                )
+            elif step.name == "cast":
+                to = p.get("to") if isinstance(p, dict) else p
+                mark = p.get("decimal_mark", ".") if isinstance(p, dict) else "."
+                regex = {"integer": r"[+-]?\d+", "decimal": r"[+-]?\d+(?:" + re.escape(mark) + r"\d+)?"}.get(str(to))
+                if regex:
+                    exps.append(
+                        _exp(
+                            "expect_column_values_to_match_regex",
+                            {"column": col, "regex": _with_tokens(regex, _nulled_tokens(f, i))},
+                            name,
+                            [col],
+                            f"cast to {to}",
+                            f"values convert to {to} (decimal mark {mark!r})",
+                        )
+                    )
+    return exps
+
+
+def target_expectations(mapping: Mapping) -> list[dict]:
+    """What the target system requires of the mapped output."""
+    exps: list[dict] = []
+    for name, f in mapping.fields.items():
+        if f.status == "rejected":
+            continue
+        src = list(f.from_)
+        exps.append(_exp("expect_column_to_exist", {"column": name}, name, src, "target field", "the mapping fills it"))
+        if f.required:
+            exps.append(
+                _exp(
+                    "expect_column_values_to_not_be_null",
+                    {"column": name},
+                    name,
+                    src,
+                    "required",
+                    "the target requires a value",
+                )
+            )
+        if f.unique:
+            exps.append(
+                _exp(
+                    "expect_column_values_to_be_unique",
+                    {"column": name},
+                    name,
+                    src,
+                    "unique",
+                    "the target requires unique values",
+                )
+            )
+        if f.max_length is not None:
+            unit = "characters" if f.length_unit == "chars" else "characters (the byte limit is checked by kit apply)"
+            exps.append(
+                _exp(
+                    "expect_column_value_lengths_to_be_between",
+                    {"column": name, "max_value": f.max_length},
+                    name,
+                    src,
+                    "max_length",
+                    f"the target stores at most {f.max_length} {unit}",
+                )
+            )
+        if f.allowed is not None:
+            exps.append(
+                _exp(
+                    "expect_column_values_to_be_in_set",
+                    {"column": name, "value_set": list(f.allowed)},
+                    name,
+                    src,
+                    "allowed values",
+                    "the target accepts only these codes",
+                )
+            )
+        if f.pattern is not None:
+            exps.append(
+                _exp(
+                    "expect_column_values_to_match_regex",
+                    {"column": name, "regex": f.pattern},
+                    name,
+                    src,
+                    "pattern",
+                    "the target's format rule",
+                )
+            )
+        type_regex = {
+            "date": r"^\d{4}-\d{2}-\d{2}$",
+            "integer": r"^[+-]?\d+$",
+            "decimal": r"^[+-]?\d+(\.\d+)?$",
+            "boolean": r"^(True|False|true|false)$",
+        }.get(f.type)
+        if type_regex:
+            exps.append(
+                _exp(
+                    "expect_column_values_to_match_regex",
+                    {"column": name, "regex": type_regex},
+                    name,
+                    src,
+                    "type",
+                    f"the target stores a {f.type}; values are checked in their text form",
+                )
+            )
+    key = mapping.target.key
+    mapped_key = [k for k in key if k in mapping.fields]
+    if len(mapped_key) > 1:
+        exps.append(
+            _exp(
+                "expect_compound_columns_to_be_unique",
+                {"column_list": mapped_key},
+                None,
+                [],
+                "target key",
+                "the target's compound key",
+            )
+        )
+    return exps
+
+
+def generate_suites(mapping: Mapping, source_profile: Profile, target_profile: Profile | None = None) -> Suites:
+    """The two suites for a mapping.
+
+    >>> from kit import read_extract, profile
+    >>> m = Mapping.load("mappings/crm_to_erp.yaml")
+    >>> s = generate_suites(m, profile(read_extract("sample_data/crm_contacts.csv"), near=False))
+    >>> s.target["name"], s.target["expectations"][1]["type"]
+    ('crm_to_erp.target', 'expect_column_values_to_not_be_null')
+    """
+    del target_profile  # the target's own extract is reconciled, not validated against the mapping
+    src = _suite(
+        f"{mapping.name}.source",
+        f"What {mapping.name} assumes about {mapping.source.system}'s extract.",
+        source_expectations(mapping, source_profile),
+    )
+    tgt = _suite(
+        f"{mapping.name}.target",
+        f"What {mapping.target.system} requires of the output of {mapping.name}.",
+        target_expectations(mapping),
+    )
+    return Suites(src, tgt)

@@ -1,0 +1,330 @@
+"""Run the committed suites with great-expectations and report per mapped field, to the person who must act.
+
+The only module (with ``expectations.py`` writing the JSON) that talks to great-expectations: one
+context per run (ephemeral, or file-based when Data Docs are wanted), the pandas engine fed from
+polars through Arrow, progress bars off. The source suite runs on the source extract; the target suite
+on the mapped rows *before* the quarantine gate, i.e. on what system B would receive if nothing were
+held back, so a failure shows how much of the data breaks B's rules.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import logging
+import shutil
+import tempfile
+import warnings
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree as ET
+
+import polars as pl
+
+from kit.errors import KitError
+from kit.load.report import Extract
+from kit.mapping.spec import Mapping
+
+
+@dataclass
+class Result:
+    suite: str
+    side: str  # source or target
+    field: str | None
+    type: str
+    column: str | None
+    success: bool
+    severity: str
+    unexpected_count: int = 0
+    unexpected_percent: float = 0.0
+    examples: list[str] = field(default_factory=list)
+    rows: list[int] = field(default_factory=list)
+    owner: str | None = None
+    rule: str = ""
+    reason: str = ""
+    error: str | None = None
+
+    @property
+    def critical_failure(self) -> bool:
+        return not self.success and self.severity == "critical"
+
+    def line(self) -> str:
+        status = "ok  " if self.success else ("FAIL" if self.severity == "critical" else "warn")
+        what = f"{self.type}({self.column})" if self.column else self.type
+        detail = ""
+        if not self.success:
+            detail = f": {self.unexpected_count:,} unexpected ({self.unexpected_percent:.2f}%)"
+            if self.examples:
+                detail += f" e.g. {self.examples[:3]!r} at rows {self.rows[:3]}"
+            if self.error:
+                detail = f": {self.error}"
+            detail += f" -> {self.owner or 'no owner named in the mapping'}"
+        return f"  {status} {what}{detail}"
+
+
+@dataclass
+class Validation:
+    mapping: str
+    results: list[Result]
+    rows: dict[str, int]
+
+    @property
+    def success(self) -> bool:
+        return not any(r.critical_failure for r in self.results)
+
+    def by_field(self) -> dict[str, list[Result]]:
+        out: dict[str, list[Result]] = {}
+        for r in self.results:
+            out.setdefault(f"{r.side}: {r.field or '(whole extract)'}", []).append(r)
+        return out
+
+    def summary(self, failures_only: bool = False) -> str:
+        lines = []
+        for name, results in self.by_field().items():
+            shown = [r for r in results if not (failures_only and r.success)]
+            if not shown:
+                continue
+            lines.append(name)
+            lines += [r.line() for r in shown]
+        failed = sum(r.critical_failure for r in self.results)
+        warned = sum(not r.success and not r.critical_failure for r in self.results)
+        lines.append(
+            f"{self.mapping}: {len(self.results)} expectations, {failed} critical failures, {warned} warnings "
+            f"({', '.join(f'{k} {v:,} rows' for k, v in self.rows.items())})"
+        )
+        return "\n".join(lines)
+
+    def to_json(self) -> str:
+        data = {
+            "mapping": self.mapping,
+            "success": self.success,
+            "rows": self.rows,
+            "results": [asdict(r) for r in self.results],
+        }
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+    def to_junit(self) -> str:
+        """JUnit XML: one testsuite per suite, one testcase per expectation, named by field."""
+        root = ET.Element("testsuites", name=f"kit validate {self.mapping}")
+        for side in ("source", "target"):
+            results = [r for r in self.results if r.side == side]
+            if not results:
+                continue
+            suite = ET.SubElement(
+                root,
+                "testsuite",
+                name=results[0].suite,
+                tests=str(len(results)),
+                failures=str(sum(r.critical_failure for r in results)),
+                errors=str(sum(bool(r.error) for r in results)),
+            )
+            for r in results:
+                case = ET.SubElement(
+                    suite,
+                    "testcase",
+                    classname=f"{r.suite}.{r.field or '_extract'}",
+                    name=f"{r.type}({r.column or ''})",
+                )
+                if r.critical_failure:
+                    failure = ET.SubElement(case, "failure", message=r.line().strip(), type=r.type)
+                    failure.text = f"{r.reason}\nowner: {r.owner}\nrows: {r.rows[:20]}"
+                elif not r.success:
+                    ET.SubElement(case, "system-out").text = f"warning: {r.line().strip()}"
+        ET.indent(root)
+        return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+
+    def to_markdown(self) -> str:
+        """A summary that fits a CI job summary: failures first, by field, with who must act."""
+        icon = {True: "pass", False: "FAIL"}
+        lines = [
+            f"## kit validate {self.mapping}: {'passed' if self.success else 'failed'}",
+            "",
+            "| suite | field | expectation | result | unexpected | examples | owner |",
+            "| --- | --- | --- | --- | --- | --- | --- |",
+        ]
+        ordered = sorted(self.results, key=lambda r: (r.success, r.severity != "critical", r.side, r.field or ""))
+        for r in ordered:
+            result = icon[r.success] if r.success or r.severity == "critical" else "warn"
+            examples = ", ".join(f"`{e}`" for e in r.examples[:3]).replace("|", "\\|")
+            lines.append(
+                f"| {r.side} | {r.field or ''} | {r.type}({r.column or ''}) | {result} | "
+                f"{'' if r.success else f'{r.unexpected_count:,} ({r.unexpected_percent:.2f}%)'} | {examples} | "
+                f"{'' if r.success else (r.owner or '')} |"
+            )
+        return "\n".join(lines) + "\n"
+
+
+def suites_dir_for(mapping: Mapping) -> Path:
+    """``expectations/`` beside ``mappings/`` (the project layout)."""
+    base = mapping.path.parent.parent if mapping.path else Path.cwd()
+    return base / "expectations"
+
+
+def load_suite(path: Path) -> dict[str, Any]:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise KitError(f"{path}: no suite; generate it with `kit expectations MAPPING`") from None
+    except json.JSONDecodeError as exc:
+        raise KitError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg})") from None
+
+
+def _text_pandas(frame: pl.DataFrame):
+    """Every column as text (dates ISO, decimals as written, booleans true/false), nulls kept: the suites'
+    regexes check values in their text form, and plain NumPy-backed pandas is what GX handles best."""
+    cols = []
+    for c, t in frame.schema.items():
+        if t == pl.String:
+            cols.append(pl.col(c))
+        elif t == pl.Boolean:
+            cols.append(pl.when(pl.col(c)).then(pl.lit("true")).when(~pl.col(c)).then(pl.lit("false")).alias(c))
+        else:
+            cols.append(pl.col(c).cast(pl.String).alias(c))
+    return frame.select(cols).to_pandas()
+
+
+@contextlib.contextmanager
+def _quiet():
+    """GX logs, warnings and progress bars kept out of CI logs."""
+    loggers = [logging.getLogger(n) for n in ("great_expectations", "great_expectations.core")]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()):
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        for lg, lvl in zip(loggers, levels, strict=True):
+            lg.setLevel(lvl)
+
+
+def _run(suites: dict[str, tuple[dict, Any]], docs: Path | None, result_format: str) -> dict[str, Any]:
+    """Run each suite on its pandas frame in one GX context; returns GX results by side."""
+    with _quiet():
+        import great_expectations as gx
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+
+        project = Path(tempfile.mkdtemp(prefix="kit-gx-")) if docs else None
+        try:
+            ctx = (
+                gx.get_context(mode="file", project_root_dir=str(project))
+                if project
+                else gx.get_context(mode="ephemeral")
+            )
+            ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
+            source = ctx.data_sources.add_pandas("kit")
+            out = {}
+            fmt = {"result_format": result_format.upper(), "partial_unexpected_count": 20}
+            for side, (suite_json, pdf) in suites.items():
+                asset = source.add_dataframe_asset(side)
+                batch = asset.add_batch_definition_whole_dataframe(f"{side}_all")
+                suite = ctx.suites.add(gx.ExpectationSuite(**suite_json))
+                if len(suite.expectations) != len(suite_json["expectations"]):
+                    raise KitError(f"suite {suite_json['name']}: GX dropped unknown expectation types")
+                vd = ctx.validation_definitions.add(gx.ValidationDefinition(data=batch, suite=suite, name=side))
+                if project:
+                    cp = ctx.checkpoints.add(
+                        gx.Checkpoint(
+                            name=f"kit_{side}",
+                            validation_definitions=[vd],
+                            actions=[gx.checkpoint.UpdateDataDocsAction(name="docs")],
+                            result_format=fmt,
+                        )
+                    )
+                    run = cp.run(batch_parameters={"dataframe": pdf})
+                    out[side] = next(iter(run.run_results.values()))
+                else:
+                    out[side] = vd.run(batch_parameters={"dataframe": pdf}, result_format=fmt)
+            if project and docs:
+                site = project / "gx" / "uncommitted" / "data_docs" / "local_site"
+                if docs.exists():
+                    shutil.rmtree(docs)
+                shutil.copytree(site, docs)
+            return out
+        finally:
+            if project:
+                shutil.rmtree(project, ignore_errors=True)
+
+
+def validate(
+    mapping: Mapping,
+    suite: str = "all",
+    source: Extract | pl.DataFrame | str | Path | None = None,
+    suites_dir: str | Path | None = None,
+    docs: str | Path | None = None,
+    result_format: str = "summary",
+) -> Validation:
+    """Validate the source extract and the mapped rows against the mapping's committed suites.
+
+    ``source`` replaces the extract named in the mapping (e.g. tonight's export). ``result_format``
+    "complete" lists every unexpected row (slower on big failures).
+
+    >>> v = validate(Mapping.load("mappings/crm_to_erp.yaml"))  # doctest: +SKIP
+    >>> v.success, v.summary(failures_only=True)  # doctest: +SKIP
+    """
+    from kit.load import read_extract
+    from kit.mapping.apply import apply_mapping
+
+    if suite not in ("source", "target", "all"):
+        raise KitError(f"--suite is source, target or all, not {suite!r}")
+    if isinstance(source, (str, Path)):
+        source = read_extract(source, **mapping.source.load)
+    elif source is None:
+        path = mapping.resolve(mapping.source.extract)
+        if path is None:
+            raise KitError(f"{mapping.where('source')}: no source extract to validate")
+        source = read_extract(path, **mapping.source.load)
+    frame = source.frame if isinstance(source, Extract) else source
+    folder = Path(suites_dir) if suites_dir else suites_dir_for(mapping)
+    runs: dict[str, tuple[dict, Any]] = {}
+    rows: dict[str, int] = {}
+    if suite in ("source", "all"):
+        runs["source"] = (load_suite(folder / f"{mapping.name}.source.json"), _text_pandas(frame))
+        rows["source"] = frame.height
+    if suite in ("target", "all"):
+        applied = apply_mapping(mapping, frame)
+        mapped = applied.mapped.drop("_source_row")
+        runs["target"] = (load_suite(folder / f"{mapping.name}.target.json"), _text_pandas(mapped))
+        rows["mapped"] = mapped.height
+        row_ids = applied.mapped["_source_row"].to_list()
+    raw = _run(runs, Path(docs) if docs else None, result_format)
+    results: list[Result] = []
+    for side, run in raw.items():
+        suite_json = runs[side][0]
+        for res in run.results:
+            cfg = res.expectation_config
+            meta = cfg.meta or {}
+            field_name = meta.get("target_field")
+            owner = mapping.source.owner
+            if side == "target" and field_name in mapping.fields and mapping.truth_for(field_name) == "target":
+                owner = mapping.target.owner
+            r = res.result or {}
+            indices = r.get("unexpected_index_list") or r.get("partial_unexpected_index_list") or []
+            if side == "target":
+                indices = [row_ids[i] for i in indices if isinstance(i, int) and i < len(row_ids)]
+            error = None
+            if res.exception_info and res.exception_info.get("raised_exception"):
+                error = str(res.exception_info.get("exception_message"))
+            results.append(
+                Result(
+                    suite=suite_json["name"],
+                    side=side,
+                    field=field_name,
+                    type=cfg.type,
+                    column=cfg.kwargs.get("column"),
+                    success=bool(res.success),
+                    severity=str(getattr(cfg.severity, "value", cfg.severity) or "critical").lower(),
+                    unexpected_count=int(r.get("unexpected_count") or 0),
+                    unexpected_percent=float(r.get("unexpected_percent") or 0.0),
+                    examples=[str(v) for v in (r.get("partial_unexpected_list") or [])[:10] if v is not None],
+                    rows=[int(i) for i in indices if isinstance(i, int)],
+                    owner=owner,
+                    rule=meta.get("rule", ""),
+                    reason=meta.get("reason", ""),
+                    error=error,
+                )
+            )
+    return Validation(mapping.name, results, rows)

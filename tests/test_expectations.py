@@ -1,0 +1,134 @@
+"""Suites: generated deterministically, loadable by GX, failing on the sample exactly at the planted defects."""
+
+from __future__ import annotations
+
+import json
+from xml.etree import ElementTree as ET
+
+import pytest
+import yaml
+
+from kit import profile, read_extract
+from kit.cli import main
+from kit.expectations import generate_suites
+from kit.mapping.spec import Mapping
+from kit.validate import validate
+from tests.conftest import SAMPLE
+
+ROOT = SAMPLE.parent
+MAPPING = ROOT / "mappings" / "crm_to_erp.yaml"
+SUITES = ROOT / "expectations"
+
+
+def _manifest(kind: str, column: str) -> set[int]:
+    defects = yaml.safe_load((SAMPLE / "defects.yaml").read_text())["defects"]
+    return {
+        i
+        for d in defects
+        if d["file"] == "crm_contacts.csv" and d["kind"] == kind and d["column"] == column
+        for i in d["rows"]
+    }
+
+
+def test_committed_suites_regenerate_byte_identically(tmp_path):
+    m = Mapping.load(MAPPING)
+    suites = generate_suites(m, profile(read_extract(SAMPLE / "crm_contacts.csv"), key="contact_id", near=False))
+    for path in suites.write(tmp_path, m.name):
+        assert path.read_bytes() == (SUITES / path.name).read_bytes(), path.name
+
+
+def test_gx_loads_every_expectation_and_meta_says_why():
+    import great_expectations as gx
+
+    for side in ("source", "target"):
+        data = json.loads((SUITES / f"crm_to_erp.{side}.json").read_text())
+        suite = gx.ExpectationSuite(**data)
+        assert len(suite.expectations) == len(data["expectations"]) > 10
+        for e in data["expectations"]:
+            assert {"target_field", "source_fields", "rule", "reason"} <= set(e["meta"])
+            assert e["severity"] in ("critical", "warning")
+
+
+def test_manual_expectations_survive_regeneration(tmp_path):
+    m = Mapping.load(MAPPING)
+    suites = generate_suites(m, profile(read_extract(SAMPLE / "crm_contacts.csv"), near=False))
+    (path, _) = suites.write(tmp_path, m.name)
+    data = json.loads(path.read_text())
+    data["expectations"].append(
+        {
+            "type": "expect_column_to_exist",
+            "kwargs": {"column": "notes"},
+            "meta": {"manual": True, "reason": "legal hold"},
+            "severity": "warning",
+        }
+    )
+    path.write_text(json.dumps(data))
+    suites.write(tmp_path, m.name)
+    kept = [e for e in json.loads(path.read_text())["expectations"] if e["meta"].get("manual")]
+    assert [e["kwargs"] for e in kept] == [{"column": "notes"}]
+
+
+@pytest.fixture(scope="module")
+def sample_validation():
+    return validate(Mapping.load(MAPPING), result_format="complete")
+
+
+def test_sample_fails_exactly_where_the_planted_defects_are(sample_validation):
+    failed = {(r.side, r.field, r.type): r for r in sample_validation.results if not r.success}
+    assert set(failed) == {
+        ("source", "credit_limit", "expect_column_values_to_match_regex"),
+        ("target", "email", "expect_column_values_to_match_regex"),
+        ("target", "city", "expect_column_values_to_not_be_null"),
+        ("target", "country", "expect_column_values_to_not_be_null"),
+    }
+    rows = {k[1]: set(r.rows) for k, r in failed.items()}
+    assert rows["credit_limit"] == _manifest("decimal_comma", "lifetime_value") | _manifest(
+        "thousands_separator", "lifetime_value"
+    )
+    assert rows["email"] == _manifest("invalid_email", "email")
+    assert rows["country"] == _manifest("pseudo_null", "country")
+    assert rows["city"] <= _manifest("pseudo_null", "billing_city")  # the rest have a shipping city to fall back on
+    assert not sample_validation.success
+    assert all(r.owner == "Sales operations (crm-admins@example.com)" for r in failed.values())
+
+
+def test_reports_junit_markdown_json(sample_validation):
+    junit = ET.fromstring(sample_validation.to_junit().split("?>", 1)[1])
+    cases = junit.findall(".//testcase")
+    assert len(cases) == len(sample_validation.results)
+    assert len(junit.findall(".//failure")) == 4
+    md = sample_validation.to_markdown()
+    assert md.startswith("## kit validate crm_to_erp: failed") and "| target | email |" in md
+    assert json.loads(sample_validation.to_json())["success"] is False
+
+
+def test_cli_validate_clean_variant_passes_and_writes_docs(tmp_path, capsys):
+    import subprocess
+    import sys
+
+    clean = tmp_path / "clean"
+    subprocess.run(
+        [sys.executable, str(SAMPLE / "generate.py"), "--clean", "--out", str(clean)], check=True, capture_output=True
+    )
+    docs = tmp_path / "docs"
+    code = main(
+        [
+            "validate",
+            str(MAPPING),
+            "--source",
+            str(clean / "crm_contacts.csv"),
+            "--docs",
+            str(docs),
+            "--junit",
+            str(tmp_path / "j.xml"),
+        ]
+    )
+    assert code == 0, capsys.readouterr().out
+    assert (docs / "index.html").exists()
+    assert ET.parse(tmp_path / "j.xml").getroot().findall(".//failure") == []
+
+
+def test_cli_validate_exit_codes(tmp_path, capsys):
+    assert main(["validate", str(MAPPING), "--suite", "source"]) == 1
+    assert main(["validate", str(MAPPING), "--suites", str(tmp_path)]) == 2
+    assert "kit expectations" in capsys.readouterr().err
