@@ -32,7 +32,7 @@ def wilson_lower(successes: int, n: int, z: float = Z) -> float:
     """Lower bound of the Wilson interval for a proportion (floored to 3 decimals, never above 1).
 
     >>> wilson_lower(990, 1000), wilson_lower(0, 0)
-    (0.979, 0.0)
+    (0.974, 0.0)
     """
     if n <= 0:
         return 0.0
