@@ -71,11 +71,20 @@ class Applied:
     mapped: pl.DataFrame | None = None
 
 
-def _type_check(name: str, f: TargetField, value: pl.Expr) -> tuple[pl.Expr, pl.Expr | None, str]:
-    """Cast to the target type when the steps left text; a failed cast is a failure, not a silent null."""
+def _type_check(
+    name: str, f: TargetField, value: pl.Expr, dtype: pl.DataType | None = None
+) -> tuple[pl.Expr, pl.Expr | None, str]:
+    """Cast to the target type when the steps left text; a failed cast is a failure, not a silent null.
+
+    ``dtype`` is what the steps produce (known from the plan, without computing): a value already of
+    the target type passes untouched."""
     if f.type == "string":
-        return value.cast(pl.String), None, ""
+        return (value if dtype == pl.String else value.cast(pl.String)), None, ""
     target = pl.Decimal(18, 2 if f.scale is None else f.scale) if f.type == "decimal" else _TYPES[f.type]
+    if dtype is not None and dtype == target:
+        return value, None, ""
+    if f.type == "date" and dtype == pl.Date:
+        return value, None, ""
     if f.type in ("date", "datetime"):
         # Dates from parse_date pass through (as ISO text and back); text must already be ISO.
         text = value.cast(pl.String)
@@ -135,7 +144,8 @@ def compile_field(mapping: Mapping, name: str, columns: list[str]) -> Compiled:
             f"{mapping.where('fields', name, 'from')}: field {name!r}: {len(values)} source fields but no step "
             "combines them (add coalesce or concat, and say why in cardinality)"
         )
-    value, failed, reason = _type_check(name, f, values[0])
+    dtype = pl.LazyFrame(schema=dict.fromkeys(columns, pl.String)).select(values[0].alias("v")).collect_schema()["v"]
+    value, failed, reason = _type_check(name, f, values[0], dtype)
     if failed is not None:
         failures.append((failed, reason))
     if f.max_length is not None:
@@ -216,30 +226,23 @@ def apply_mapping(mapping: Mapping, source: Extract | pl.DataFrame) -> Applied:
     bad = evaluated.filter(pl.col("\x1ffailing"))
     key = mapping.source.key
     empty = pl.DataFrame(schema={ROW: pl.UInt32, "field": pl.String, "reason": pl.String, "action": pl.String})
-    long = (
-        empty
-        if not hard
-        else (
-            bad.select(
+    # One row per failure: a small concat per failing field (the failing rows are few).
+    long = pl.concat(
+        [empty]
+        + [
+            bad.filter(pl.col(f"\x1f{c.name}").is_not_null()).select(
                 ROW,
-                *[
-                    pl.struct(
-                        pl.lit(c.name).alias("field"),
-                        pl.col(f"\x1f{c.name}").alias("reason"),
-                        pl.lit(c.policy).alias("action"),
-                    ).alias(c.name)
-                    for c in hard
-                ],
+                pl.lit(c.name).alias("field"),
+                pl.col(f"\x1f{c.name}").alias("reason"),
+                pl.lit(c.policy).alias("action"),
             )
-            .unpivot(index=ROW, value_name="failure")
-            .unnest("failure")
-            .filter(pl.col("reason").is_not_null())
-            .drop("variable")
-        )
+            for c in hard
+        ]
     )
     source_cols = sorted({c for n in fields for c in mapping.fields[n].from_} | set(key), key=frame.columns.index)
+    failing_rows = indexed.filter(pl.col(ROW).is_in(long[ROW].unique()))
     quarantine = (
-        long.join(indexed.select(ROW, *source_cols), on=ROW, how="left")
+        long.join(failing_rows.select(ROW, *source_cols), on=ROW, how="left")
         .sort(ROW, "field")
         .select(
             ROW,
