@@ -7,10 +7,12 @@
 """
 
 from kit.errors import KitError
+from kit.expectations import Suites, generate_suites
 from kit.load import Extract, LoadReport, read_extract
 from kit.mapping import Applied, Finding, Mapping, apply_mapping, lint
 from kit.profile import Alert, Profile, profile
 from kit.suggest import Suggestions, suggest
+from kit.validate import Validation, validate  # the function shadows the module name, on purpose
 
 
 def deep_report(*args, **kwargs):
@@ -30,11 +32,15 @@ __all__ = [
     "Mapping",
     "Profile",
     "Suggestions",
+    "Suites",
+    "Validation",
     "apply_mapping",
     "deep_report",
+    "generate_suites",
     "lint",
     "profile",
     "read_extract",
     "suggest",
+    "validate",
 ]
 __version__ = "0.1.0"
