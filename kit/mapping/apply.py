@@ -282,3 +282,26 @@ def write_safe_csv(frame: pl.DataFrame, path: str | Path) -> Path:
     safe.write_csv(tmp)
     tmp.replace(out)
     return out
+
+
+def preview_field(mapping: Mapping, name: str, frame: pl.DataFrame, rows: int = 8) -> dict:
+    """What one field's decision does to the data: the first mapped values beside their sources, and how
+    many rows of ``frame`` would fail it, by reason. For editors: apply on a sample, field by field.
+
+    >>> from kit import read_extract
+    >>> m = Mapping.load("mappings/crm_to_erp.yaml")
+    >>> p = preview_field(m, "status_code", read_extract("sample_data/crm_contacts.csv").frame.head(500))
+    >>> p["failures"]
+    {}
+    """
+    f = mapping.fields[name]
+    compiled = compile_field(mapping, name, frame.columns)
+    out = frame.select(*[pl.col(c) for c in f.from_], compiled.value.alias(f"→ {name}"), compiled.reason.alias("why"))
+    failures = dict(out.filter(pl.col("why").is_not_null()).group_by("why").len().sort("why").iter_rows())
+    return {"preview": out.head(rows), "failures": {k: int(v) for k, v in failures.items()}, "rows": frame.height}
+
+
+def observed_values(frame: pl.DataFrame, column: str, limit: int = 200) -> list[tuple[str, int]]:
+    """Distinct values of a column with counts, most common first (nulls left out): for value-map grids."""
+    counts = frame.select(pl.col(column).drop_nulls().value_counts(sort=True, name="n")).unnest(column)
+    return [(str(v), int(n)) for v, n in counts.head(limit).iter_rows()]

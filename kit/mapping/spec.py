@@ -34,6 +34,27 @@ class MappingError(KitError):
     """A mapping file that cannot be read or does not follow the format; names file, line and field."""
 
 
+class ConflictError(MappingError):
+    """The mapping file changed on disk since it was loaded; saving would overwrite someone's decision."""
+
+
+def current_user() -> str:
+    """Who is deciding: git's user.name, else the operating-system user."""
+    import getpass
+    import subprocess
+
+    try:
+        name = subprocess.run(["git", "config", "user.name"], capture_output=True, text=True, timeout=5).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        name = ""
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
@@ -250,11 +271,38 @@ class Mapping(_Model):
         _yaml().dump(doc, buf)
         return buf.getvalue()
 
-    def save(self, path: str | Path | None = None) -> Path:
-        """Write atomically (temporary file in the same folder, then rename); returns the path."""
+    def changed_on_disk(self) -> bool:
+        """Whether the file was changed by someone else (a colleague, a git pull) since it was loaded or saved."""
+        if self._path is None or self._text is None:
+            return False
+        try:
+            return self._path.read_text(encoding="utf-8") != self._text
+        except FileNotFoundError:
+            return True
+
+    def diff(self) -> str:
+        """A unified diff of what ``save()`` would write against what the file held when loaded."""
+        import difflib
+
+        before = (self._text or "").splitlines(keepends=True)
+        after = self.dumps().splitlines(keepends=True)
+        name = str(self._path or self.name)
+        return "".join(difflib.unified_diff(before, after, f"{name} (on disk)", f"{name} (edited)", n=1))
+
+    def save(self, path: str | Path | None = None, overwrite: bool = False) -> Path:
+        """Write atomically (temporary file in the same folder, then rename); returns the path.
+
+        Refuses (``ConflictError``) when the file changed on disk since it was loaded, unless
+        ``overwrite``: two people, or a git pull, never lose a decision silently.
+        """
         target = Path(path) if path else self._path
         if target is None:
             raise MappingError(f"mapping {self.name!r}: no path to save to")
+        if not overwrite and path is None and self.changed_on_disk():
+            raise ConflictError(
+                f"{target}: changed on disk since it was loaded; reload it (your edits are kept "
+                "in memory until then) or save with overwrite=True"
+            )
         text = self.dumps()
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
@@ -376,9 +424,11 @@ def _explain(exc: ValidationError, doc: Any, where: str) -> str:
 
 def _merge(doc: CommentedMap, data: dict[str, Any]) -> None:
     """Update ``doc`` to hold ``data``: changed values replaced in place (comments kept), new keys
-    appended, removed keys deleted, untouched keys not rewritten at all."""
+    inserted after their neighbour in the model's order (``decided_by`` after ``status``), removed
+    keys deleted, untouched keys not rewritten at all."""
     for key in [k for k in doc if k not in data]:
         del doc[key]
+    order = list(data)
     for key, value in data.items():
         if key in doc and _same(doc[key], value):
             continue
@@ -386,8 +436,26 @@ def _merge(doc: CommentedMap, data: dict[str, Any]) -> None:
             _merge(doc[key], value)
         elif key in doc and isinstance(doc[key], list) and isinstance(value, list):
             _merge_list(doc[key], value)
-        else:
+        elif key in doc:
             doc[key] = _commented(value)
+        else:
+            before = [k for k in order[: order.index(key)] if k in doc]
+            pos = list(doc).index(before[-1]) + 1 if before else 0
+            last = list(doc)[-1] if len(doc) else None
+            doc.insert(pos, key, _commented(value))
+            if last is not None and pos == len(doc) - 1:
+                _move_trailing_comment(doc, last, key)
+
+
+def _move_trailing_comment(doc: CommentedMap, old_last: Any, new_last: Any) -> None:
+    """A blank line or comment after the map's last entry stays after the map, not between entries."""
+    items = getattr(doc, "ca", None) and doc.ca.items
+    if not items or old_last not in items:
+        return
+    entry = items[old_last]
+    if len(entry) > 2 and entry[2] is not None:
+        items.setdefault(new_last, [None, None, None, None])
+        items[new_last][2], entry[2] = entry[2], None
 
 
 def _same(node: Any, value: Any) -> bool:

@@ -1,0 +1,487 @@
+"""MappingEditor: decide field by field in the notebook; decisions go back to the mapping file.
+
+No logic lives here beyond wiring: the editor edits a ``Mapping`` (pydantic model), asks ``kit`` for
+the evidence (``preview_field`` on a sample, ``lint``, ``suggest``, the profile) and saves through
+``Mapping.save()`` (atomic, comments kept, refuses when the file changed on disk).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as w
+import polars as pl
+from ruamel.yaml import YAML
+
+from kit.errors import KitError
+from kit.load.report import Extract
+from kit.mapping.apply import observed_values, preview_field
+from kit.mapping.lint import lint
+from kit.mapping.spec import ConflictError, Mapping, Step, TargetField, current_user
+from kit.mapping.steps import STEPS
+from kit.profile import Profile, profile
+from kit.suggest import suggest
+
+STATUSES = ["open", "proposed", "approved", "rejected"]
+UNMAPPED = "(not mapped)"
+SAMPLE_ROWS = 5_000
+
+
+def _params_text(step: Step) -> str:
+    if step.params is None:
+        return ""
+    import io
+
+    y = YAML(typ="safe")
+    y.default_flow_style = True
+    buf = io.StringIO()
+    y.dump(step.params, buf)
+    return buf.getvalue().strip().removesuffix("...").strip()
+
+
+def _parse_params(text: str) -> Any:
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return YAML(typ="safe").load(text)
+    except Exception as exc:  # ruamel raises several types; the user sees one message
+        raise KitError(f"step parameters are not valid YAML: {exc}") from None
+
+
+def _e(v: object) -> str:
+    return html.escape(str(v))
+
+
+class MappingEditor(w.VBox):
+    """Edit ``mappings/<name>.yaml`` with its evidence beside each decision.
+
+    ``source``/``target``: an Extract (evidence and previews) or a Profile (evidence only); by default
+    the extracts named in the mapping are loaded.
+    """
+
+    def __init__(
+        self,
+        mapping_path: str | Path,
+        source: Extract | Profile | None = None,
+        target: Extract | Profile | None = None,
+        user: str | None = None,
+    ) -> None:
+        self.path = Path(mapping_path)
+        self.mapping = Mapping.load(self.path)
+        self.user = user or current_user()
+        self.source_frame, self.source_profile = self._side(source, self.mapping.source)
+        self.target_frame, self.target_profile = self._side(target, self.mapping.target)
+        sample = self.source_frame.head(SAMPLE_ROWS) if self.source_frame is not None else None
+        self.sample = sample
+        self.suggestions = (
+            suggest(self.source_profile, self.target_profile) if self.source_profile and self.target_profile else None
+        )
+        self._saved = {n: f.model_copy(deep=True) for n, f in self.mapping.fields.items()}
+        self._loading = False
+        self._build()
+        super().__init__([self.header, self.body, self.message])
+        self._refresh_overview()
+        if self.mapping.fields:
+            self.select_field(next(iter(self.mapping.fields)))
+
+    # -- data -----------------------------------------------------------------------------------
+    def _side(self, given: Extract | Profile | None, system) -> tuple[pl.DataFrame | None, Profile | None]:
+        from kit.load import read_extract
+
+        if isinstance(given, Profile):
+            return None, given
+        if given is None:
+            path = self.mapping.resolve(system.extract)
+            if path is None or not path.exists():
+                return None, None
+            given = read_extract(path, **system.load)
+        key = system.key or None
+        return given.frame, profile(given, key=[k for k in (key or []) if k in given.frame.columns] or None, near=False)
+
+    @property
+    def field(self) -> str | None:
+        return self.fields.value
+
+    def findings(self, field: str | None = None) -> list:
+        if self.source_profile is None:
+            return []
+        found = lint(self.mapping, self.source_profile, self.target_profile, self.sample)
+        return [f for f in found if field is None or f.field == field]
+
+    # -- layout ---------------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.filter = w.ToggleButtons(options=["all", *STATUSES], value="all", description="show")
+        self.overview = w.HTML()
+        self.fields = w.Select(options=[], rows=12, description="field", layout=w.Layout(width="420px"))
+        self.constraints = w.HTML()
+        self.suggested = w.HTML()
+        self.use_suggestion = w.Button(description="use top suggestion", icon="magic")
+        columns = self.source_profile.columns if self.source_profile else []
+        self.sources = w.SelectMultiple(options=[c["name"] for c in columns], rows=6, description="from")
+        self.steps = w.Select(options=[], rows=6, description="steps", layout=w.Layout(width="420px"))
+        self.new_step = w.Dropdown(options=sorted(STEPS), description="add step")
+        self.step_params = w.Text(description="params", placeholder="e.g. 40 or {length: 40, unit: bytes}")
+        self.add_step = w.Button(description="add", icon="plus")
+        self.remove_step = w.Button(description="remove", icon="trash")
+        self.step_up = w.Button(description="up", icon="arrow-up")
+        self.step_down = w.Button(description="down", icon="arrow-down")
+        self.set_params = w.Button(description="set params", icon="check")
+        self.cardinality = w.Text(description="cardinality", placeholder="2:1 billing wins, shipping fills gaps")
+        self.status = w.Dropdown(options=STATUSES, description="status")
+        self.decided_by = w.Text(description="decided by")
+        self.why = w.Textarea(description="why", layout=w.Layout(width="520px", height="70px"))
+        self.confidence = w.FloatSlider(min=0, max=1, step=0.05, description="confidence")
+        self.unmapped_policy = w.Dropdown(options=["quarantine", "null", "keep", "default"], description="unmapped")
+        self.value_grid = w.VBox()
+        self.evidence = w.HTML()
+        self.undo = w.Button(description="undo field", icon="undo")
+        self.save = w.Button(description="save", icon="save", button_style="primary")
+        self.reload = w.Button(description="reload", icon="refresh")
+        self.message = w.HTML()
+        self.header = w.VBox(
+            [
+                w.HTML(f"<b>{_e(self.mapping.name)}</b>: {_e(' '.join(self.mapping.outcome.split()))}"),
+                self.filter,
+                self.overview,
+            ]
+        )
+        step_buttons = w.HBox([self.add_step, self.remove_step, self.step_up, self.step_down, self.set_params])
+        editor = w.VBox(
+            [
+                self.fields,
+                self.constraints,
+                self.suggested,
+                self.use_suggestion,
+                self.sources,
+                self.steps,
+                w.HBox([self.new_step, self.step_params]),
+                step_buttons,
+                self.cardinality,
+                self.unmapped_policy,
+                self.value_grid,
+                self.status,
+                self.decided_by,
+                self.why,
+                self.confidence,
+                w.HBox([self.undo, self.save, self.reload]),
+            ]
+        )
+        self.body = w.HBox([editor, self.evidence])
+        self.filter.observe(lambda _: self._refresh_overview(), "value")
+        self.fields.observe(lambda ch: ch["new"] and self.select_field(ch["new"]), "value")
+        for control in (
+            self.sources,
+            self.cardinality,
+            self.status,
+            self.decided_by,
+            self.why,
+            self.confidence,
+            self.unmapped_policy,
+        ):
+            control.observe(self._on_edit, "value")
+        self.steps.observe(lambda _: self._show_step(), "value")
+        self.add_step.on_click(lambda _: self._step_action("add"))
+        self.remove_step.on_click(lambda _: self._step_action("remove"))
+        self.step_up.on_click(lambda _: self._step_action("up"))
+        self.step_down.on_click(lambda _: self._step_action("down"))
+        self.set_params.on_click(lambda _: self._step_action("params"))
+        self.use_suggestion.on_click(lambda _: self._use_suggestion())
+        self.undo.on_click(lambda _: self.undo_field())
+        self.save.on_click(lambda _: self.save_file())
+        self.reload.on_click(lambda _: self.reload_file())
+
+    # -- overview -------------------------------------------------------------------------------
+    def _refresh_overview(self) -> None:
+        counts: dict[str, int] = {}
+        for f in self.findings():
+            if f.field:
+                counts[f.field] = counts.get(f.field, 0) + (f.severity != "info")
+        shown = [n for n, f in self.mapping.fields.items() if self.filter.value in ("all", f.status)]
+        rows = "".join(
+            f"<tr><td>{_e(n)}</td><td>{_e(self.mapping.fields[n].status)}</td>"
+            f"<td>{_e(', '.join(self.mapping.fields[n].from_))}</td><td>{counts.get(n, 0)}</td></tr>"
+            for n in shown
+        )
+        self.overview.value = (
+            "<table class='kit-overview'><tr><th>target field</th><th>status</th><th>from</th><th>findings</th></tr>"
+            f"{rows}</table>"
+        )
+        current = self.fields.value
+        self._loading = True
+        self.fields.options = [(f"{self.mapping.fields[n].status:<9} {n}", n) for n in shown]
+        self.fields.value = current if current in shown else None
+        self._loading = False
+
+    # -- one field ------------------------------------------------------------------------------
+    def select_field(self, name: str) -> None:
+        if name not in self.mapping.fields:
+            raise KitError(f"no field {name!r} in {self.path}")
+        self._loading = True
+        try:
+            if self.fields.value != name:
+                if name not in dict((v, v) for _, v in self.fields.options):
+                    self.filter.value = "all"
+                self.fields.value = name
+            f = self.mapping.fields[name]
+            self.sources.value = tuple(c for c in f.from_ if c in self.sources.options)
+            self.cardinality.value = f.cardinality or ""
+            self.status.value = f.status
+            self.decided_by.value = f.decided_by or ""
+            self.why.value = " ".join((f.why or "").split())
+            self.confidence.value = f.confidence if f.confidence is not None else 0.0
+            vm = self._value_map_step(f)
+            self.unmapped_policy.value = (vm.params or {}).get("unmapped", "quarantine") if vm else "quarantine"
+            self._show_steps()
+            self._show_constraints(name, f)
+        finally:
+            self._loading = False
+        self._refresh_evidence()
+
+    def _show_constraints(self, name: str, f: TargetField) -> None:
+        parts = [
+            f.type,
+            "required" if f.required else "",
+            "unique" if f.unique else "",
+            f"max {f.max_length} {f.length_unit}" if f.max_length else "",
+            f"allowed {', '.join(f.allowed)}" if f.allowed else "",
+            f"pattern {f.pattern}" if f.pattern else "",
+        ]
+        self.constraints.value = f"<b>{_e(name)}</b> requires: {_e(', '.join(p for p in parts if p))}"
+        cands = []
+        if self.suggestions:
+            target = next((t for t in self.suggestions.targets if t.target == name), None)
+            cands = target.candidates[:4] if target else []
+        self.suggested.value = "suggested: " + (
+            ", ".join(
+                f"{_e(c.source)} ({c.score:.2f}: name {c.evidence['name']:.2f}, values {c.evidence['values']:.2f})"
+                for c in cands
+            )
+            or "none"
+        )
+
+    def _show_steps(self) -> None:
+        f = self.mapping.fields[self.field]
+        self.steps.options = [(f"{i + 1}. {s.name} {_params_text(s)}".strip(), i) for i, s in enumerate(f.steps)]
+        self.steps.value = None
+        self._show_value_grid()
+
+    def _show_step(self) -> None:
+        if self.steps.value is None or self.field is None:
+            return
+        step = self.mapping.fields[self.field].steps[self.steps.value]
+        self.step_params.value = _params_text(step)
+
+    @staticmethod
+    def _value_map_step(f: TargetField) -> Step | None:
+        return next((s for s in f.steps if s.name == "value_map"), None)
+
+    def _show_value_grid(self) -> None:
+        f = self.mapping.fields[self.field]
+        vm = self._value_map_step(f)
+        if vm is None or self.source_frame is None or len(f.from_) != 1:
+            self.value_grid.children = []
+            return
+        params = vm.params if isinstance(vm.params, dict) else {}
+        table = {str(k): str(v) for k, v in (params.get("map") or {}).items()}
+        fold = bool(params.get("case_insensitive"))
+        choices = [UNMAPPED, *(f.allowed or sorted(set(table.values())))]
+        rows = []
+        for value, n in observed_values(self.source_frame, f.from_[0], limit=60):
+            key = value.strip().lower() if fold else value
+            current = next((t for k, t in table.items() if (k.strip().lower() if fold else k) == key), UNMAPPED)
+            dd = w.Dropdown(
+                options=choices if current in choices else [*choices, current],
+                value=current,
+                description=f"{value!r} ({n:,})",
+                style={"description_width": "200px"},
+            )
+            if current == UNMAPPED:
+                dd.add_class("kit-unmapped")
+                dd.style.description_width = "200px"
+            dd.observe(lambda ch, v=value: self.set_value_map(v, ch["new"]), "value")
+            rows.append(dd)
+        head = w.HTML(
+            f"<b>value map</b> for {_e(f.from_[0])}: {sum(r.value == UNMAPPED for r in rows)} observed "
+            "values not mapped (highlighted)"
+        )
+        self.value_grid.children = [head, *rows]
+
+    # -- edits ----------------------------------------------------------------------------------
+    def _on_edit(self, change: dict) -> None:
+        if self._loading or self.field is None:
+            return
+        f = self.mapping.fields[self.field]
+        owner = change["owner"]
+        if owner is self.sources:
+            f.from_ = list(self.sources.value)
+        elif owner is self.cardinality:
+            f.cardinality = self.cardinality.value or None
+        elif owner is self.status:
+            f.status = self.status.value
+            if not f.decided_by and not self.decided_by.value:
+                self.decided_by.value = self.user
+        elif owner is self.decided_by:
+            f.decided_by = self.decided_by.value or None
+        elif owner is self.why:
+            f.why = self.why.value or None
+        elif owner is self.confidence:
+            f.confidence = round(float(self.confidence.value), 2)
+        elif owner is self.unmapped_policy:
+            vm = self._value_map_step(f)
+            if vm is not None:
+                params = dict(vm.params or {})
+                params["unmapped"] = self.unmapped_policy.value
+                vm.params = params
+                f.steps = list(f.steps)
+            self._show_steps()
+        self._refresh_evidence()
+
+    def set_value_map(self, source_value: str, target_value: str) -> None:
+        """Map one observed source value (or unmap it with ``UNMAPPED``) in the field's value_map."""
+        f = self.mapping.fields[self.field]
+        vm = self._value_map_step(f)
+        if vm is None:
+            return
+        params = dict(vm.params or {})
+        fold = bool(params.get("case_insensitive"))
+        table = {str(k): str(v) for k, v in (params.get("map") or {}).items()}
+        key = source_value.strip().lower() if fold else source_value
+        table = {k: v for k, v in table.items() if (k.strip().lower() if fold else k) != key}
+        if target_value != UNMAPPED:
+            table[key] = target_value
+        params["map"] = table
+        vm.params = params
+        f.steps = list(f.steps)
+        self._show_steps()
+        self._refresh_evidence()
+
+    def _step_action(self, action: str) -> None:
+        if self.field is None:
+            return
+        f = self.mapping.fields[self.field]
+        steps = list(f.steps)
+        i = self.steps.value
+        try:
+            if action == "add":
+                steps.append(Step(name=self.new_step.value, params=_parse_params(self.step_params.value)))
+                i = len(steps) - 1
+            elif i is None:
+                self._say("select a step first", error=True)
+                return
+            elif action == "remove":
+                steps.pop(i)
+                i = None
+            elif action == "up" and i > 0:
+                steps[i - 1], steps[i] = steps[i], steps[i - 1]
+                i -= 1
+            elif action == "down" and i < len(steps) - 1:
+                steps[i + 1], steps[i] = steps[i], steps[i + 1]
+                i += 1
+            elif action == "params":
+                steps[i] = Step(name=steps[i].name, params=_parse_params(self.step_params.value))
+        except KitError as exc:
+            self._say(str(exc), error=True)
+            return
+        f.steps = steps
+        self._show_steps()
+        self.steps.value = i
+        self._refresh_evidence()
+
+    def _use_suggestion(self) -> None:
+        if not self.suggestions or self.field is None:
+            return
+        target = next((t for t in self.suggestions.targets if t.target == self.field), None)
+        if target and target.candidates:
+            self.sources.value = (target.candidates[0].source,)
+
+    def undo_field(self) -> None:
+        """Back to the field as it was at load or last save."""
+        if self.field is None:
+            return
+        self.mapping.fields[self.field] = self._saved[self.field].model_copy(deep=True)
+        self.select_field(self.field)
+        self._refresh_overview()
+        self._say(f"{_e(self.field)}: unsaved edits undone")
+
+    # -- evidence -------------------------------------------------------------------------------
+    def _refresh_evidence(self) -> None:
+        name = self.field
+        if name is None:
+            return
+        f = self.mapping.fields[name]
+        parts = []
+        if self.source_profile is not None:
+            for col in f.from_:
+                try:
+                    c = self.source_profile.column(col)
+                except KitError:
+                    parts.append(f"<p><b>{_e(col)}</b>: not in the source extract</p>")
+                    continue
+                present = c["rows"] - c["nulls"] - c["empty"] - c["whitespace"] - c["pseudo_null_total"]
+                shapes = ", ".join(f"<code>{_e(s['shape'])}</code> {s['count']:,}" for s in c["shapes"][:3])
+                alerts = ", ".join(_e(a["code"]) for a in c["alerts"]) or "none"
+                parts.append(
+                    f"<p><b>{_e(col)}</b>: {100 * present / max(c['rows'], 1):.1f}% complete, type "
+                    f"{_e(c['type']['type'])}, length {c['len_min']}-{c['len_max']}, shapes {shapes}; "
+                    f"alerts: {alerts}</p>"
+                )
+        if self.sample is not None and f.from_:
+            try:
+                p = preview_field(self.mapping, name, self.sample)
+                failed = sum(p["failures"].values())
+                head = "".join(f"<th>{_e(c)}</th>" for c in p["preview"].columns)
+                body = "".join(
+                    "<tr>" + "".join(f"<td>{_e(v)}</td>" for v in row) + "</tr>" for row in p["preview"].iter_rows()
+                )
+                reasons = "; ".join(f"{_e(k)}: {v:,}" for k, v in p["failures"].items())
+                parts.append(f"<table><tr>{head}</tr>{body}</table>")
+                parts.append(f"<p>quarantine on a sample of {p['rows']:,} rows: <b>{failed:,}</b> {reasons}</p>")
+            except KitError as exc:
+                parts.append(f"<p style='color:#b3261e'>{_e(exc)}</p>")
+        found = self.findings(name)
+        if found:
+            parts.append(
+                "<ul>" + "".join(f"<li>{_e(x.severity)} {_e(x.code)}: {_e(x.message)}</li>" for x in found) + "</ul>"
+            )
+        self.evidence.value = "<div class='kit-evidence'>" + "".join(parts) + "</div>"
+
+    # -- files ----------------------------------------------------------------------------------
+    def _say(self, text: str, error: bool = False) -> None:
+        colour = "#b3261e" if error else "#2f7d4f"
+        self.message.value = f"<div style='color:{colour}'>{text}</div>"
+
+    def save_file(self) -> bool:
+        """Stamp changed decisions, save atomically, show the diff; refuse if the file changed on disk."""
+        today = dt.date.today()
+        for name, f in self.mapping.fields.items():
+            before = self._saved.get(name)
+            if before is None or f.model_dump() != before.model_dump():
+                f.decided_on = today
+                if not f.decided_by:
+                    f.decided_by = self.user
+        diff = self.mapping.diff()
+        try:
+            self.mapping.save()
+        except ConflictError as exc:
+            self._say(
+                f"{_e(exc)} Press reload to see the other change; your unsaved edits are lost on reload.", error=True
+            )
+            return False
+        self._saved = {n: f.model_copy(deep=True) for n, f in self.mapping.fields.items()}
+        self._refresh_overview()
+        shown = _e(diff) if diff else "no change"
+        self._say(f"saved {_e(self.path)}<pre>{shown}</pre>")
+        return True
+
+    def reload_file(self) -> None:
+        current = self.field
+        self.mapping = Mapping.load(self.path)
+        self._saved = {n: f.model_copy(deep=True) for n, f in self.mapping.fields.items()}
+        self._refresh_overview()
+        if current in self.mapping.fields:
+            self.select_field(current)
+        self._say(f"reloaded {_e(self.path)}")

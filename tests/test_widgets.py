@@ -1,0 +1,119 @@
+"""The mapping editor driven headlessly: set values, click buttons, read the file written."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+
+import pytest
+
+from kit.mapping.spec import Mapping
+from kit.widgets import MappingEditor
+from kit.widgets.editor import UNMAPPED
+from tests.conftest import SAMPLE
+
+
+@pytest.fixture
+def project(tmp_path):
+    shutil.copytree(SAMPLE.parent / "mappings", tmp_path / "mappings")
+    shutil.copytree(SAMPLE, tmp_path / "sample_data", ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    return tmp_path / "mappings" / "crm_to_erp.yaml"
+
+
+@pytest.fixture
+def editor(project):
+    return MappingEditor(project, user="tester")
+
+
+def test_overview_lists_fields_and_filters_by_status(editor):
+    assert "credit_limit" in editor.overview.value and "status_code" in editor.overview.value
+    editor.filter.value = "open"
+    assert [v for _, v in editor.fields.options] == ["credit_limit"]
+    editor.filter.value = "all"
+    assert len(editor.fields.options) == len(editor.mapping.fields)
+
+
+def test_a_decision_is_written_with_provenance_and_comments_survive(editor, project):
+    editor.select_field("credit_limit")
+    editor.status.value = "approved"
+    editor.why.value = "Finance seeds limits from lifetime value."
+    editor.confidence.value = 0.75
+    editor.save.click()
+    text = project.read_text()
+    assert text.startswith("# Contacts from the SalesCloud CRM into the ERP customer master.")
+    saved = Mapping.load(project).fields["credit_limit"]
+    assert saved.status == "approved" and saved.why == "Finance seeds limits from lifetime value."
+    assert saved.decided_by == "tester" and saved.decided_on == dt.date.today() and saved.confidence == 0.75
+    assert "saved" in editor.message.value and "+    status: approved" in editor.message.value
+    # Untouched fields keep their provenance.
+    assert Mapping.load(project).fields["name"].decided_on == dt.date(2026, 11, 18)
+
+
+def test_saving_without_changes_writes_identical_bytes(editor, project):
+    before = project.read_bytes()
+    editor.select_field("phone")
+    editor.save.click()
+    assert project.read_bytes() == before
+
+
+def test_a_file_changed_on_disk_is_not_overwritten(editor, project):
+    editor.select_field("phone")
+    editor.status.value = "approved"
+    other = Mapping.load(project)
+    other.fields["phone"].why = "Changed by a colleague."
+    other.save()
+    colleague = project.read_bytes()
+    editor.save.click()
+    assert project.read_bytes() == colleague
+    assert "changed on disk" in editor.message.value
+    editor.reload.click()
+    assert editor.why.value == "Changed by a colleague." and editor.status.value == "proposed"
+
+
+def test_value_map_grid_edits_the_map_and_evidence_follows(editor, project):
+    editor.select_field("status_code")
+    grid = {dd.description.split(" (")[0]: dd for dd in editor.value_grid.children[1:]}
+    assert "'Prospect'" in grid and grid["'Prospect'"].value == "PRO"
+    assert "0</b>" in editor.evidence.value  # nothing quarantined on the sample
+    grid["'Prospect'"].value = UNMAPPED
+    assert "value map: value not in the value map" in editor.evidence.value.replace("value_map", "value map")
+    editor.select_field("status_code")
+    grid = {dd.description.split(" (")[0]: dd for dd in editor.value_grid.children[1:]}
+    grid["'Churned'"].value = "BLK"
+    editor.unmapped_policy.value = "null"
+    editor.save.click()
+    step = Mapping.load(project).fields["status_code"].steps[1]
+    assert step.params["map"] == {"active": "ACT", "inactive": "INA", "churned": "BLK"}
+    assert step.params["unmapped"] == "null"
+
+
+def test_steps_can_be_added_reordered_edited_and_removed(editor, project):
+    editor.select_field("country")
+    editor.new_step.value = "truncate"
+    editor.step_params.value = "2"
+    editor.add_step.click()
+    names = [s.name for s in editor.mapping.fields["country"].steps]
+    assert names == ["null_if", "strip", "upper", "truncate"]
+    editor.step_up.click()
+    assert [s.name for s in editor.mapping.fields["country"].steps][-2:] == ["truncate", "upper"]
+    editor.step_params.value = "{length: 3}"
+    editor.set_params.click()
+    assert editor.mapping.fields["country"].steps[2].params == {"length": 3}
+    editor.step_params.value = "{broken"
+    editor.set_params.click()
+    assert "not valid YAML" in editor.message.value
+    editor.remove_step.click()
+    editor.save.click()
+    assert [s.name for s in Mapping.load(project).fields["country"].steps] == ["null_if", "strip", "upper"]
+
+
+def test_undo_restores_the_field_and_sources_use_suggestions(editor):
+    editor.select_field("name")
+    editor.sources.value = ("notes",)
+    assert editor.mapping.fields["name"].from_ == ["notes"]
+    editor.undo.click()
+    assert editor.mapping.fields["name"].from_ == ["full_name"] and editor.sources.value == ("full_name",)
+    editor.sources.value = ("notes",)
+    editor.use_suggestion.click()
+    assert editor.mapping.fields["name"].from_ == ["full_name"]
+    assert "full_name" in editor.suggested.value
