@@ -48,3 +48,33 @@ def test_profile_notebook_renders_to_safe_html(profile_notebook):
     # The planted <script> note never reaches the page as markup; redaction hides the emails.
     assert "<script>alert(1)</script>" not in body
     assert "jurgen.miller80@" not in body
+
+
+def test_map_fields_notebook_runs_and_shows_the_editor(tmp_path):
+    import shutil
+
+    root = NOTEBOOKS.parent
+    for folder in ("mappings", "sample_data", "notebooks"):
+        shutil.copytree(root / folder, tmp_path / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    nb = nbformat.read(tmp_path / "notebooks" / "02_map_fields.ipynb", as_version=4)
+    NotebookClient(
+        nb,
+        timeout=300,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(tmp_path / "notebooks")}},
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],
+    ).execute()
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o.output_type == "error"]
+    widget = [o for o in outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+    assert len(widget) == 1
+    text = "".join(o.get("text", "") for o in outputs)
+    assert "CONSTRAINT_FAILS" in text and "status_code" in text
+
+
+def test_committed_notebooks_carry_no_outputs():
+    for path in sorted(NOTEBOOKS.glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        assert all(not c.get("outputs") and not c.get("execution_count") for c in nb.cells if c.cell_type == "code"), (
+            path
+        )
