@@ -117,3 +117,26 @@ def test_undo_restores_the_field_and_sources_use_suggestions(editor):
     editor.use_suggestion.click()
     assert editor.mapping.fields["name"].from_ == ["full_name"]
     assert "full_name" in editor.suggested.value
+
+
+def test_cardinality_and_default_decider(editor, project, monkeypatch):
+    editor.select_field("street")
+    editor.cardinality.value = "2:1 billing wins; shipping only when billing is empty"
+    editor.select_field("credit_limit")
+    assert editor.decided_by.value == ""
+    editor.status.value = "proposed"
+    assert editor.decided_by.value == "tester"  # who is deciding fills in when a status is set
+    editor.save.click()
+    saved = Mapping.load(project)
+    assert saved.fields["street"].cardinality == "2:1 billing wins; shipping only when billing is empty"
+    assert saved.fields["credit_limit"].decided_by == "tester"
+
+
+def test_current_user_falls_back_to_the_os_user(monkeypatch):
+    import subprocess
+
+    from kit.mapping.spec import current_user
+
+    monkeypatch.setattr(subprocess, "run", lambda *a, **k: subprocess.CompletedProcess(a, 1, stdout="", stderr=""))
+    monkeypatch.setattr("getpass.getuser", lambda: "os-user")
+    assert current_user() == "os-user"
