@@ -257,6 +257,57 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0 if result.success else 1
 
 
+def _profile_of(path: str, mapping=None):
+    """A saved profile (.json) or an extract to profile now."""
+    from kit.drift import load_profile
+    from kit.load import read_extract
+    from kit.profile import profile
+
+    if path.endswith(".json"):
+        return load_profile(path)
+    key = mapping.source.key if mapping else None
+    extract = read_extract(path)
+    return profile(extract, key=[k for k in (key or []) if k in extract.frame.columns] or None, near=False)
+
+
+def cmd_drift(args: argparse.Namespace) -> int:
+    from kit.drift import drift
+    from kit.mapping.spec import Mapping
+
+    mapping = Mapping.load(args.mapping) if args.mapping else None
+    result = drift(_profile_of(args.old, mapping), _profile_of(args.new, mapping), mapping)
+    print(result.summary())
+    if args.json:
+        _write(Path(args.json), result.to_json())
+    return 1 if result.breaking else 0
+
+
+def cmd_reconcile(args: argparse.Namespace) -> int:
+    from kit.load import read_extract
+    from kit.mapping.apply import apply_mapping
+    from kit.reconcile import reconcile
+
+    mapping, source = _mapping_and_source(args.mapping)
+    target_path = args.target or mapping.resolve(mapping.target.extract)
+    if target_path is None:
+        raise KitError(f"{mapping.where('target')}: no target extract to reconcile with; pass --target")
+    result = reconcile(
+        mapping,
+        apply_mapping(mapping, source).output,
+        read_extract(target_path, **mapping.target.load),
+        key=args.key or None,
+        abs_tol=args.tolerance,
+    )
+    print(result.summary())
+    if args.json:
+        _write(Path(args.json), result.to_json())
+    if args.html:
+        from kit.render import page
+
+        _write(Path(args.html), page(f"Reconciliation {mapping.name}", result.to_html()))
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from kit.load import read_extract
     from kit.profile import profile
@@ -324,6 +375,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "export": cmd_export,
     "expectations": cmd_expectations,
     "validate": cmd_validate,
+    "drift": cmd_drift,
+    "reconcile": cmd_reconcile,
     "demo": cmd_demo,
 }
 
@@ -385,6 +438,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="complete lists every unexpected row (default: the first 20)",
     )
     p.add_argument("--verbose", action="store_true", help="print passing expectations too")
+    p = sub.add_parser("drift", help="what changed between two profiles (or extracts); exit 1 if it breaks the mapping")
+    p.add_argument("old", help="profile JSON (kit profile --json) or extract: the snapshot the mapping was made on")
+    p.add_argument("new", help="profile JSON or extract: now")
+    p.add_argument("--mapping", help="mark the changes that break this mapping's assumptions")
+    p.add_argument("--json", help="write the changes as JSON")
+    p = sub.add_parser("reconcile", help="compare the mapped output with what the target system holds")
+    p.add_argument("mapping", help="mappings/<name>.yaml")
+    p.add_argument("--target", help="target extract (default: the one named in the mapping)")
+    p.add_argument("--key", action="append", help="target field identifying a record in both (repeatable)")
+    p.add_argument("--tolerance", type=float, default=0.005, help="numbers closer than this are equal")
+    p.add_argument("--json", help="write the reconciliation as JSON")
+    p.add_argument("--html", help="write the reconciliation as HTML")
     p = sub.add_parser("demo", help="run the main job on the bundled sample data")
     p.add_argument("--out", default="reports", help="folder for the results (default: reports)")
     return parser
