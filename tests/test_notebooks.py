@@ -37,7 +37,7 @@ def test_profile_notebook_runs_and_displays_both_profiles(profile_notebook):
     assert side.count('<div class="kit-profile">') == 2
     assert "crm_contacts.csv" in side and "erp_customers.csv" in side
     text = "".join(o.get("text", "") for o in outputs)
-    assert "INVALID_EMAIL" in text and "rows; the first ones" in text
+    assert "the first ones" in text and "DUPLICATE_KEY" in text
 
 
 def test_profile_notebook_renders_to_safe_html(profile_notebook):
@@ -78,3 +78,14 @@ def test_committed_notebooks_carry_no_outputs():
         assert all(not c.get("outputs") and not c.get("execution_count") for c in nb.cells if c.cell_type == "code"), (
             path
         )
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("03_expectations.ipynb", "up to date"), ("04_validate_and_reconcile.ipynb", "10,747 in both")],
+)
+def test_expectation_and_validation_notebooks_run(name, expected):
+    nb = _run(name)
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o.output_type == "error"]
+    assert expected in "".join(o.get("text", "") for o in outputs)
