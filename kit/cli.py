@@ -308,6 +308,26 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_run(args: argparse.Namespace) -> int:
+    from kit.run import run
+
+    result = run(args.mapping, args.out, render=not args.no_render, redact=not args.no_redact)
+    print(result.summary())
+    if args.no_fail:
+        return 0
+    return 0 if result.validation_passed and not result.breaking_drift else 1
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    from kit.render import render_notebooks
+
+    for path in render_notebooks(
+        args.mapping, args.out, args.notebooks or None, no_code=not args.code, redact=args.redact
+    ):
+        print(f"wrote {path}")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from kit.load import read_extract
     from kit.profile import profile
@@ -331,39 +351,22 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print()
     written += _demo_mapping(out)
     print(f"Results in {out}/ (per extract: a load report, a profile as JSON and as HTML with personal data masked;")
-    print("for the sample mapping: its findings, the mapped rows, the quarantine and the sign-off document):")
+    print("for the sample mapping: findings, mapped rows, quarantine, validation, reconciliation, sign-off, and the")
+    print(f"analyst's notebooks rendered for stakeholders: open {out}/01_profile_extracts.html first):")
     for p in written:
         print(f"  {p}")
     return 0
 
 
 def _demo_mapping(out: Path) -> list[Path]:
-    """Check and apply the sample mapping, as an analyst would before sign-off."""
-    import json
+    """The main job on the sample mapping, as `kit run` does it."""
+    from kit.run import run
 
-    from kit.mapping import export
-    from kit.mapping.apply import apply_mapping, write_safe_csv
-    from kit.mapping.lint import findings_json, lint
-    from kit.profile import profile
-
-    mapping, source = _mapping_and_source(str(SAMPLE_DIR.parent / "mappings" / "crm_to_erp.yaml"))
-    findings = lint(mapping, profile(source, key=mapping.source.key or None, near=False), source=source.frame)
-    print(f"kit check {mapping.path}:")
-    for f in findings:
-        print(f"  {f.line()}")
-    applied = apply_mapping(mapping, source)
-    print(f"kit apply: {applied.accounting.summary()}")
-    paths = [
-        out / "crm_to_erp.findings.json",
-        out / "crm_to_erp.output.csv",
-        out / "crm_to_erp.quarantine.csv",
-        out / "crm_to_erp.signoff.html",
-    ]
-    _write(paths[0], json.dumps(findings_json(findings), indent=2, ensure_ascii=False) + "\n")
-    write_safe_csv(applied.output, paths[1])
-    write_safe_csv(applied.quarantine, paths[2])
-    _write(paths[3], export.to_html(mapping, findings))
-    return paths
+    result = run(SAMPLE_DIR.parent / "mappings" / "crm_to_erp.yaml", out)
+    print("kit run mappings/crm_to_erp.yaml:")
+    for line in result.lines:
+        print(f"  {line}")
+    return result.written
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
@@ -377,6 +380,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "validate": cmd_validate,
     "drift": cmd_drift,
     "reconcile": cmd_reconcile,
+    "run": cmd_run,
+    "render": cmd_render,
     "demo": cmd_demo,
 }
 
@@ -450,6 +455,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tolerance", type=float, default=0.005, help="numbers closer than this are equal")
     p.add_argument("--json", help="write the reconciliation as JSON")
     p.add_argument("--html", help="write the reconciliation as HTML")
+    p = sub.add_parser("run", help="the main job: load, profile, drift, check, apply, validate, reconcile, render")
+    p.add_argument("mapping", help="mappings/<name>.yaml")
+    p.add_argument("--out", default="reports", help="folder for everything it writes (default: reports)")
+    p.add_argument("--no-fail", action="store_true", help="exit 0 even when validation fails (demos)")
+    p.add_argument("--no-render", action="store_true", help="skip executing and rendering the notebooks")
+    p.add_argument("--no-redact", action="store_true", help="show personal data in the reports")
+    p = sub.add_parser("render", help="execute the notebooks on a mapping and write self-contained HTML")
+    p.add_argument("notebooks", nargs="*", help="notebooks to render (default: notebooks/01-04)")
+    p.add_argument("--mapping", required=True, help="mappings/<name>.yaml, passed to every notebook")
+    p.add_argument("--out", default="reports", help="folder for the HTML (default: reports)")
+    p.add_argument("--code", action="store_true", help="keep the code cells (default: hidden for stakeholders)")
+    p.add_argument("--redact", action="store_true", help="mask personal data in every table and example")
     p = sub.add_parser("demo", help="run the main job on the bundled sample data")
     p.add_argument("--out", default="reports", help="folder for the results (default: reports)")
     return parser

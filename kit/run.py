@@ -1,0 +1,129 @@
+"""The main job: everything the kit does for one mapping, in order, with one summary at the end.
+
+load -> profile -> drift (against the snapshot the mapping was made on) -> check -> apply -> suites ->
+validate -> reconcile -> render. Each step is a kit function; this module only wires them and writes
+their results under one folder.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kit.drift import drift, load_profile
+from kit.expectations import generate_suites
+from kit.load import read_extract
+from kit.mapping import export
+from kit.mapping.apply import apply_mapping, write_safe_csv
+from kit.mapping.lint import findings_json, lint
+from kit.mapping.spec import Mapping
+from kit.profile import profile
+from kit.reconcile import reconcile
+from kit.render import page, render_notebooks
+from kit.validate import suites_dir_for, validate
+
+
+@dataclass
+class RunResult:
+    mapping: str
+    lines: list[str] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+    validation_passed: bool = True
+    breaking_drift: bool = False
+
+    def summary(self) -> str:
+        return "\n".join([*self.lines, "", "wrote:", *[f"  {p}" for p in self.written]])
+
+
+def _write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+def run(mapping_path: str | Path, out: str | Path = "reports", render: bool = True, redact: bool = True) -> RunResult:
+    """Run the whole path on one mapping; results under ``out``. See ``kit run --help``."""
+    mapping = Mapping.load(mapping_path)
+    out = Path(out)
+    result = RunResult(mapping.name)
+    say, wrote = result.lines.append, result.written.append
+    name = mapping.name
+
+    source = read_extract(mapping.resolve(mapping.source.extract), **mapping.source.load)
+    target_path = mapping.resolve(mapping.target.extract)
+    target = read_extract(target_path, **mapping.target.load) if target_path and target_path.exists() else None
+    say(
+        f"load: source {source.report.rows_loaded:,} rows ({len(source.report.rejects)} rejected lines)"
+        + (f", target {target.report.rows_loaded:,} rows" if target else ", no target extract")
+    )
+    wrote(_write(out / f"{name}.source.load.json", source.report.to_json() + "\n"))
+
+    key = [k for k in mapping.source.key if k in source.frame.columns] or None
+    source_profile = profile(source, key=key, target_encoding=mapping.target.code_page)
+    target_profile = profile(target, near=False) if target else None
+    wrote(_write(out / f"{name}.source.profile.json", source_profile.to_json() + "\n"))
+    wrote(_write(out / f"{name}.source.profile.html", source_profile.to_html(redact=redact)))
+    errors = sum(a.severity == "error" for a in source_profile.alerts)
+    say(f"profile: {len(source_profile.alerts)} alerts on the source ({errors} errors)")
+
+    snapshot = out / "snapshots" / f"{name}.source.profile.json"
+    if snapshot.exists():
+        changes = drift(load_profile(snapshot), source_profile, mapping)
+        result.breaking_drift = bool(changes.breaking)
+        wrote(_write(out / f"{name}.drift.json", changes.to_json()))
+        say(f"drift: {len(changes.changes)} changes since the snapshot, {len(changes.breaking)} break the mapping")
+    else:
+        wrote(_write(snapshot, source_profile.to_json() + "\n"))
+        say("drift: no snapshot yet; this profile is now the snapshot later runs compare with")
+
+    findings = lint(mapping, source_profile, target_profile, source.frame)
+    wrote(
+        _write(out / f"{name}.findings.json", json.dumps(findings_json(findings), indent=2, ensure_ascii=False) + "\n")
+    )
+    counts = {s: sum(f.severity == s for f in findings) for s in ("error", "warning", "info")}
+    say(f"check: {counts['error']} errors, {counts['warning']} warnings, {counts['info']} notes")
+
+    applied = apply_mapping(mapping, source)
+    wrote(write_safe_csv(applied.output, out / f"{name}.output.csv"))
+    wrote(write_safe_csv(applied.quarantine, out / f"{name}.quarantine.csv"))
+    say(f"apply: {applied.accounting.summary()}")
+
+    suites_dir = suites_dir_for(mapping)
+    if not (suites_dir / f"{name}.source.json").exists():
+        suites_dir = out / "expectations"
+        wrote(suites_dir)
+        generate_suites(mapping, source_profile).write(suites_dir, name)
+        say(f"expectations: none committed; generated into {suites_dir}")
+    validation = validate(mapping, source=source, suites_dir=suites_dir, docs=out / "data_docs")
+    result.validation_passed = validation.success
+    wrote(_write(out / f"{name}.validation.json", validation.to_json()))
+    wrote(_write(out / f"{name}.validation.xml", validation.to_junit()))
+    wrote(_write(out / f"{name}.validation.md", validation.to_markdown()))
+    wrote(out / "data_docs" / "index.html")
+    failed = sum(r.critical_failure for r in validation.results)
+    say(f"validate: {len(validation.results)} expectations, {failed} critical failures")
+
+    if target is not None:
+        try:
+            rec = reconcile(mapping, applied.output, target)
+            wrote(_write(out / f"{name}.reconcile.html", page(f"Reconciliation {name}", rec.to_html())))
+            wrote(_write(out / f"{name}.reconcile.json", rec.to_json()))
+            say(
+                f"reconcile: {rec.matched:,} in both, {rec.only_in_source:,} only in the source, "
+                f"{rec.only_in_target:,} only in the target (keys matched {rec.key_match})"
+            )
+        except Exception as exc:  # a mapping without a shared key can still run the rest
+            say(f"reconcile: skipped ({exc})")
+
+    wrote(_write(out / f"{name}.signoff.html", export.to_html(mapping, findings)))
+    if render:
+        for path in render_notebooks(mapping.path, out, redact=redact):
+            wrote(path)
+        say(
+            f"render: {len(list(out.glob('0*.html')))} notebooks as HTML (code hidden"
+            + (", personal data masked)" if redact else ")")
+        )
+    return result
