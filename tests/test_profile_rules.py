@@ -106,6 +106,18 @@ def test_type_mismatch_in_a_number_column():
     assert _alerted(pl.DataFrame({"qty": values}), "TYPE_MISMATCH", "qty") == [50, 51]
 
 
+def test_numbers_with_and_without_units():
+    values = [f"{i}.0" for i in range(8, 40)] + ["12.0 oz", "16 oz.", "N/A"]
+    assert _alerted(pl.DataFrame({"ounces": values}), "NUMBER_WITH_UNIT", "ounces") == [32, 33]
+    _quiet(pl.DataFrame({"ounces": [f"{i} oz" for i in range(30)]}), "NUMBER_WITH_UNIT")
+
+
+def test_times_in_several_formats():
+    values = ["07:10"] * 20 + ["7:10 a.m.", "8:15 PM"]
+    (alert,) = profile(pl.DataFrame({"t": values})).alerts_for("MIXED_DATE_FORMATS", "t")
+    assert alert.rows == [20, 21]
+
+
 def test_boolean_variants_keep_the_main_pair():
     values = ["Y"] * 20 + ["N"] * 20 + ["yes", "0", "TRUE", "N"]
     assert _alerted(pl.DataFrame({"opt_in": values}), "BOOLEAN_VARIANTS", "opt_in") == [40, 41, 42]

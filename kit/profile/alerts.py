@@ -298,6 +298,25 @@ def thousands(c: dict) -> AlertSpec | None:
     )
 
 
+@rule("NUMBER_WITH_UNIT", "warning", "numbers written with and without a unit in one column (12 vs 12 oz)")
+def number_with_unit(c: dict) -> AlertSpec | None:
+    from kit.profile.types import NUMBER, UNIT_NUMBER
+
+    units, plain = c["type"].get("unit_numbers", 0), sum(c["type"]["number_forms"].values())
+    present = _non_missing(c)
+    if not units or not plain or units + plain < 0.9 * present:
+        return None
+    v = pl.col(c["name"]).str.strip_chars()
+    minority, what = (
+        (v.str.contains(UNIT_NUMBER), "with a unit") if units <= plain else (v.str.contains(NUMBER), "without a unit")
+    )
+    return AlertSpec(
+        f"{_pct(min(units, plain), c['rows'])} are written {what} while the rest are not (e.g. '12' vs '12 oz'); "
+        "one number format is needed before a conversion",
+        _present(c) & minority,
+    )
+
+
 @rule("BOOLEAN_VARIANTS", "warning", "yes/no values spelled more than two ways (Y, yes, TRUE, 1)")
 def boolean_variants(c: dict) -> AlertSpec | None:
     spellings = c["type"]["booleans"]

@@ -19,14 +19,23 @@ FAMILIES: list[tuple[str, str, str]] = [
     ("dot_dmy", r"^\d{1,2}\.\d{1,2}\.\d{4}$", "%d.%m.%Y"),
     ("slash_ymd", r"^\d{4}/\d{1,2}/\d{1,2}$", "%Y/%m/%d"),
     ("compact", r"^(19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$", "%Y%m%d"),
+    ("time", r"^\d{1,2}:\d{2}(:\d{2})?$", "%H:%M"),
+    ("time_ampm", r"^\d{1,2}:\d{2}(:\d{2})?\s?[aApP]\.?[mM]\.?$", "%I:%M %p"),
 ]
+# Families are recognised on value shapes (letters a/A, digits 9); these need another regex there, and
+# "compact" (20240131) cannot be told from any 8-digit number by its shape, so it is checked on values.
+SHAPE_REGEX = {"time_ampm": r"^\d{1,2}:\d{2}(:\d{2})?\s?[aA]\.?[aA]\.?$", "compact": None}
 SLASH = r"^(\d{1,2})/(\d{1,2})/\d{4}$"
 
 
-def family_expr(col: str) -> pl.Expr:
-    """The date family of each value, or null."""
+def family_expr(col: str, on_shapes: bool = False) -> pl.Expr:
+    """The date family of each value (or of each shape, with ``on_shapes``), or null."""
     expr = pl.lit(None, dtype=pl.String)
     for name, regex, _ in reversed(FAMILIES):
+        if on_shapes:
+            regex = SHAPE_REGEX.get(name, regex)
+            if regex is None:
+                continue
         expr = pl.when(pl.col(col).str.contains(regex)).then(pl.lit(name)).otherwise(expr)
     return expr
 
@@ -76,8 +85,13 @@ def date_formats(counts: pl.DataFrame, name: str, table: pl.DataFrame | None = N
     if not total:
         return {"share": 0.0, "formats": {}, "ambiguous": 0, "invalid": 0}
     shaped = (table if table is not None else shape_table(counts, name)).select(pl.col(SHAPE).alias(name), COUNT)
-    fam = shaped.with_columns(family_expr(name).alias(FAMILY)).filter(pl.col(FAMILY).is_not_null())
+    fam = shaped.with_columns(family_expr(name, on_shapes=True).alias(FAMILY)).filter(pl.col(FAMILY).is_not_null())
     by = fam.group_by(FAMILY).agg(pl.col(COUNT).sum())
+    compact = counts.filter(
+        pl.col(name).str.strip_chars().str.contains(dict((f, r) for f, r, _ in FAMILIES)["compact"])
+    )
+    if compact.height:
+        by = pl.concat([by, pl.DataFrame({FAMILY: ["compact"], COUNT: [compact[COUNT].sum()]}, schema=by.schema)])
     fmt = {f: s for f, _, s in FAMILIES}
     formats = {fmt[f]: int(n) for f, n in by.sort([COUNT, FAMILY], descending=[True, False]).iter_rows()}
     dated = sum(formats.values())

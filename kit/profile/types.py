@@ -12,7 +12,7 @@ import re
 
 import polars as pl
 
-from kit.profile.dates import FAMILIES
+from kit.profile.dates import FAMILIES, SHAPE_REGEX
 from kit.profile.measures import COUNT
 
 # Number forms. A value belongs to the first form it matches, so "1,250" is read as a decimal comma
@@ -27,6 +27,9 @@ NUMBER_FORMS: list[tuple[str, str]] = [
     ("scientific", r"^[+-]?\d+(\.\d+)?[eE][+-]?\d+$"),
 ]
 NUMBER = "|".join(f"(?:{r})" for _, r in NUMBER_FORMS)
+# A number written with a unit ("12 oz", "5%", "3.5 kg"); on shapes the unit's letters are a/A.
+UNIT_NUMBER = r"^[+-]?\d[\d.,]*\s?(?:[A-Za-z]{1,5}\.?|%|°[CF]?)$"
+UNIT_NUMBER_SHAPE = r"^[+-]?\d[\d.,]*\s?(?:[aA]{1,5}\.?|%|°[CF]?)$"
 COMMA_FORMS = ("decimal_comma", "grouped_comma")
 POINT_FORMS = ("decimal_point", "grouped_point")
 GROUPED_FORMS = ("grouped_point", "grouped_comma", "grouped_space")
@@ -54,6 +57,7 @@ BOOLEAN_TRUE = ("true", "yes", "y", "t", "1", "on", "x", "ja", "oui", "si", "sí
 BOOLEAN_FALSE = ("false", "no", "n", "f", "0", "off", "nein", "non", "falsch", "faux")
 BOOLEAN = [*BOOLEAN_TRUE, *BOOLEAN_FALSE]
 DATE = "|".join(f"(?:{r})" for _, r, _ in FAMILIES)
+DATE_SHAPES = "|".join(f"(?:{SHAPE_REGEX.get(f, r)})" for f, r, _ in FAMILIES if SHAPE_REGEX.get(f, r) is not None)
 
 # Priority breaks ties: a column of 7-digit numbers fits integer and phone equally and is an integer.
 TYPES: list[tuple[str, str]] = [
@@ -81,9 +85,13 @@ def missing_expr(col: str, tokens: list[str]) -> pl.Expr:
     return c.is_null() | (c.str.strip_chars() == "") | c.is_in(tokens)
 
 
-def fits_expr(col: str, kind: str) -> pl.Expr:
-    """True where a (stripped) value fits ``kind``; the same test the rules use to point at rows."""
+def fits_expr(col: str, kind: str, on_shapes: bool = False) -> pl.Expr:
+    """True where a (stripped) value fits ``kind``; the same test the rules use to point at rows.
+
+    ``on_shapes``: the column holds value shapes, not values (see ``SHAPE_SAFE``)."""
     v = pl.col(col).str.strip_chars()
+    if kind == "date" and on_shapes:
+        return v.str.contains(DATE_SHAPES)
     if kind == "boolean":
         return v.str.to_lowercase().is_in(BOOLEAN)
     if kind == "phone":
@@ -110,10 +118,12 @@ def number_form_expr(col: str) -> pl.Expr:
 SHAPE_SAFE = ("integer", "decimal", "date", "uuid", "email", "phone", "postal_code")
 
 
-def _weighted_fits(frame: pl.DataFrame, name: str, kinds: list[str]) -> dict[str, int]:
+def _weighted_fits(frame: pl.DataFrame, name: str, kinds: list[str], on_shapes: bool = False) -> dict[str, int]:
     if not kinds:
         return {}
-    row = frame.select(pl.col(COUNT).filter(fits_expr(name, k)).sum().alias(k) for k in kinds).row(0, named=True)
+    row = frame.select(pl.col(COUNT).filter(fits_expr(name, k, on_shapes)).sum().alias(k) for k in kinds).row(
+        0, named=True
+    )
     return {k: int(v or 0) for k, v in row.items()}
 
 
@@ -132,9 +142,14 @@ def infer_type(counts: pl.DataFrame, name: str, tokens: list[str], table: pl.Dat
     present = counts.filter(~missing_expr(name, tokens))
     total = int(present[COUNT].sum()) if present.height else 0
     if not total:
-        return {"type": "empty", "fit": 0.0, "fits": {}, "number_forms": {}, "booleans": {}}
+        return {"type": "empty", "fit": 0.0, "fits": {}, "number_forms": {}, "booleans": {}, "unit_numbers": 0}
     shaped = (table if table is not None else shape_table(present, name)).select(pl.col(SHAPE).alias(name), COUNT)
-    fits = _weighted_fits(shaped, name, list(SHAPE_SAFE))
+    fits = _weighted_fits(shaped, name, list(SHAPE_SAFE), on_shapes=True)
+    unit_numbers = int(
+        shaped.select(pl.col(COUNT).filter(pl.col(name).str.contains(UNIT_NUMBER_SHAPE)).sum()).item() or 0
+    )
+    # Compact dates (20240131) look like any 8-digit number on their shape: counted on the values.
+    fits["date"] += _weighted_fits(present.filter(pl.col(name).str.contains(r"^\s*\d{8}\s*$")), name, ["date"])["date"]
     # The rest need the values themselves; a look at the shapes says whether they can fit at all.
     value_kinds = []
     if shaped.select(pl.col(name).str.contains(r"://|^\s*aaa\.").any()).item():
@@ -181,4 +196,5 @@ def infer_type(counts: pl.DataFrame, name: str, tokens: list[str], table: pl.Dat
         "fits": {k: round(v, 6) for k, v in sorted(shares.items())},
         "number_forms": number_forms,
         "booleans": booleans,
+        "unit_numbers": unit_numbers,
     }
