@@ -194,7 +194,13 @@ def profile(
             "rows": text.height,
             **{k: (round(v, 3) if isinstance(v, float) else v) for k, v in m.items()},
             "pseudo_nulls": {str(v): int(n) for v, n in pn},
-            "top": [[v, int(n)] for v, n in counts.sort([COUNT, c], descending=[True, False]).head(top).rows()],
+            # top_k, not a sort: a column of a million distinct values is not sorted to show ten of them.
+            "top": [
+                [v, int(n)]
+                for v, n in counts.top_k(top, by=[COUNT, c], reverse=[False, True])
+                .sort([COUNT, c], descending=[True, False])
+                .rows()
+            ],
             "shapes": shp,
             "outside_dominant_shapes": outside,
             "collapsed_shapes": collapsed,

@@ -149,7 +149,9 @@ def infer_type(counts: pl.DataFrame, name: str, tokens: list[str], table: pl.Dat
         shaped.select(pl.col(COUNT).filter(pl.col(name).str.contains(UNIT_NUMBER_SHAPE)).sum()).item() or 0
     )
     # Compact dates (20240131) look like any 8-digit number on their shape: counted on the values.
-    fits["date"] += _weighted_fits(present.filter(pl.col(name).str.contains(r"^\s*\d{8}\s*$")), name, ["date"])["date"]
+    if shaped.select(pl.col(name).str.contains(r"^\s*9{8}\s*$").any()).item():
+        eight = present.filter(pl.col(name).str.contains(r"^\s*\d{8}\s*$"))
+        fits["date"] += _weighted_fits(eight, name, ["date"])["date"]
     # The rest need the values themselves; a look at the shapes says whether they can fit at all.
     value_kinds = []
     if shaped.select(pl.col(name).str.contains(r"://|^\s*aaa\.").any()).item():
