@@ -4,43 +4,54 @@
 >>> ex = kit.read_extract("sample_data/erp_customers.csv")
 >>> ex.report.encoding
 'utf-8'
+
+The public names are imported on first use, so ``import kit`` (and every ``kit`` command) starts
+fast and loads pydantic, rapidfuzz or great-expectations only when they are needed.
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
 from kit.errors import KitError
-from kit.expectations import Suites, generate_suites
-from kit.load import Extract, LoadReport, read_extract
-from kit.mapping import Applied, Finding, Mapping, apply_mapping, lint
-from kit.profile import Alert, Profile, profile
-from kit.suggest import Suggestions, suggest
-from kit.validate import Validation, validate  # the function shadows the module name, on purpose
+
+# name -> module holding it
+_LAZY = {
+    "Extract": "kit.load",
+    "LoadReport": "kit.load",
+    "read_extract": "kit.load",
+    "Alert": "kit.profile",
+    "Profile": "kit.profile",
+    "profile": "kit.profile",
+    "Mapping": "kit.mapping",
+    "Applied": "kit.mapping",
+    "Finding": "kit.mapping",
+    "apply_mapping": "kit.mapping",
+    "lint": "kit.mapping",
+    "Suggestions": "kit.suggest",
+    "suggest": "kit.suggest",
+    "Suites": "kit.expectations",
+    "generate_suites": "kit.expectations",
+    "Validation": "kit.validate",
+    "validate": "kit.validate",
+    "deep_report": "kit.deep_report",
+}
 
 
-def deep_report(*args, **kwargs):
-    """ydata-profiling report of one extract; imported on first use so ``import kit`` stays fast."""
-    from kit.deep_report import deep_report as run
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'kit' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_LAZY[name]), name)
+    # Importing kit.validate (or kit.profile) set the package attribute to the module; the public name
+    # is the function, so it is set explicitly (``from kit.validate import ...`` still finds the module).
+    globals()[name] = value
+    return value
 
-    return run(*args, **kwargs)
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_LAZY])
 
 
-__all__ = [
-    "Alert",
-    "Applied",
-    "Extract",
-    "Finding",
-    "KitError",
-    "LoadReport",
-    "Mapping",
-    "Profile",
-    "Suggestions",
-    "Suites",
-    "Validation",
-    "apply_mapping",
-    "deep_report",
-    "generate_suites",
-    "lint",
-    "profile",
-    "read_extract",
-    "suggest",
-    "validate",
-]
+__all__ = ["KitError", *_LAZY]
 __version__ = "0.1.0"

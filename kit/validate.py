@@ -14,7 +14,9 @@ import io
 import json
 import logging
 import shutil
+import sys
 import tempfile
+import types as _pytypes
 import warnings
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -328,3 +330,13 @@ def validate(
                 )
             )
     return Validation(mapping.name, results, rows)
+
+
+class _CallableModule(_pytypes.ModuleType):
+    """``kit.validate`` is both this module and its main function (see ``kit.profile``)."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Validation:
+        return validate(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

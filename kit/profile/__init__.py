@@ -9,6 +9,8 @@ pull exactly those rows out.
 from __future__ import annotations
 
 import json
+import sys
+import types as _pytypes
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -292,3 +294,14 @@ def profile(
 
 
 __all__ = ["RULES", "Alert", "Profile", "profile"]
+
+
+class _CallableModule(_pytypes.ModuleType):
+    """``kit.profile`` is both this package and its main function: importing a submodule (which
+    rebinds ``kit.profile`` to the package) must not break ``kit.profile(extract)``."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Profile:
+        return profile(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule
