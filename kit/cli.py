@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kit.errors import KitError
+from kit.files import write_atomic as _write
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
 # Each sample extract and its key: the demo profiles duplicates by key as an analyst would.
@@ -114,14 +115,6 @@ def cmd_profile(args: argparse.Namespace) -> int:
         deep_report(ex, args.deep, sample=args.deep_sample, minimal=args.deep_minimal)
         print(f"wrote {args.deep} (ydata-profiling)")
     return 0
-
-
-def _write(path: Path, text: str) -> None:
-    """Write atomically: a reader never sees half a report."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
 
 
 def _mapping_and_source(path: str):

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from kit.errors import KitError
+from kit.files import write_atomic
 from kit.mapping.spec import Mapping, TargetField
 from kit.mapping.steps import mapped_values
 from kit.profile import Profile
@@ -88,11 +89,7 @@ class Suites:
         paths = []
         for side, suite in (("source", self.source), ("target", self.target)):
             path = out / f"{name}.{side}.json"
-            merged = _keep_manual(suite, path)
-            tmp = path.with_name(f".{path.name}.tmp")
-            tmp.write_text(dumps(merged), encoding="utf-8")
-            tmp.replace(path)
-            paths.append(path)
+            paths.append(write_atomic(path, dumps(_keep_manual(suite, path))))
         return paths
 
 

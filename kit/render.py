@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from kit.errors import KitError
+from kit.files import write_atomic
 from kit.profile.measures import SHAPE_FROM, SHAPE_TO, shape_expr
 
 if TYPE_CHECKING:
@@ -412,9 +413,5 @@ def render_notebooks(
             exclude_input=no_code, exclude_input_prompt=True, exclude_output_prompt=True, embed_images=True
         )
         body, _ = exporter.from_notebook_node(nb)
-        target = out / f"{path.stem}.html"
-        tmp = target.with_name(f".{target.name}.tmp")
-        tmp.write_text(self_contained(body), encoding="utf-8")
-        tmp.replace(target)
-        written.append(target)
+        written.append(write_atomic(out / f"{path.stem}.html", self_contained(body)))
     return written

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from kit.drift import drift, load_profile
 from kit.expectations import generate_suites
+from kit.files import write_atomic as _write
 from kit.load import read_extract
 from kit.mapping import export
 from kit.mapping.apply import apply_mapping, write_safe_csv
@@ -34,14 +35,6 @@ class RunResult:
 
     def summary(self) -> str:
         return "\n".join([*self.lines, "", "wrote:", *[f"  {p}" for p in self.written]])
-
-
-def _write(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-    return path
 
 
 def run(mapping_path: str | Path, out: str | Path = "reports", render: bool = True, redact: bool = True) -> RunResult:
