@@ -90,7 +90,7 @@ def run(mapping_path: str | Path, out: str | Path = "reports", render: bool = Tr
         wrote(suites_dir)
         generate_suites(mapping, source_profile).write(suites_dir, name)
         say(f"expectations: none committed; generated into {suites_dir}")
-    validation = validate(mapping, source=source, suites_dir=suites_dir, docs=out / "data_docs")
+    validation = validate(mapping, source=source, suites_dir=suites_dir, docs=out / "data_docs", applied=applied)
     result.validation_passed = validation.success
     wrote(_write(out / f"{name}.validation.json", validation.to_json()))
     wrote(_write(out / f"{name}.validation.xml", validation.to_junit()))

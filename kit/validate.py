@@ -258,11 +258,13 @@ def validate(
     suites_dir: str | Path | None = None,
     docs: str | Path | None = None,
     result_format: str = "summary",
+    applied: Any = None,
 ) -> Validation:
     """Validate the source extract and the mapped rows against the mapping's committed suites.
 
     ``source`` replaces the extract named in the mapping (e.g. tonight's export). ``result_format``
-    "complete" lists every unexpected row (slower on big failures).
+    "complete" lists every unexpected row (slower on big failures). ``applied``: the result of
+    ``apply_mapping`` on this source when the caller has it already (it is not computed twice).
 
     >>> v = validate(Mapping.load("mappings/crm_to_erp.yaml"))  # doctest: +SKIP
     >>> v.success, v.summary(failures_only=True)  # doctest: +SKIP
@@ -287,7 +289,7 @@ def validate(
         runs["source"] = (load_suite(folder / f"{mapping.name}.source.json"), _text_pandas(frame))
         rows["source"] = frame.height
     if suite in ("target", "all"):
-        applied = apply_mapping(mapping, frame)
+        applied = applied if applied is not None else apply_mapping(mapping, frame)
         mapped = applied.mapped.drop("_source_row")
         runs["target"] = (load_suite(folder / f"{mapping.name}.target.json"), _text_pandas(mapped))
         rows["mapped"] = mapped.height
