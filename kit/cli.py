@@ -238,6 +238,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         suites_dir=args.suites,
         docs=args.docs,
         result_format=args.result_format,
+        engine=args.engine,
+        spark_master=args.spark_master,
     )
     print(result.summary(failures_only=not args.verbose))
     outputs = ((args.json, result.to_json), (args.junit, result.to_junit), (args.summary, result.to_markdown))
@@ -436,6 +438,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="complete lists every unexpected row (default: the first 20)",
     )
     p.add_argument("--verbose", action="store_true", help="print passing expectations too")
+    p.add_argument(
+        "--engine",
+        choices=["pandas", "spark"],
+        default="pandas",
+        help="pandas (one machine, default) or spark (GX's Spark data source)",
+    )
+    p.add_argument("--spark-master", help="Spark master URL for --engine spark (default: local[*])")
     p = sub.add_parser("drift", help="what changed between two profiles (or extracts); exit 1 if it breaks the mapping")
     p.add_argument("old", help="profile JSON (kit profile --json) or extract: the snapshot the mapping was made on")
     p.add_argument("new", help="profile JSON or extract: now")

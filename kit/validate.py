@@ -59,7 +59,7 @@ class Result:
         if not self.success:
             detail = f": {self.unexpected_count:,} unexpected ({self.unexpected_percent:.2f}%)"
             if self.examples:
-                detail += f" e.g. {self.examples[:3]!r} at rows {self.rows[:3]}"
+                detail += f" e.g. {self.examples[:3]!r}" + (f" at rows {self.rows[:3]}" if self.rows else "")
             if self.error:
                 detail = f": {self.error}"
             detail += f" -> {self.owner or 'no owner named in the mapping'}"
@@ -174,8 +174,13 @@ def load_suite(path: Path) -> dict[str, Any]:
 
 
 def _text_pandas(frame: pl.DataFrame):
+    """``_text`` as plain NumPy-backed pandas, which is what GX handles best."""
+    return _text(frame).to_pandas()
+
+
+def _text(frame: pl.DataFrame) -> pl.DataFrame:
     """Every column as text (dates ISO, decimals as written, booleans true/false), nulls kept: the suites'
-    regexes check values in their text form, and plain NumPy-backed pandas is what GX handles best."""
+    regexes check values in their text form."""
     cols = []
     for c, t in frame.schema.items():
         if t == pl.String:
@@ -184,7 +189,7 @@ def _text_pandas(frame: pl.DataFrame):
             cols.append(pl.when(pl.col(c)).then(pl.lit("true")).when(~pl.col(c)).then(pl.lit("false")).alias(c))
         else:
             cols.append(pl.col(c).cast(pl.String).alias(c))
-    return frame.select(cols).to_pandas()
+    return frame.select(cols)
 
 
 @contextlib.contextmanager
@@ -203,8 +208,37 @@ def _quiet():
             lg.setLevel(lvl)
 
 
-def _run(suites: dict[str, tuple[dict, Any]], docs: Path | None, result_format: str) -> dict[str, Any]:
-    """Run each suite on its pandas frame in one GX context; returns GX results by side."""
+def spark_session(master: str | None = None):
+    """A SparkSession for validation: the active one if there is one (a cluster the caller set up),
+    else a local one (``local[*]`` unless ``master`` says otherwise), quiet."""
+    from pyspark.sql import SparkSession
+
+    active = SparkSession.getActiveSession()
+    if active is not None and master is None:
+        return active
+    spark = (
+        SparkSession.builder.master(master or "local[*]")
+        .appName("kit validate")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.shuffle.partitions", "8")
+        .getOrCreate()
+    )
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
+
+
+def _spark_frame(frame: pl.DataFrame, spark, folder: Path):
+    """The text frame handed to Spark as Parquet (how an engine on a cluster would read it)."""
+    path = folder / f"{len(list(folder.iterdir()))}.parquet"
+    frame.write_parquet(path)
+    return spark.read.parquet(str(path))
+
+
+def _run(
+    suites: dict[str, tuple[dict, Any]], docs: Path | None, result_format: str, engine: str = "pandas"
+) -> dict[str, Any]:
+    """Run each suite on its frame in one GX context (pandas, or Spark DataFrames); results by side."""
     with _quiet():
         import great_expectations as gx
         from great_expectations.data_context.types.base import ProgressBarsConfig
@@ -217,7 +251,7 @@ def _run(suites: dict[str, tuple[dict, Any]], docs: Path | None, result_format: 
                 else gx.get_context(mode="ephemeral")
             )
             ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
-            source = ctx.data_sources.add_pandas("kit")
+            source = ctx.data_sources.add_spark("kit") if engine == "spark" else ctx.data_sources.add_pandas("kit")
             out = {}
             fmt = {"result_format": result_format.upper(), "partial_unexpected_count": 20}
             for side, (suite_json, pdf) in suites.items():
@@ -259,12 +293,17 @@ def validate(
     docs: str | Path | None = None,
     result_format: str = "summary",
     applied: Any = None,
+    engine: str = "pandas",
+    spark_master: str | None = None,
 ) -> Validation:
     """Validate the source extract and the mapped rows against the mapping's committed suites.
 
     ``source`` replaces the extract named in the mapping (e.g. tonight's export). ``result_format``
     "complete" lists every unexpected row (slower on big failures). ``applied``: the result of
     ``apply_mapping`` on this source when the caller has it already (it is not computed twice).
+    ``engine="spark"`` runs the same suites through GX's Spark data source (the frames handed over as
+    Parquet; ``spark_master`` or an active SparkSession picks the cluster); Spark results carry no row
+    indices.
 
     >>> v = validate(Mapping.load("mappings/crm_to_erp.yaml"))  # doctest: +SKIP
     >>> v.success, v.summary(failures_only=True)  # doctest: +SKIP
@@ -274,6 +313,8 @@ def validate(
 
     if suite not in ("source", "target", "all"):
         raise KitError(f"--suite is source, target or all, not {suite!r}")
+    if engine not in ("pandas", "spark"):
+        raise KitError(f"--engine is pandas or spark, not {engine!r}")
     if isinstance(source, (str, Path)):
         source = read_extract(source, **mapping.source.load)
     elif source is None:
@@ -286,15 +327,22 @@ def validate(
     runs: dict[str, tuple[dict, Any]] = {}
     rows: dict[str, int] = {}
     if suite in ("source", "all"):
-        runs["source"] = (load_suite(folder / f"{mapping.name}.source.json"), _text_pandas(frame))
+        runs["source"] = (load_suite(folder / f"{mapping.name}.source.json"), _text(frame))
         rows["source"] = frame.height
     if suite in ("target", "all"):
         applied = applied if applied is not None else apply_mapping(mapping, frame)
         mapped = applied.mapped.drop("_source_row")
-        runs["target"] = (load_suite(folder / f"{mapping.name}.target.json"), _text_pandas(mapped))
+        runs["target"] = (load_suite(folder / f"{mapping.name}.target.json"), _text(mapped))
         rows["mapped"] = mapped.height
         row_ids = applied.mapped["_source_row"].to_list()
-    raw = _run(runs, Path(docs) if docs else None, result_format)
+    if engine == "spark":
+        spark = spark_session(spark_master)
+        with tempfile.TemporaryDirectory(prefix="kit-spark-") as tmp:
+            runs = {side: (s, _spark_frame(f, spark, Path(tmp))) for side, (s, f) in runs.items()}
+            raw = _run(runs, Path(docs) if docs else None, result_format, engine)
+    else:
+        runs = {side: (s, f.to_pandas()) for side, (s, f) in runs.items()}
+        raw = _run(runs, Path(docs) if docs else None, result_format, engine)
     results: list[Result] = []
     for side, run in raw.items():
         suite_json = runs[side][0]
