@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -371,10 +372,6 @@ def render_notebooks(
     import datetime as dt
     import logging
 
-    import nbformat
-    import papermill as pm
-    from nbconvert import HTMLExporter
-
     from kit.mapping.spec import Mapping
 
     mapping_path = Path(mapping_path).resolve()
@@ -384,8 +381,26 @@ def render_notebooks(
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     when = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
-    written = []
     logging.getLogger("papermill").setLevel(logging.ERROR)
+    # Kernels inherit the environment: no progress bars in a report that nobody watches being made.
+    previous = os.environ.get("KIT_PROGRESS")
+    os.environ["KIT_PROGRESS"] = "0"
+    try:
+        written = _render_all(paths, out, mapping, mapping_path, when, no_code, redact, timeout)
+    finally:
+        if previous is None:
+            os.environ.pop("KIT_PROGRESS", None)
+        else:
+            os.environ["KIT_PROGRESS"] = previous
+    return written
+
+
+def _render_all(paths, out, mapping, mapping_path, when, no_code, redact, timeout) -> list[Path]:
+    import nbformat
+    import papermill as pm
+    from nbconvert import HTMLExporter
+
+    written = []
     for path in paths:
         if not path.exists():
             raise KitError(f"{path}: no such notebook")

@@ -28,6 +28,7 @@ import polars as pl
 from kit.errors import KitError
 from kit.load.report import Extract
 from kit.mapping.spec import Mapping
+from kit.progress import steps
 
 
 @dataclass
@@ -254,7 +255,7 @@ def _run(
             source = ctx.data_sources.add_spark("kit") if engine == "spark" else ctx.data_sources.add_pandas("kit")
             out = {}
             fmt = {"result_format": result_format.upper(), "partial_unexpected_count": 20}
-            for side, (suite_json, pdf) in suites.items():
+            for side, (suite_json, pdf) in steps(list(suites.items()), "validating"):
                 asset = source.add_dataframe_asset(side)
                 batch = asset.add_batch_definition_whole_dataframe(f"{side}_all")
                 suite = ctx.suites.add(gx.ExpectationSuite(**suite_json))

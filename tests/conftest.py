@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+
+# Notebooks run headlessly in the tests; their kernels inherit this and draw no progress bars.
+os.environ["KIT_PROGRESS"] = "0"
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_data"

@@ -36,6 +36,7 @@ from kit.profile.measures import (
 from kit.profile.near import choose_fields, near_duplicates
 from kit.profile.types import infer_type, missing_expr
 from kit.profile.variants import is_categorical, likely_typos, repeats, spelling_variants
+from kit.progress import steps
 
 MAX_ALERT_ROWS = 10_000
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -177,7 +178,7 @@ def profile(
             for c, screen in zip(names, screens, strict=True)
         ]
     )
-    for i, c in enumerate(names):
+    for i, c in steps(list(enumerate(names)), f"profiling {source}"):
         m = {"nulls": text[c].null_count(), "distinct": all_counts[c].height + (text[c].null_count() > 0)}
         m.update({k: (v or 0) for k, v in measured[i].row(0, named=True).items()})
         m.update(shape_measures(all_tables[i]))
