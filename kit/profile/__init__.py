@@ -101,10 +101,12 @@ class Profile:
 
 
 def _alert_from(
-    frame: pl.DataFrame, code: str, severity: str, column: str | None, message: str, mask: pl.Expr
+    frame: pl.DataFrame | pl.LazyFrame, code: str, severity: str, column: str | None, message: str, mask: pl.Expr
 ) -> Alert:
-    needed = sorted(set(mask.meta.root_names()) & set(frame.columns)) or frame.columns[:1]
-    hits = frame.select(needed).with_row_index("__row").filter(mask)
+    lazy = frame.lazy()
+    names = lazy.collect_schema().names()
+    needed = sorted(set(mask.meta.root_names()) & set(names)) or names[:1]
+    hits = lazy.select(needed).with_row_index("__row").filter(mask).collect()
     rows = hits["__row"].head(MAX_ALERT_ROWS).to_list()
     examples: list[str] = []
     if column is not None and hits.height and column in hits.columns:
@@ -112,8 +114,32 @@ def _alert_from(
     return Alert(code, severity, column, message, examples, rows, hits.height)
 
 
+def _alerts_in_one_pass(lazy: pl.LazyFrame, fired: list, counts: dict[str, pl.DataFrame]) -> list[Alert]:
+    """Rows of every fired column rule from one pass over the data (one scan of a file, not one per
+    rule); examples come from the column's value counts, which the rules' masks also apply to."""
+    if not fired:
+        return []
+    flags = [spec.mask.fill_null(False).alias(f"\x1fm{i}") for i, (_, _, spec) in enumerate(fired)]
+    names = [f"\x1fm{i}" for i in range(len(fired))]
+    hit = lazy.with_row_index("__row").select("__row", *flags).filter(pl.any_horizontal(names)).collect()
+    totals = hit.select(pl.col(names).sum()).row(0) if hit.height else [0] * len(names)
+    out = []
+    for i, (col, rule, spec) in enumerate(fired):
+        rows = hit.filter(pl.col(names[i]))["__row"].head(MAX_ALERT_ROWS).to_list() if totals[i] else []
+        c = col["name"]
+        matching = counts[c].filter(spec.mask.fill_null(False)) if totals[i] else counts[c].clear()
+        examples = [
+            str(v)
+            for v in matching.top_k(5, by=[COUNT, c], reverse=[False, True])
+            .sort([COUNT, c], descending=[True, False])[c]
+            .to_list()
+        ]
+        out.append(Alert(rule.code, spec.severity or rule.severity, c, spec.message, examples, rows, int(totals[i])))
+    return out
+
+
 def profile(
-    extract_or_frame: Extract | pl.DataFrame,
+    extract_or_frame: Extract | pl.DataFrame | pl.LazyFrame,
     key: list[str] | str | None = None,
     pseudo_nulls: list[str] | dict[str, list[str]] | None = None,
     top: int = 10,
@@ -135,14 +161,18 @@ def profile(
     if isinstance(extract_or_frame, Extract):
         frame, source = extract_or_frame.frame, extract_or_frame.report.path
     else:
-        frame, source = extract_or_frame, "frame"
+        frame, source = extract_or_frame, "frame" if isinstance(extract_or_frame, pl.DataFrame) else "scan"
     keys = [key] if isinstance(key, str) else list(key or [])
     if target_encoding is not None:
         target_encoding = check_encoding_name(target_encoding)
-    missing = [k for k in keys if k not in frame.columns]
+    schema = frame.collect_schema() if isinstance(frame, pl.LazyFrame) else frame.schema
+    missing = [k for k in keys if k not in schema]
     if missing:
-        raise KitError(f"{source}: key column(s) {missing} not found; columns are {frame.columns}")
-    text = frame.with_columns(pl.col(c).cast(pl.String) for c, t in frame.schema.items() if t != pl.String)
+        raise KitError(f"{source}: key column(s) {missing} not found; columns are {list(schema)}")
+    # A LazyFrame (pl.scan_csv(..., infer_schema=False), say) is profiled without being held in memory:
+    # every measure works on value counts, and rows are fetched only for the alerts that fire.
+    lazy = frame.lazy().with_columns(pl.col(c).cast(pl.String) for c, t in schema.items() if t != pl.String)
+    text = lazy.collect() if isinstance(frame, pl.DataFrame) else lazy
 
     def tokens_for(col: str) -> list[str]:
         if pseudo_nulls is None:
@@ -153,18 +183,22 @@ def profile(
 
     columns: list[dict[str, Any]] = []
     alerts: list[Alert] = []
+    fired: list[tuple[dict, Any, Any]] = []  # (column, rule, spec) of every rule that fired
     # Three rounds of queries, each run for all columns at once so polars spreads them over the cores:
     # value counts; then screens and shape tables over the counts; then the checks the screens call for.
-    names = text.columns
-    all_counts = dict(
-        zip(
-            names,
-            pl.collect_all(
-                [text.lazy().select(pl.col(c).drop_nulls().value_counts(name=COUNT)).unnest(c) for c in names]
-            ),
-            strict=True,
-        )
-    )
+    names = list(schema)
+    if isinstance(frame, pl.DataFrame):
+        n_rows = frame.height
+        queries = [lazy.select(pl.col(c).drop_nulls().value_counts(name=COUNT)).unnest(c) for c in names]
+        all_counts = dict(zip(names, pl.collect_all(queries), strict=True))
+    else:
+        # One pass over a scanned file for every column's counts and the row count, not one per column.
+        one = lazy.select(
+            pl.len().alias("\x1flen"),
+            *[pl.col(c).drop_nulls().value_counts(name=COUNT).implode().alias(c) for c in names],
+        ).collect()
+        n_rows = int(one["\x1flen"][0])
+        all_counts = {c: one.select(pl.col(c).explode()).unnest(c).drop_nulls(COUNT) for c in names}
     present_counts = {c: all_counts[c].filter(~missing_expr(c, tokens_for(c))) for c in names}
     second = pl.collect_all(
         [all_counts[c].lazy().select(screen_measures(c)) for c in names]
@@ -179,7 +213,8 @@ def profile(
         ]
     )
     for i, c in steps(list(enumerate(names)), f"profiling {source}"):
-        m = {"nulls": text[c].null_count(), "distinct": all_counts[c].height + (text[c].null_count() > 0)}
+        nulls = n_rows - int(all_counts[c][COUNT].sum() or 0)
+        m = {"nulls": nulls, "distinct": all_counts[c].height + (nulls > 0)}
         m.update({k: (v or 0) for k, v in measured[i].row(0, named=True).items()})
         m.update(shape_measures(all_tables[i]))
         tokens = tokens_for(c)
@@ -193,8 +228,8 @@ def profile(
         categorical = is_categorical(present.height, int(present[COUNT].sum()) if present.height else 0)
         col = {
             "name": c,
-            "dtype": str(frame.schema[c]),
-            "rows": text.height,
+            "dtype": str(schema[c]),
+            "rows": n_rows,
             **{k: (round(v, 3) if isinstance(v, float) else v) for k, v in m.items()},
             "pseudo_nulls": {str(v): int(n) for v, n in pn},
             # top_k, not a sort: a column of a million distinct values is not sorted to show ten of them.
@@ -217,26 +252,23 @@ def profile(
         }
         for r in RULES.values():
             spec = r.check(col)
-            if spec is None:
-                continue
-            alert = _alert_from(text, r.code, spec.severity or r.severity, c, spec.message, spec.mask)
-            if alert.total:
-                col["alerts"].append(
-                    {
-                        "code": alert.code,
-                        "severity": alert.severity,
-                        "message": alert.message,
-                        "examples": alert.examples,
-                    }
-                )
-                alerts.append(alert)
+            if spec is not None:
+                fired.append((col, r, spec))
         columns.append(col)
+    for col, alert in zip([f[0] for f in fired], _alerts_in_one_pass(lazy, fired, all_counts), strict=True):
+        if alert.total:
+            col["alerts"].append(
+                {"code": alert.code, "severity": alert.severity, "message": alert.message, "examples": alert.examples}
+            )
+            alerts.append(alert)
 
     groups, total_groups = exact_groups(text)
     dup: dict[str, Any] = {"exact": groups, "exact_groups": total_groups, "key": None, "near": []}
-    run_near = near is True or (near is not False and text.height <= int(near))
+    run_near = near is True or (near is not False and n_rows <= int(near))
     if run_near:
-        found = near_duplicates(text, choose_fields(columns, text.height, keys))
+        fields = choose_fields(columns, n_rows, keys)
+        rows_for_near = text if isinstance(text, pl.DataFrame) else lazy.select([f.name for f in fields]).collect()
+        found = near_duplicates(rows_for_near, fields)
         # Clusters made only of exact copies are already reported as exact duplicates.
         exact_sets = [set(g) for g in groups]
         clusters = [c for c in found["clusters"] if not any(set(c["rows"]) <= g for g in exact_sets)]
@@ -244,7 +276,7 @@ def profile(
         dup["near_fields"] = found["fields"]
         dup["near_clusters"] = found["total"] - (len(found["clusters"]) - len(clusters))
     else:
-        dup["near_skipped"] = f"{text.height:,} rows is above the near-duplicate limit {int(near):,}; pass near=True"
+        dup["near_skipped"] = f"{n_rows:,} rows is above the near-duplicate limit {int(near):,}; pass near=True"
     if dup["near"]:
         rows = sorted(i for c in dup["near"] for i in c["rows"])
         alerts.append(
@@ -291,7 +323,7 @@ def profile(
                 mask,
             )
             alerts.append(alert)
-    return Profile(source=source, rows=text.height, columns=columns, duplicates=dup, alerts=alerts)
+    return Profile(source=source, rows=n_rows, columns=columns, duplicates=dup, alerts=alerts)
 
 
 __all__ = ["RULES", "Alert", "Profile", "profile"]

@@ -7,19 +7,21 @@ import polars as pl
 MAX_GROUPS = 1000
 
 
-def exact_groups(frame: pl.DataFrame) -> tuple[list[list[int]], int]:
+def exact_groups(frame: pl.DataFrame | pl.LazyFrame) -> tuple[list[list[int]], int]:
     """Groups of row indices whose every value is equal; (first groups, total groups)."""
-    if frame.width == 0 or frame.height == 0:
+    lazy = frame.lazy()
+    columns = lazy.collect_schema().names()
+    if not columns:
         return [], 0
     # Hash whole rows first (one cheap pass); only rows whose hash repeats are grouped on their values,
     # which also settles any hash collision.
-    hashed = frame.select(pl.struct(pl.all()).hash().alias("__h")).with_row_index("__row")
+    hashed = lazy.select(pl.struct(pl.all()).hash().alias("__h")).with_row_index("__row").collect()
     candidates = hashed.filter(pl.col("__h").is_duplicated())["__row"]
     if candidates.len() == 0:
         return [], 0
-    idx = frame[candidates].with_columns(candidates.alias("__row"))
+    idx = lazy.with_row_index("__row").filter(pl.col("__row").is_in(candidates.implode())).collect()
     groups = (
-        idx.group_by(frame.columns)
+        idx.group_by(columns)
         .agg(pl.col("__row"))
         .filter(pl.col("__row").list.len() > 1)
         .select(pl.col("__row"))
@@ -28,10 +30,12 @@ def exact_groups(frame: pl.DataFrame) -> tuple[list[list[int]], int]:
     return [list(map(int, g)) for g in groups["__row"].head(MAX_GROUPS).to_list()], groups.height
 
 
-def key_duplicates(frame: pl.DataFrame, key: list[str]) -> dict:
+def key_duplicates(frame: pl.DataFrame | pl.LazyFrame, key: list[str]) -> dict:
     """Rows sharing a key; whether they conflict, and in which columns."""
-    others = [c for c in frame.columns if c not in key]
-    idx = frame.with_row_index("__row")
+    lazy = frame.lazy()
+    others = [c for c in lazy.collect_schema().names() if c not in key]
+    repeated = lazy.with_row_index("__row").filter(pl.struct(key).is_duplicated())
+    idx = repeated.collect()
     grouped = (
         idx.group_by(key)
         .agg(

@@ -1,0 +1,86 @@
+"""Profiling at scale: kit profile of a LazyFrame scan against the in-memory path, time and peak memory.
+
+    python benchmarks/profile_scale.py                    # 1M and 10M rows (the 10M file is about 1 GB)
+    python benchmarks/profile_scale.py --rows 1000000 30000000
+
+The data is the 20-column mixed table of profile_vs_ydata.py, written once per size as UTF-8 CSV.
+"scan" profiles ``pl.scan_csv(path, infer_schema=False)``: value counts stream, rows are fetched only
+for the alerts that fire; near-duplicates are left out of both (benchmarks/profile_vs_ydata.py times them). "in memory"
+is the usual ``read_extract`` + ``profile`` (the loader holds the file). Each runs in its own process.
+Targets (issue 8): 10M rows in at most 60 s with peak memory under 4 GiB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import polars as pl
+
+
+def worker(tool: str, path: str) -> None:
+    start = time.perf_counter()
+    from kit import profile, read_extract
+
+    if tool == "scan":
+        p = profile(pl.scan_csv(path, infer_schema=False), key="customer_id", near=False)
+    else:
+        p = profile(read_extract(path), key="customer_id", near=False)
+    print(
+        json.dumps(
+            {
+                "seconds": time.perf_counter() - start,
+                "alerts": len(p.alerts),
+                "rows": p.rows,
+                "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            }
+        )
+    )
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rows", type=int, nargs="*", default=[1_000_000, 10_000_000])
+    ap.add_argument("--tools", nargs="*", default=["scan", "in memory"])
+    ap.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.worker:
+        worker(*args.worker)
+        return
+    sys.path.insert(0, str(Path(__file__).parent))
+    from profile_vs_ydata import make_frame
+
+    with tempfile.TemporaryDirectory() as tmp:
+        for rows in args.rows:
+            path = Path(tmp) / f"mixed_{rows}.csv"
+            block = 1_000_000
+            with path.open("wb") as fh:  # written in blocks so the generator's memory stays small
+                for i, start in enumerate(range(0, rows, block)):
+                    frame = make_frame(min(block, rows - start), seed=7 + i)
+                    frame = frame.with_columns(
+                        (pl.col("customer_id").cast(pl.Int64) + start).cast(pl.String).str.zfill(9)
+                    )
+                    frame.write_csv(fh, include_header=i == 0)
+            print(f"\n{rows:,} rows x 20 columns, {path.stat().st_size / 1e9:.2f} GB CSV")
+            for tool in args.tools:
+                out = subprocess.run(
+                    [sys.executable, __file__, "--worker", tool, str(path)], capture_output=True, text=True, check=False
+                )
+                if out.returncode:
+                    print(f"  {tool:<10} failed: {out.stderr.strip()[-300:]}")
+                    continue
+                r = json.loads(out.stdout.strip().splitlines()[-1])
+                print(
+                    f"  {tool:<10} {r['seconds']:7.1f} s  peak {r['peak_mb'] / 1024:5.2f} GiB  "
+                    f"{r['alerts']} alerts on {r['rows']:,} rows"
+                )
+
+
+if __name__ == "__main__":
+    main()
