@@ -16,6 +16,7 @@ from kit.expectations import wilson_lower
 from kit.mapping.spec import Mapping
 from kit.mapping.steps import mapped_values
 from kit.profile import Profile
+from kit.profile.measures import present_count
 
 SHAPE_SHARE = 0.01  # a new shape matters from 1% of the values
 
@@ -87,10 +88,6 @@ def _uses(mapping: Mapping | None, column: str) -> list[str]:
     return [n for n, f in mapping.fields.items() if f.status != "rejected" and column in f.from_]
 
 
-def _present(c: dict) -> int:
-    return c["rows"] - c["nulls"] - c["empty"] - c["whitespace"] - c["pseudo_null_total"]
-
-
 def drift(old: Profile, new: Profile, mapping: Mapping | None = None) -> Drift:
     """Changes from ``old`` to ``new`` (two profiles of the same system's extract).
 
@@ -138,7 +135,7 @@ def drift(old: Profile, new: Profile, mapping: Mapping | None = None) -> Drift:
                 )
             )
         old_shapes = {s["shape"] for s in o.get("collapsed_shapes", [])}
-        total = max(_present(n), 1)
+        total = max(present_count(n), 1)
         for s in n.get("collapsed_shapes", []):
             if s["shape"] not in old_shapes and s["count"] / total >= SHAPE_SHARE and n["type"]["type"] == "text":
                 changes.append(
@@ -148,15 +145,15 @@ def drift(old: Profile, new: Profile, mapping: Mapping | None = None) -> Drift:
                         f"{s['count']:,} values now look like {s['shape']!r} (e.g. {s['examples'][:2]})",
                     )
                 )
-        floor = wilson_lower(_present(o), o["rows"])
-        share = _present(n) / n["rows"] if n["rows"] else 0.0
+        floor = wilson_lower(present_count(o), o["rows"])
+        share = present_count(n) / n["rows"] if n["rows"] else 0.0
         if n["rows"] and share < floor:
             changes.append(
                 Change(
                     "COMPLETENESS_DROP",
                     name,
                     f"{100 * share:.1f}% of rows have a value, was "
-                    f"{100 * _present(o) / max(o['rows'], 1):.1f}% (bound {100 * floor:.1f}%)",
+                    f"{100 * present_count(o) / max(o['rows'], 1):.1f}% (bound {100 * floor:.1f}%)",
                 )
             )
         if (n["len_max"] or 0) > (o["len_max"] or 0):

@@ -21,7 +21,7 @@ import polars as pl
 
 from kit.errors import KitError
 from kit.files import write_atomic
-from kit.profile.measures import SHAPE_FROM, SHAPE_TO, shape_expr
+from kit.profile.measures import SHAPE_FROM, SHAPE_TO, present_count, shape_expr
 
 if TYPE_CHECKING:
     from kit.profile import Profile
@@ -138,7 +138,7 @@ def charts(profile: Profile) -> list[tuple[str, str]]:
     out = []
 
     rows = max(profile.rows, 1)
-    present = [(c["rows"] - c["nulls"] - c["empty"] - c["whitespace"] - c["pseudo_null_total"]) / rows for c in cols]
+    present = [present_count(c) / rows for c in cols]
     pseudo = [c["pseudo_null_total"] / rows for c in cols]
     blank = [(c["nulls"] + c["empty"] + c["whitespace"]) / rows for c in cols]
     fig, ax = plt.subplots(figsize=(4.2, height))
@@ -221,7 +221,7 @@ def profile_html(profile: Profile, redact: bool | Iterable[str] = False, with_ch
     )
     rows = max(profile.rows, 1)
     for c in profile.columns:
-        present = c["rows"] - c["nulls"] - c["empty"] - c["whitespace"] - c["pseudo_null_total"]
+        present = present_count(c)
         share = present / rows
         # Shapes of free text can still spell a person (a one-letter word, a non-ASCII letter): mask too.
         shapes = " ".join(

@@ -16,6 +16,7 @@ from kit.mapping.apply import Applied, apply_mapping
 from kit.mapping.spec import Mapping
 from kit.mapping.steps import mapped_values
 from kit.profile import Profile
+from kit.profile.measures import present_count
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -222,11 +223,7 @@ def required_gaps(ctx: Context) -> Iterator[Finding]:
                     _examples(bad, f.from_),
                 )
             continue
-        gaps = sum(
-            c["nulls"] + c["empty"] + c["whitespace"] + c["pseudo_null_total"]
-            for c in map(ctx.column, f.from_[:1])
-            if c
-        )
+        gaps = sum(c["rows"] - present_count(c) for c in map(ctx.column, f.from_[:1]) if c)
         if gaps:
             yield Finding(
                 "REQUIRED_FROM_GAPS",

@@ -13,7 +13,16 @@ from dataclasses import dataclass
 import polars as pl
 
 from kit.profile.dates import FAMILIES, ambiguous_expr, family_expr, invalid_date_expr
-from kit.profile.measures import CONTROL, HTML_ENTITY, LEADING_ZERO, MARKUP, MOJIBAKE, ZERO_WIDTH, shape_expr
+from kit.profile.measures import (
+    CONTROL,
+    HTML_ENTITY,
+    LEADING_ZERO,
+    MARKUP,
+    MOJIBAKE,
+    ZERO_WIDTH,
+    present_count,
+    shape_expr,
+)
 from kit.profile.types import COMMA_FORMS, GROUPED_FORMS, NUMBER_FORMS, POINT_FORMS, fits_expr, missing_expr
 
 
@@ -194,10 +203,6 @@ def _present(c: dict) -> pl.Expr:
     return ~missing_expr(c["name"], list(c["pseudo_nulls"]))
 
 
-def _non_missing(c: dict) -> int:
-    return c["rows"] - c["nulls"] - c["empty"] - c["whitespace"] - c["pseudo_null_total"]
-
-
 @rule("INVALID_DATE", "error", "values written like dates that are no date (2024-02-30)")
 def invalid_date(c: dict) -> AlertSpec | None:
     if not c["dates"].get("invalid") or c["dates"]["share"] < 0.5:
@@ -228,7 +233,7 @@ def type_mismatch(c: dict) -> AlertSpec | None:
         return None
     if kind == "integer":
         kind = "decimal"  # "1.5" in a count column is a value to check, not a format error
-    n = round((1 - fit) * _non_missing(c))
+    n = round((1 - fit) * present_count(c))
     return AlertSpec(
         f"{100 * fit:.1f}% of the values are {_TYPE_MESSAGES[kind]} but about {n:,} are not; they will fail a "
         "type conversion",
@@ -240,7 +245,7 @@ def type_mismatch(c: dict) -> AlertSpec | None:
 def invalid_email(c: dict) -> AlertSpec | None:
     if c["type"]["type"] != "email" or c["type"]["fit"] >= 1:
         return None
-    n = round((1 - c["type"]["fit"]) * _non_missing(c))
+    n = round((1 - c["type"]["fit"]) * present_count(c))
     return AlertSpec(
         f"about {n:,} values are not valid email addresses (missing '@' or domain, spaces, '@@')",
         _present(c) & ~fits_expr(c["name"], "email"),
@@ -252,7 +257,7 @@ def phone_formats(c: dict) -> AlertSpec | None:
     if c["type"]["type"] != "phone" or not c["shapes"]:
         return None
     main = c["shapes"][0]
-    non_missing = _non_missing(c)
+    non_missing = present_count(c)
     if not non_missing or main["count"] / non_missing < 0.5 or main["count"] >= non_missing:
         return None
     col = pl.col(c["name"])
@@ -303,7 +308,7 @@ def number_with_unit(c: dict) -> AlertSpec | None:
     from kit.profile.types import NUMBER, UNIT_NUMBER
 
     units, plain = c["type"].get("unit_numbers", 0), sum(c["type"]["number_forms"].values())
-    present = _non_missing(c)
+    present = present_count(c)
     if not units or not plain or units + plain < 0.9 * present:
         return None
     v = pl.col(c["name"]).str.strip_chars()
@@ -367,7 +372,7 @@ def code_shape_outliers(c: dict) -> AlertSpec | None:
     kind = c["type"]["type"]
     if kind not in ("text", "postal_code") or c["categorical"]:
         return None
-    non_missing = _non_missing(c)
+    non_missing = present_count(c)
     collapsed = c.get("collapsed_shapes") or []
     if non_missing < 20 or not collapsed:
         return None

@@ -21,6 +21,8 @@ from rapidfuzz.distance import OSA
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from kit.profile.measures import present_count
+
 WINDOW = 6
 THRESHOLD = 0.7
 MAX_CLUSTERS = 10_000
@@ -49,7 +51,7 @@ def choose_fields(columns: list[dict], rows: int, exclude: list[str]) -> list[Fi
     """
     fields = []
     for c in columns:
-        present = c["rows"] - c["nulls"] - c["empty"] - c["whitespace"] - c["pseudo_null_total"]
+        present = present_count(c)
         if c["name"] in exclude or present < 0.3 * rows or c["distinct"] < 2:
             continue
         if c["distinct"] == rows and (c["type"]["type"] in ("integer", *ID_TYPES) or c["len_max"] == c["len_min"]):

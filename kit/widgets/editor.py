@@ -23,6 +23,7 @@ from kit.mapping.lint import lint
 from kit.mapping.spec import ConflictError, Mapping, Step, TargetField, current_user
 from kit.mapping.steps import STEPS
 from kit.profile import Profile, profile
+from kit.profile.measures import present_count
 from kit.suggest import suggest
 
 STATUSES = ["open", "proposed", "approved", "rejected"]
@@ -421,7 +422,7 @@ class MappingEditor(w.VBox):
                 except KitError:
                     parts.append(f"<p><b>{_e(col)}</b>: not in the source extract</p>")
                     continue
-                present = c["rows"] - c["nulls"] - c["empty"] - c["whitespace"] - c["pseudo_null_total"]
+                present = present_count(c)
                 shapes = ", ".join(f"<code>{_e(s['shape'])}</code> {s['count']:,}" for s in c["shapes"][:3])
                 alerts = ", ".join(_e(a["code"]) for a in c["alerts"]) or "none"
                 parts.append(
