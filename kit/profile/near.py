@@ -152,16 +152,15 @@ def near_duplicates(
         equal += w * ((ca == cb) & both)
         present += w * both
     keep = (present >= 0.4 * weights.sum()) & (equal >= 0.25 * present)
-    survivors = np.unique(pairs[keep])
+    # The same pair comes from several passes: score it once, keeping its weight of present fields.
+    survivors, first = np.unique(pairs[keep], return_index=True)
+    present = present[keep][first]
     a_np, b_np = survivors // n, survivors % n
     a, b = pl.Series(a_np), pl.Series(b_np)
-    present = np.zeros(len(survivors))
-    for i, w in enumerate(weights):
-        present += w * ((codes[i][a_np] > 0) & (codes[i][b_np] > 0))
     score = np.zeros(len(a))
-    for f, w in zip(fields, weights, strict=True):
+    for i, (f, w) in enumerate(zip(fields, weights, strict=True)):
         va, vb = norm[f.name].gather(a), norm[f.name].gather(b)
-        both = (va != "").to_numpy() & (vb != "").to_numpy()
+        both = (codes[i][a_np] > 0) & (codes[i][b_np] > 0)  # code 0 is missing or empty
         if f.code:
             edits = process.cpdist(va.to_list(), vb.to_list(), scorer=OSA.distance, workers=-1)
             sim = np.clip(1.0 - edits / CODE_EDITS, 0.0, 1.0)
