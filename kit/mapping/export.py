@@ -70,6 +70,26 @@ def decisions(mapping: Mapping) -> list[dict[str, str]]:
     return rows
 
 
+TABLE_HEAD = (
+    "target field",
+    "from",
+    "steps",
+    "constraints",
+    "source of truth",
+    "on failure",
+    "status",
+    "decided",
+    "why",
+)
+
+
+def table_cells(row: dict[str, str]) -> list[str]:
+    """One decision as the cells of the sign-off table (the same columns in Markdown and HTML)."""
+    decided = f"{row['decided_by']} {row['decided_on']}".strip()
+    keys = ("target_field", "source_fields", "steps", "constraints", "source_of_truth", "on_failure", "status")
+    return [*(row[k] for k in keys), decided, row["why"]]
+
+
 def _md_cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
@@ -111,29 +131,10 @@ def to_markdown(mapping: Mapping, findings: list[Finding] | None = None) -> str:
         "",
         ", ".join(f"{n} {s}" for s, n in counts.items() if n) + " (open questions first).",
         "",
-        "| target field | from | steps | constraints | source of truth | on failure | status | decided | why |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| " + " | ".join(TABLE_HEAD) + " |",
+        "| " + " | ".join("---" for _ in TABLE_HEAD) + " |",
     ]
-    for r in rows:
-        decided = f"{r['decided_by']} {r['decided_on']}".strip()
-        out.append(
-            "| "
-            + " | ".join(
-                _md_cell(x)
-                for x in (
-                    r["target_field"],
-                    r["source_fields"],
-                    r["steps"],
-                    r["constraints"],
-                    r["source_of_truth"],
-                    r["on_failure"],
-                    r["status"],
-                    decided,
-                    r["why"],
-                )
-            )
-            + " |"
-        )
+    out += ["| " + " | ".join(_md_cell(x) for x in table_cells(r)) + " |" for r in rows]
     if m.unmapped_source:
         out += ["", "## Source fields not migrated", ""]
         out += [f"- **{k}**: {v}" for k, v in m.unmapped_source.items()]
@@ -194,25 +195,12 @@ def to_html(mapping: Mapping, findings: list[Finding] | None = None) -> str:
     m = mapping
     e = html.escape
     rows = decisions(m)
-    head = ["target field", "from", "steps", "constraints", "source of truth", "on failure", "status", "decided", "why"]
-    table = ["<table><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr>"]
+    table = ["<table><tr>" + "".join(f"<th>{h}</th>" for h in TABLE_HEAD) + "</tr>"]
+    status_at = TABLE_HEAD.index("status")
     for r in rows:
-        decided = f"{r['decided_by']} {r['decided_on']}".strip()
-        cells = [
-            r["target_field"],
-            r["source_fields"],
-            r["steps"],
-            r["constraints"],
-            r["source_of_truth"],
-            r["on_failure"],
-            r["status"],
-            decided,
-            r["why"],
-        ]
         style = f' style="color:{STATUS_COLOUR[r["status"]]};font-weight:600"'
-        table.append(
-            "<tr>" + "".join(f"<td{style if i == 6 else ''}>{e(c)}</td>" for i, c in enumerate(cells)) + "</tr>"
-        )
+        cells = "".join(f"<td{style if i == status_at else ''}>{e(c)}</td>" for i, c in enumerate(table_cells(r)))
+        table.append(f"<tr>{cells}</tr>")
     table.append("</table>")
     extra = []
     if m.unmapped_source:
