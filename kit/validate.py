@@ -14,9 +14,7 @@ import io
 import json
 import logging
 import shutil
-import sys
 import tempfile
-import types as _pytypes
 import warnings
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -25,6 +23,7 @@ from xml.etree import ElementTree as ET
 
 import polars as pl
 
+from kit.callable_module import make_callable
 from kit.errors import KitError
 from kit.load.report import Extract
 from kit.mapping.spec import Mapping
@@ -383,11 +382,4 @@ def validate(
     return Validation(mapping.name, results, rows)
 
 
-class _CallableModule(_pytypes.ModuleType):
-    """``kit.validate`` is both this module and its main function (see ``kit.profile``)."""
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Validation:
-        return validate(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
+make_callable(__name__, validate)

@@ -9,13 +9,12 @@ pull exactly those rows out.
 from __future__ import annotations
 
 import json
-import sys
-import types as _pytypes
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import polars as pl
 
+from kit.callable_module import make_callable
 from kit.errors import KitError
 from kit.load.report import Extract
 from kit.profile.alerts import RULES
@@ -329,12 +328,4 @@ def profile(
 __all__ = ["RULES", "Alert", "Profile", "profile"]
 
 
-class _CallableModule(_pytypes.ModuleType):
-    """``kit.profile`` is both this package and its main function: importing a submodule (which
-    rebinds ``kit.profile`` to the package) must not break ``kit.profile(extract)``."""
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Profile:
-        return profile(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
+make_callable(__name__, profile)
