@@ -5,6 +5,7 @@ dropped by the mapping's explicit, counted dedup rule. Nothing else can happen t
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -267,10 +268,23 @@ def apply_mapping(mapping: Mapping, source: Extract | pl.DataFrame) -> Applied:
     return Applied(output, quarantine, deduplicated, accounting, by_field, mapped)
 
 
+# Spreadsheets run a cell starting with one of these as a formula (CSV injection).
+FORMULA_START = "=+-@\t\r"
+
+
+def neutralise(text: str) -> str:
+    """A leading apostrophe for a cell a spreadsheet would run as a formula.
+
+    >>> neutralise("=SUM(A1)"), neutralise("plain")
+    ("'=SUM(A1)", 'plain')
+    """
+    return "'" + text if text[:1] and text[0] in FORMULA_START else text
+
+
 def write_safe_csv(frame: pl.DataFrame, path: str | Path) -> Path:
     """CSV for spreadsheets: text cells starting with = + - @ (or tab/CR) get a leading apostrophe so
     Excel and LibreOffice show them as text instead of running them as formulas."""
-    risky = r"^[=+\-@\t\r]"
+    risky = "^[" + re.escape(FORMULA_START) + "]"
     safe = frame.with_columns(
         pl.when(pl.col(c).str.contains(risky)).then(pl.lit("'") + pl.col(c)).otherwise(pl.col(c)).alias(c)
         for c, t in frame.schema.items()

@@ -11,6 +11,7 @@ import csv
 import html
 import io
 
+from kit.mapping.apply import neutralise
 from kit.mapping.lint import Finding
 from kit.mapping.spec import Mapping, Step
 
@@ -243,7 +244,7 @@ def to_csv(mapping: Mapping) -> str:
     writer = csv.DictWriter(buf, fieldnames=list(rows[0]) if rows else ["target_field"], lineterminator="\n")
     writer.writeheader()
     for r in rows:
-        writer.writerow({k: ("'" + v if v[:1] in ("=", "+", "-", "@", "\t", "\r") else v) for k, v in r.items()})
+        writer.writerow({k: neutralise(v) for k, v in r.items()})
     return buf.getvalue()
 
 

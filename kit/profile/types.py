@@ -99,8 +99,6 @@ def fits_expr(col: str, kind: str, on_shapes: bool = False) -> pl.Expr:
         return v.str.contains(PHONE) & digits.is_between(7, 15)
     if kind == "decimal":
         return v.str.contains(NUMBER)
-    if kind == "text":
-        return pl.lit(True)
     return v.str.contains(dict(TYPES)[kind])
 
 
