@@ -18,6 +18,7 @@ from kit.callable_module import make_callable
 from kit.errors import KitError
 from kit.load.report import Extract
 from kit.profile.alerts import RULES
+from kit.profile.counts import count_values
 from kit.profile.dates import date_formats
 from kit.profile.duplicates import exact_groups, key_duplicates
 from kit.profile.encodings import check_encoding_name, not_encodable
@@ -25,6 +26,7 @@ from kit.profile.measures import (
     COUNT,
     DEFAULT_PSEUDO_NULLS,
     MISSING,
+    SHAPE,
     collapse_table,
     screen_measures,
     shape_measures,
@@ -99,41 +101,48 @@ class Profile:
         return summary_text(self, max_alerts, redact)
 
 
-def _alert_from(
-    frame: pl.DataFrame | pl.LazyFrame, code: str, severity: str, column: str | None, message: str, mask: pl.Expr
-) -> Alert:
-    lazy = frame.lazy()
-    names = lazy.collect_schema().names()
-    needed = sorted(set(mask.meta.root_names()) & set(names)) or names[:1]
-    hits = lazy.select(needed).with_row_index("__row").filter(mask).collect()
-    rows = hits["__row"].head(MAX_ALERT_ROWS).to_list()
-    examples: list[str] = []
-    if column is not None and hits.height and column in hits.columns:
-        examples = [str(v) for v in hits[column].unique(maintain_order=True).head(5).to_list()]
-    return Alert(code, severity, column, message, examples, rows, hits.height)
+def _lookup(name: str, matching: pl.DataFrame, counts: pl.DataFrame) -> pl.Expr:
+    """True on the rows whose value is one of ``matching`` (a subset of the column's value counts),
+    looked up in whichever of the matching or the other values is the smaller set."""
+    if 2 * matching.height <= counts.height:
+        return pl.col(name).is_in(matching[name].implode())
+    others = counts.join(matching.select(name), on=name, how="anti", nulls_equal=True)
+    return pl.col(name).is_not_null() & ~pl.col(name).is_in(others[name].implode())
 
 
 def _alerts_in_one_pass(lazy: pl.LazyFrame, fired: list, counts: dict[str, pl.DataFrame]) -> list[Alert]:
-    """Rows of every fired column rule from one pass over the data (one scan of a file, not one per
-    rule); examples come from the column's value counts, which the rules' masks also apply to."""
+    """Rows of every fired column rule from one pass over the data (one scan of a file, not one per rule).
+
+    A rule's mask looks at one column's values, so it is evaluated on that column's value counts: they
+    give the total and the examples, and the rows are then found by looking the matching values up,
+    which is much cheaper than running the rule's regexes on every row again.
+    """
     if not fired:
         return []
-    flags = [spec.mask.fill_null(False).alias(f"\x1fm{i}") for i, (_, _, spec) in enumerate(fired)]
+    matches = [counts[col["name"]].filter(spec.mask.fill_null(False)) for col, _, spec in fired]
     names = [f"\x1fm{i}" for i in range(len(fired))]
-    hit = lazy.with_row_index("__row").select("__row", *flags).filter(pl.any_horizontal(names)).collect()
-    totals = hit.select(pl.col(names).sum()).row(0) if hit.height else [0] * len(names)
+    flags = [
+        _lookup(col["name"], m, counts[col["name"]]).alias(n)
+        for (col, _, _), m, n in zip(fired, matches, names, strict=True)
+    ]
+    hit = (
+        lazy.with_row_index("__row")
+        .select("__row", *flags)
+        .filter(pl.any_horizontal(names))
+        .collect(engine="streaming")
+    )
     out = []
     for i, (col, rule, spec) in enumerate(fired):
-        rows = hit.filter(pl.col(names[i]))["__row"].head(MAX_ALERT_ROWS).to_list() if totals[i] else []
-        c = col["name"]
-        matching = counts[c].filter(spec.mask.fill_null(False)) if totals[i] else counts[c].clear()
+        c, matching = col["name"], matches[i]
+        total = int(matching[COUNT].sum()) if matching.height else 0
+        rows = hit.filter(pl.col(names[i]))["__row"].head(MAX_ALERT_ROWS).to_list() if total else []
         examples = [
             str(v)
             for v in matching.top_k(5, by=[COUNT, c], reverse=[False, True])
             .sort([COUNT, c], descending=[True, False])[c]
             .to_list()
         ]
-        out.append(Alert(rule.code, spec.severity or rule.severity, c, spec.message, examples, rows, int(totals[i])))
+        out.append(Alert(rule.code, spec.severity or rule.severity, c, spec.message, examples, rows, total))
     return out
 
 
@@ -183,27 +192,21 @@ def profile(
     columns: list[dict[str, Any]] = []
     alerts: list[Alert] = []
     fired: list[tuple[dict, Any, Any]] = []  # (column, rule, spec) of every rule that fired
-    # Three rounds of queries, each run for all columns at once so polars spreads them over the cores:
-    # value counts; then screens and shape tables over the counts; then the checks the screens call for.
+    # Rounds of queries, each run for all columns at once so polars spreads them over the cores: value
+    # counts (kit.profile.counts); shape tables over the counts, and screens over the shapes; then the
+    # checks the screens call for.
     names = list(schema)
-    if isinstance(frame, pl.DataFrame):
-        n_rows = frame.height
-        queries = [lazy.select(pl.col(c).drop_nulls().value_counts(name=COUNT)).unnest(c) for c in names]
-        all_counts = dict(zip(names, pl.collect_all(queries), strict=True))
-    else:
-        # One pass over a scanned file for every column's counts and the row count, not one per column.
-        one = lazy.select(
-            pl.len().alias("\x1flen"),
-            *[pl.col(c).drop_nulls().value_counts(name=COUNT).implode().alias(c) for c in names],
-        ).collect()
-        n_rows = int(one["\x1flen"][0])
-        all_counts = {c: one.select(pl.col(c).explode()).unnest(c).drop_nulls(COUNT) for c in names}
-    present_counts = {c: all_counts[c].filter(~missing_expr(c, tokens_for(c))) for c in names}
-    second = pl.collect_all(
-        [all_counts[c].lazy().select(screen_measures(c)) for c in names]
-        + [shape_table(all_counts[c].lazy(), c, missing_expr(c, tokens_for(c))) for c in names]
+    # From a scan, counting is the only pass that reads every value; rows are read again only for the
+    # alerts that fire (one pass) and for duplicate keys and rows, if there are any.
+    counted = count_values(text)
+    n_rows, all_counts = counted.rows, counted.counts
+    # Streaming, so the shapes of a column of millions of values are made a morsel at a time.
+    all_tables = pl.collect_all(
+        [shape_table(all_counts[c].lazy(), c, missing_expr(c, tokens_for(c))) for c in names], engine="streaming"
     )
-    screens, all_tables = second[: len(names)], second[len(names) :]
+    # The screens look for characters a shape keeps as they are (non-ASCII, '&', '<', controls), so the
+    # shape table answers them: hundreds of shapes instead of millions of values.
+    screens = pl.collect_all([t.lazy().select(screen_measures(SHAPE)) for t in all_tables])
     tables = [t.filter(~pl.col(MISSING)).drop(MISSING) for t in all_tables]
     measured = pl.collect_all(
         [
@@ -219,7 +222,7 @@ def profile(
         tokens = tokens_for(c)
         counts = all_counts[c]
         pn = counts.filter(pl.col(c).is_in(tokens)).sort([COUNT, c], descending=[True, False]).rows()
-        present = present_counts[c]
+        present = all_counts[c].filter(~missing_expr(c, tokens))
         table = tables[i]
         shp, outside = shapes(table)
         collapsed, _ = shapes(collapse_table(table))
@@ -261,7 +264,7 @@ def profile(
             )
             alerts.append(alert)
 
-    groups, total_groups = exact_groups(text)
+    groups, total_groups = exact_groups(text, counted.row_hashes)
     dup: dict[str, Any] = {"exact": groups, "exact_groups": total_groups, "key": None, "near": []}
     run_near = near is True or (near is not False and n_rows <= int(near))
     if run_near:
@@ -305,23 +308,21 @@ def profile(
             )
         )
     if keys:
-        kd = key_duplicates(text, keys)
+        single = all_counts.get(keys[0]) if len(keys) == 1 else None
+        kd, key_rows = key_duplicates(text, keys, single)
         dup["key"] = kd
         if kd["groups"]:
             conflicting = ", ".join(f"{k} ({v})" for k, v in kd["conflicting_columns"].items())
             msg = f"{kd['groups']:,} key values appear more than once ({kd['rows']:,} rows)"
             if kd["conflicting_groups"]:
                 msg += f"; {kd['conflicting_groups']:,} of them disagree in {conflicting}: decide which record wins"
-            mask = pl.struct(keys).is_duplicated()
-            alert = _alert_from(
-                text,
-                "DUPLICATE_KEY",
-                "error" if kd["conflicting_groups"] else "warning",
-                keys[0] if len(keys) == 1 else None,
-                msg,
-                mask,
+            column = keys[0] if len(keys) == 1 else None
+            examples = (
+                [str(v) for v in key_rows[column].unique(maintain_order=True).head(5).to_list()] if column else []
             )
-            alerts.append(alert)
+            severity = "error" if kd["conflicting_groups"] else "warning"
+            rows = key_rows["__row"].head(MAX_ALERT_ROWS).to_list()
+            alerts.append(Alert("DUPLICATE_KEY", severity, column, msg, examples, rows, key_rows.height))
     return Profile(source=source, rows=n_rows, columns=columns, duplicates=dup, alerts=alerts)
 
 

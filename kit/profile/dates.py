@@ -26,6 +26,7 @@ FAMILIES: list[tuple[str, str, str]] = [
 # "compact" (20240131) cannot be told from any 8-digit number by its shape, so it is checked on values.
 SHAPE_REGEX = {"time_ampm": r"^\d{1,2}:\d{2}(:\d{2})?\s?[aA]\.?[aA]\.?$", "compact": None}
 SLASH = r"^(\d{1,2})/(\d{1,2})/\d{4}$"
+NUMERIC_DATE = r"^\s*\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\s*$"  # every value the date checks can flag
 
 
 def family_expr(col: str, on_shapes: bool = False) -> pl.Expr:
@@ -87,9 +88,12 @@ def date_formats(counts: pl.DataFrame, name: str, table: pl.DataFrame | None = N
     shaped = (table if table is not None else shape_table(counts, name)).select(pl.col(SHAPE).alias(name), COUNT)
     fam = shaped.with_columns(family_expr(name, on_shapes=True).alias(FAMILY)).filter(pl.col(FAMILY).is_not_null())
     by = fam.group_by(FAMILY).agg(pl.col(COUNT).sum())
-    compact = counts.filter(
-        pl.col(name).str.strip_chars().str.contains(dict((f, r) for f, r, _ in FAMILIES)["compact"])
-    )
+    # Compact dates (20240131) are eight digits: only values of that shape are parsed.
+    compact = counts.clear()
+    if shaped.select(pl.col(name).str.contains(r"^\s*9{8}\s*$").any()).item():
+        compact = counts.filter(
+            pl.col(name).str.strip_chars().str.contains(dict((f, r) for f, r, _ in FAMILIES)["compact"])
+        )
     if compact.height:
         by = pl.concat([by, pl.DataFrame({FAMILY: ["compact"], COUNT: [compact[COUNT].sum()]}, schema=by.schema)])
     fmt = {f: s for f, _, s in FAMILIES}
@@ -97,12 +101,18 @@ def date_formats(counts: pl.DataFrame, name: str, table: pl.DataFrame | None = N
     dated = sum(formats.values())
     if not dated:
         return {"share": 0.0, "formats": {}, "ambiguous": 0, "invalid": 0}
-    checked = counts.select(
-        pl.col(COUNT).filter(ambiguous_expr(name)).sum().alias("ambiguous"),
-        pl.col(COUNT).filter(invalid_date_expr(name)).sum().alias("invalid"),
-        pl.col(COUNT).filter(order_exprs(name)[0]).sum().alias("day_first"),
-        pl.col(COUNT).filter(order_exprs(name)[1]).sum().alias("month_first"),
-    ).row(0, named=True)
+    # The checks below concern numeric dates with separators only; other values are left out first, so a
+    # column of ten million ids with a few date-like values is not parsed as dates ten million times.
+    checked = (
+        counts.filter(pl.col(name).str.contains(NUMERIC_DATE))
+        .select(
+            pl.col(COUNT).filter(ambiguous_expr(name)).sum().alias("ambiguous"),
+            pl.col(COUNT).filter(invalid_date_expr(name)).sum().alias("invalid"),
+            pl.col(COUNT).filter(order_exprs(name)[0]).sum().alias("day_first"),
+            pl.col(COUNT).filter(order_exprs(name)[1]).sum().alias("month_first"),
+        )
+        .row(0, named=True)
+    )
     return {
         "share": round(dated / total, 6),
         "formats": formats,

@@ -4,22 +4,33 @@ from __future__ import annotations
 
 import polars as pl
 
+from kit.profile.measures import COUNT
+
 MAX_GROUPS = 1000
 
 
-def exact_groups(frame: pl.DataFrame | pl.LazyFrame) -> tuple[list[list[int]], int]:
-    """Groups of row indices whose every value is equal; (first groups, total groups)."""
+def _collect(lazy: pl.LazyFrame, streaming: bool) -> pl.DataFrame:
+    return lazy.collect(engine="streaming") if streaming else lazy.collect()
+
+
+def exact_groups(frame: pl.DataFrame | pl.LazyFrame, hashes: pl.Series | None = None) -> tuple[list[list[int]], int]:
+    """Groups of row indices whose every value is equal; (first groups, total groups).
+
+    ``hashes`` are the rows' hashes when the caller has them (``kit.profile.counts`` does, from a scan).
+    """
     lazy = frame.lazy()
     columns = lazy.collect_schema().names()
     if not columns:
         return [], 0
     # Hash whole rows first (one cheap pass); only rows whose hash repeats are grouped on their values,
     # which also settles any hash collision.
-    hashed = lazy.select(pl.struct(pl.all()).hash().alias("__h")).with_row_index("__row").collect()
-    candidates = hashed.filter(pl.col("__h").is_duplicated())["__row"]
+    if hashes is None:
+        hashes = lazy.select(pl.struct(pl.all()).hash()).collect().to_series()
+    candidates = pl.arange(0, hashes.len(), eager=True).filter(hashes.is_duplicated())
     if candidates.len() == 0:
         return [], 0
-    idx = lazy.with_row_index("__row").filter(pl.col("__row").is_in(candidates.implode())).collect()
+    wanted = lazy.with_row_index("__row").filter(pl.col("__row").is_in(candidates.implode()))
+    idx = _collect(wanted, isinstance(frame, pl.LazyFrame))
     groups = (
         idx.group_by(columns)
         .agg(pl.col("__row"))
@@ -30,12 +41,29 @@ def exact_groups(frame: pl.DataFrame | pl.LazyFrame) -> tuple[list[list[int]], i
     return [list(map(int, g)) for g in groups["__row"].head(MAX_GROUPS).to_list()], groups.height
 
 
-def key_duplicates(frame: pl.DataFrame | pl.LazyFrame, key: list[str]) -> dict:
-    """Rows sharing a key; whether they conflict, and in which columns."""
+def key_duplicates(
+    frame: pl.DataFrame | pl.LazyFrame, key: list[str], counts: pl.DataFrame | None = None
+) -> tuple[dict, pl.DataFrame]:
+    """Rows sharing a key; whether they conflict, and in which columns. Also the rows themselves
+    (``__row`` and the columns, in file order), which the DUPLICATE_KEY alert points at.
+
+    ``counts`` are the value counts of a single key column when the caller has them: the repeated keys
+    are read off them, and only their rows are fetched.
+    """
     lazy = frame.lazy()
+    streaming = isinstance(frame, pl.LazyFrame)
     others = [c for c in lazy.collect_schema().names() if c not in key]
-    repeated = lazy.with_row_index("__row").filter(pl.struct(key).is_duplicated())
-    idx = repeated.collect()
+    if counts is not None and len(key) == 1:
+        repeated = counts.filter(pl.col(COUNT) > 1).select(key)
+    else:
+        repeated = _collect(lazy.group_by(key).len().filter(pl.col("len") > 1).select(key), streaming)
+    if len(key) == 1:
+        wanted = lazy.with_row_index("__row").filter(pl.col(key[0]).is_in(repeated[key[0]].implode()))
+    else:
+        wanted = lazy.with_row_index("__row").join(repeated.lazy(), on=key, how="semi", nulls_equal=True)
+    idx = (
+        _collect(wanted, streaming).sort("__row") if repeated.height else lazy.with_row_index("__row").head(0).collect()
+    )
     grouped = (
         idx.group_by(key)
         .agg(
@@ -47,7 +75,7 @@ def key_duplicates(frame: pl.DataFrame | pl.LazyFrame, key: list[str]) -> dict:
     conflicts = grouped.with_columns(pl.any_horizontal(others).alias("__conflict") if others else pl.lit(False))
     by_column = {c: int(conflicts[c].sum()) for c in others if conflicts.height and conflicts[c].sum()}
     conflict_groups = conflicts.filter(pl.col("__conflict")).sort(pl.col("__row").list.first())
-    return {
+    summary = {
         "key": key,
         "groups": grouped.height,
         "rows": int(grouped["__row"].list.len().sum()) if grouped.height else 0,
@@ -55,3 +83,4 @@ def key_duplicates(frame: pl.DataFrame | pl.LazyFrame, key: list[str]) -> dict:
         "conflicting_columns": by_column,
         "examples": [list(map(int, g)) for g in conflict_groups["__row"].head(20).to_list()],
     }
+    return summary, idx

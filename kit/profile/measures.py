@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import polars as pl
+import pyarrow as pa
 
 DEFAULT_PSEUDO_NULLS = (
     "N/A",
@@ -139,9 +141,44 @@ def shape_measures(table: pl.DataFrame) -> dict[str, Any]:
     }
 
 
+def _shape_table_bytes() -> np.ndarray:
+    table = np.arange(256, dtype=np.uint8)
+    for src, dst in zip(SHAPE_FROM, SHAPE_TO, strict=True):
+        table[ord(src)] = ord(dst)
+    return table
+
+
+_SHAPE_BYTES = _shape_table_bytes()
+
+
+def shape_values(values: pl.Series) -> pl.Series:
+    """``shape_expr`` on a Series, as one byte-table lookup over the column's whole text buffer.
+
+    ASCII bytes never occur inside a multi-byte UTF-8 character, so translating bytes translates
+    characters. It is several times faster than ``str.replace_many`` with 62 patterns, which was the
+    largest single cost of profiling a column of ten million distinct values.
+
+    >>> shape_values(pl.Series(["(555) 123-4567", "Zoë 7", None])).to_list()
+    ['(999) 999-9999', 'Aaë 9', None]
+    """
+    arr = values.cast(pl.String).to_arrow()
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if arr.type != pa.large_string():
+        arr = arr.cast(pa.large_string())
+    validity, offsets, data = arr.buffers()
+    if data is None or data.size == 0:
+        return values.cast(pl.String)
+    mapped = _SHAPE_BYTES[np.frombuffer(data, dtype=np.uint8)]
+    out = pa.LargeStringArray.from_buffers(
+        len(arr), offsets, pa.py_buffer(mapped), null_bitmap=validity, null_count=arr.null_count, offset=arr.offset
+    )
+    return pl.Series(values.name, out, dtype=pl.String)
+
+
 def shape_expr(expr: pl.Expr, collapse: bool = False) -> pl.Expr:
     """Letters to A/a, digits to 9, everything else kept: ``(555) 123-4567`` -> ``(999) 999-9999``."""
-    shaped = expr.str.replace_many(SHAPE_FROM, SHAPE_TO)
+    shaped = expr.map_batches(shape_values, return_dtype=pl.String, is_elementwise=True)
     if collapse:
         shaped = shaped.str.replace_all(r"(a)a+", "${1}").str.replace_all(r"(A)A+", "${1}")
         shaped = shaped.str.replace_all(r"(9)9+", "${1}")

@@ -1,0 +1,88 @@
+"""The profiler's large-extract machinery gives exactly what the plain computations give."""
+
+from __future__ import annotations
+
+import polars as pl
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import kit.profile.counts as counts_module
+from kit import profile
+from kit.profile.counts import count_values, distinct_counts
+from kit.profile.measures import COUNT, SHAPE_FROM, SHAPE_TO, shape_values
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(max_size=12)), max_size=60))
+def test_byte_table_shapes_equal_the_character_replacement(values):
+    """ASCII letters and digits are mapped byte-wise; anything else (accents, emoji, controls) is kept."""
+    s = pl.Series("v", values, dtype=pl.String)
+    expected = s.str.replace_many(SHAPE_FROM, SHAPE_TO)
+    assert shape_values(s).to_list() == expected.to_list()
+    # A slice of a larger column (an offset into the buffers) too.
+    if len(values) > 2:
+        assert shape_values(s.slice(1, len(values) - 2)).to_list() == expected.slice(1, len(values) - 2).to_list()
+
+
+def _plain(frame: pl.DataFrame, c: str) -> list:
+    return sorted(frame.select(pl.col(c).drop_nulls().value_counts(name=COUNT)).unnest(c).rows())
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.sampled_from(["", " ", "a", "b", "é"]), st.text(max_size=4)), max_size=80))
+def test_counts_through_hashes_equal_plain_value_counts(values):
+    frame = pl.DataFrame({"x": values}, schema={"x": pl.String})
+    assert sorted(distinct_counts(frame, ["x"])["x"].rows()) == _plain(frame, "x")
+
+
+def _frame(rows: int) -> pl.DataFrame:
+    """An id column distinct in its first rows but repeating later, a status column, a column of nulls."""
+    ids = [f"id{i:05d}" for i in range(rows // 2)] + [f"id{i % 50:05d}" for i in range(rows - rows // 2)]
+    return pl.DataFrame(
+        {
+            "id": ids,
+            "email": [None if i % 7 == 0 else f"u{i % (rows - 3)}@x.example" for i in range(rows)],
+            "status": [["Active", "active", "N/A", ""][i % 4] for i in range(rows)],
+            "nothing": pl.Series([None] * rows, dtype=pl.String),
+        }
+    )
+
+
+def test_counting_a_frame_and_a_scan_is_exact_whichever_way_a_column_is_counted(tmp_path, monkeypatch):
+    # Small limits so that a 3,000-row frame takes the hashed path the way ten million rows do.
+    monkeypatch.setattr(counts_module, "HEAD_ROWS", 1_000)
+    monkeypatch.setattr(counts_module, "MIN_ROWS_FOR_HASHING", 100)
+    path = tmp_path / "f.csv"
+    _frame(3_000).write_csv(path)
+    frame = pl.read_csv(path, infer_schema=False)  # as CSV gives it back ("" and null are one)
+    in_memory = count_values(frame)
+    scanned = count_values(pl.scan_csv(path, infer_schema=False))
+    # "id" is distinct in the first rows, so it is counted through hashes, though it repeats later.
+    assert in_memory.mostly_distinct == scanned.mostly_distinct == ["id", "email"]
+    assert in_memory.rows == scanned.rows == 3_000
+    for c in frame.columns:
+        assert sorted(in_memory.counts[c].rows()) == _plain(frame, c), c
+        assert sorted(scanned.counts[c].rows()) == _plain(frame, c), c
+    # Each row's hash comes with the scan, in file order (exact duplicates use it).
+    assert scanned.row_hashes.len() == 3_000
+
+
+def test_a_scan_profiles_like_the_frame_on_the_hashed_path(tmp_path, monkeypatch):
+    """Duplicate keys, exact duplicate rows and alert rows agree between the two paths."""
+    monkeypatch.setattr(counts_module, "HEAD_ROWS", 1_000)
+    monkeypatch.setattr(counts_module, "MIN_ROWS_FOR_HASHING", 100)
+    path = tmp_path / "f.csv"
+    pl.concat([_frame(3_000), _frame(3_000).slice(10, 5)]).write_csv(path)  # five exact copies at the end
+    frame = pl.read_csv(path, infer_schema=False)
+    eager = profile(frame, key="id", near=False).to_dict()
+    scanned = profile(pl.scan_csv(path, infer_schema=False), key="id", near=False).to_dict()
+    eager.pop("source"), scanned.pop("source")
+    assert scanned == eager
+    # Against plain polars group-bys on the frame.
+    repeated_rows = frame.group_by(frame.columns).len().filter(pl.col("len") > 1)
+    repeated_keys = frame.group_by("id").len().filter(pl.col("len") > 1)
+    assert eager["duplicates"]["exact_groups"] == repeated_rows.height > 5
+    assert eager["duplicates"]["key"]["groups"] == repeated_keys.height
+    assert eager["duplicates"]["key"]["rows"] == repeated_keys["len"].sum()
+    codes = {a["code"] for a in eager["alerts"]}
+    assert {"DUPLICATE_KEY", "EXACT_DUPLICATE_ROWS", "PSEUDO_NULL"} <= codes
