@@ -100,10 +100,20 @@ def cmd_profile(args: argparse.Namespace) -> int:
     from kit.load import read_extract
     from kit.profile import profile
 
-    ex = read_extract(args.path, **_load_kwargs(args))
-    print(ex.report.summary())
     near: bool | int = False if args.no_near else (True if args.near else 2_000_000)
+    if args.scan:
+        from kit.load.scan import scan_extract
+
+        if args.deep:
+            raise KitError("--deep needs the loaded rows; run it without --scan")
+        ex, scan_report = scan_extract(args.path, **_load_kwargs(args))
+        print(scan_report.summary())
+    else:
+        ex = read_extract(args.path, **_load_kwargs(args))
+        print(ex.report.summary())
     prof = profile(ex, key=args.key or None, target_encoding=args.target_encoding, near=near)
+    if args.scan:
+        prof.source = args.path
     print(prof.summary(max_alerts=args.max_alerts))
     for target, text in ((args.json, lambda: prof.to_json()), (args.html, lambda: prof.to_html(redact=args.redact))):
         if target:
@@ -397,6 +407,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--html", help="write the profile as a self-contained HTML page")
     p.add_argument("--redact", action="store_true", help="in the HTML, show personal data as shapes (Aaaa 9999)")
     p.add_argument("--target-encoding", help="report values this code page cannot store (e.g. latin-1, cp1252)")
+    p.add_argument(
+        "--scan",
+        action="store_true",
+        help="for UTF-8 delimited files too large to load: stream the file instead of loading it "
+        "(same profile; the loader's per-line accounting is skipped)",
+    )
     p.add_argument("--near", action="store_true", help="check near-duplicates at any size (default: up to 2M rows)")
     p.add_argument("--no-near", action="store_true", help="skip near-duplicate detection")
     p.add_argument("--max-alerts", type=int, default=30, help="alerts printed (all are in the JSON)")

@@ -79,6 +79,7 @@ def load_profile(path: str | Path) -> Profile:
         data["columns"],
         data.get("duplicates", {}),
         [Alert(**a) for a in data.get("alerts", [])],
+        data.get("approximate", {}),
     )
 
 

@@ -111,6 +111,7 @@ def summary_text(profile: Profile, max_alerts: int = 20, redact: bool | Iterable
         lines.append(f"  [{a.severity}] {a.code} {where}{_message(a.code, a.message, col, redact)}{ex}")
     if len(profile.alerts) > max_alerts:
         lines.append(f"  ... {len(profile.alerts) - max_alerts} more alerts (see the JSON)")
+    lines += [f"  not exact: {figure}: {why}" for figure, why in profile.approximate.items()]
     return "\n".join(lines)
 
 
@@ -258,6 +259,8 @@ def profile_html(profile: Profile, redact: bool | Iterable[str] = False, with_ch
     near = profile.duplicates.get("near_skipped")
     if near:
         parts.append(f'<div class="muted">Near-duplicates not checked: {_e(near)}</div>')
+    for figure, why in profile.approximate.items():
+        parts.append(f'<div class="muted">Not exact: <code>{_e(figure)}</code>: {_e(why)}</div>')
     parts.append("</div>")
     return f"<style>{CSS}</style>" + "\n".join(parts)
 

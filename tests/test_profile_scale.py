@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import polars as pl
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -10,6 +13,8 @@ import kit.profile.counts as counts_module
 from kit import profile
 from kit.profile.counts import count_values, distinct_counts
 from kit.profile.measures import COUNT, SHAPE_FROM, SHAPE_TO, shape_values
+
+SAMPLE = Path(__file__).parent.parent / "sample_data"
 
 
 @settings(max_examples=200, deadline=None)
@@ -86,3 +91,60 @@ def test_a_scan_profiles_like_the_frame_on_the_hashed_path(tmp_path, monkeypatch
     assert eager["duplicates"]["key"]["rows"] == repeated_keys["len"].sum()
     codes = {a["code"] for a in eager["alerts"]}
     assert {"DUPLICATE_KEY", "EXACT_DUPLICATE_ROWS", "PSEUDO_NULL"} <= codes
+
+
+def test_the_profile_names_each_figure_that_is_not_exact():
+    frame = pl.DataFrame({"id": [str(i) for i in range(12_000)], "x": ["N/A"] * 12_000})
+    p = profile(frame, key="id", near=False)
+    assert list(p.approximate) == ["alerts.rows"]  # 12,000 placeholders, 10,000 rows listed
+    assert p.alerts_for("PSEUDO_NULL")[0].total == 12_000
+    assert "Not exact: <code>alerts.rows</code>" in p.to_html()
+    assert "not exact: alerts.rows" in p.summary()
+    small = profile(frame.head(100), key="id", near=True)
+    assert list(small.approximate) == ["duplicates.near"]
+    assert profile(frame.head(100), key="id", near=False).approximate == {}
+
+
+def test_scan_extract_profiles_a_utf8_file_exactly_like_the_loader():
+    from kit import read_extract
+    from kit.load.scan import scan_extract
+
+    lazy, report = scan_extract(SAMPLE / "erp_customers.csv")  # UTF-8 with a byte-order mark
+    assert report.encoding.startswith("utf-8") and report.delimiter == ","
+    scanned = profile(lazy, key="customer_no").to_dict()
+    loaded = profile(read_extract(SAMPLE / "erp_customers.csv"), key="customer_no").to_dict()
+    scanned.pop("source"), loaded.pop("source")
+    assert scanned == loaded
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("legacy.csv", "name;city\nJosé;Zürich\n".encode("cp1252") * 50, "a scan reads UTF-8 only"),
+        ("ragged.csv", b"a,b,c\n" + b"1,2,3\n" * 50 + b"4,5,6,7\n" + b"1,2,3\n" * 50, ":52: "),
+        ("footer.csv", b"a,b,c\n" + b"1,2,3\n" * 50 + b"Total rows: 50\n", "footer"),
+        ("book.xlsx", b"PK\x03\x04", "delimited text"),
+    ],
+)
+def test_scan_extract_refuses_what_a_scan_cannot_read_faithfully(tmp_path, name, content, message):
+    from kit.errors import KitError
+    from kit.load.scan import scan_extract
+
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(KitError, match=message) as err:
+        scan_extract(path)
+    assert str(path) in str(err.value)
+
+
+def test_kit_profile_scan_on_the_command_line(tmp_path, capsys):
+    from kit.cli import main
+
+    out = tmp_path / "p.json"
+    assert (
+        main(["profile", str(SAMPLE / "erp_customers.csv"), "--scan", "--key", "customer_no", "--json", str(out)]) == 0
+    )
+    printed = capsys.readouterr().out
+    assert "scanning" in printed and "14,000 rows" in printed
+    assert '"DUPLICATE_KEY"' in out.read_text()
+    assert main(["profile", str(SAMPLE / "crm_contacts.csv"), "--scan"]) == 2

@@ -34,7 +34,7 @@ from kit.profile.measures import (
     shapes,
     text_measures,
 )
-from kit.profile.near import choose_fields, near_duplicates
+from kit.profile.near import WINDOW, choose_fields, near_duplicates
 from kit.profile.types import infer_type, missing_expr
 from kit.profile.variants import is_categorical, likely_typos, repeats, spelling_variants
 from kit.progress import steps
@@ -63,6 +63,9 @@ class Profile:
     columns: list[dict[str, Any]]
     duplicates: dict[str, Any]
     alerts: list[Alert] = field(default_factory=list)
+    # The figures that are not exact counts, each with why (a path into to_dict() -> reason). Every
+    # count not named here is exact, at any size: distinct counts included.
+    approximate: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -323,7 +326,17 @@ def profile(
             severity = "error" if kd["conflicting_groups"] else "warning"
             rows = key_rows["__row"].head(MAX_ALERT_ROWS).to_list()
             alerts.append(Alert("DUPLICATE_KEY", severity, column, msg, examples, rows, key_rows.height))
-    return Profile(source=source, rows=n_rows, columns=columns, duplicates=dup, alerts=alerts)
+    approximate = {}
+    if run_near:
+        approximate["duplicates.near"] = (
+            f"records are compared only when they sort within {WINDOW} rows of each other on one of "
+            f"{', '.join(found['fields'][:3])} (forwards or reversed), so some groups can be missed"
+        )
+    if any(a.total > len(a.rows) for a in alerts):
+        approximate["alerts.rows"] = (
+            f"the first {MAX_ALERT_ROWS:,} rows of each alert are listed; alerts.total counts them all"
+        )
+    return Profile(source, n_rows, columns, dup, alerts, approximate)
 
 
 __all__ = ["RULES", "Alert", "Profile", "profile"]
