@@ -36,3 +36,38 @@ def steps(items: Iterable[T], label: str, total: int | None = None) -> Iterator[
     from tqdm.auto import tqdm
 
     yield from tqdm(items, desc=label, total=total, leave=False, file=sys.stderr)
+
+
+class Stages:
+    """One bar for a run made of a few long stages: ``with Stages("profiling x", [...]) as s: s.start("...")``.
+
+    The bar shows which stage is running and how many are done; stages that read a whole file say so
+    in their name, so a user watching a 10-million-row scan sees where the time goes.
+
+    >>> with Stages("demo", ["one", "two"]) as s:
+    ...     s.start("one"); s.start("two")
+    """
+
+    def __init__(self, label: str, names: list[str]) -> None:
+        self.label, self.names, self.bar, self.done = label, names, None, 0
+        self.messages: list[str] = []  # what was shown, in order (also without a bar)
+
+    def __enter__(self) -> Stages:
+        if enabled():
+            from tqdm.auto import tqdm
+
+            self.bar = tqdm(total=len(self.names), desc=self.label, leave=False, file=sys.stderr)
+        return self
+
+    def start(self, name: str) -> None:
+        if self.messages and self.bar is not None:
+            self.bar.update(1)
+        self.messages.append(name)
+        if self.bar is not None:
+            self.bar.total = max(self.bar.total, len(self.messages))  # an optional stage was added
+            self.bar.set_description(f"{self.label}: {name}")
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.update(len(self.names) - self.bar.n)
+            self.bar.close()

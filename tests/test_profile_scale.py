@@ -148,3 +148,18 @@ def test_kit_profile_scan_on_the_command_line(tmp_path, capsys):
     assert "scanning" in printed and "14,000 rows" in printed
     assert '"DUPLICATE_KEY"' in out.read_text()
     assert main(["profile", str(SAMPLE / "crm_contacts.csv"), "--scan"]) == 2
+
+
+def test_a_long_profile_shows_its_stages(tmp_path, capsys, monkeypatch):
+    """A terminal or notebook user sees which stage runs, and which of them read the whole file."""
+    monkeypatch.setenv("KIT_PROGRESS", "1")
+    path = tmp_path / "f.csv"
+    _frame(3_000).write_csv(path)
+    profile(pl.scan_csv(path, infer_schema=False), key="id", near=True)
+    shown = capsys.readouterr().err
+    for stage in ["counting values (reading the file)", "shapes and measures", "alert rows (reading the file)"]:
+        assert stage in shown
+    assert "near-duplicates" in shown
+    monkeypatch.setenv("KIT_PROGRESS", "0")
+    profile(pl.scan_csv(path, infer_schema=False), key="id")
+    assert capsys.readouterr().err == ""

@@ -37,7 +37,7 @@ from kit.profile.measures import (
 from kit.profile.near import WINDOW, choose_fields, near_duplicates
 from kit.profile.types import infer_type, missing_expr
 from kit.profile.variants import is_categorical, likely_typos, repeats, spelling_variants
-from kit.progress import steps
+from kit.progress import Stages
 
 MAX_ALERT_ROWS = 10_000
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -169,6 +169,22 @@ def profile(
     >>> p.column("email")["pseudo_nulls"]["N/A"] > 0
     True
     """
+    reading = " (reading the file)" if isinstance(extract_or_frame, pl.LazyFrame) else ""
+    names = [f"counting values{reading}", "shapes and measures", "columns", f"alert rows{reading}", "duplicates"]
+    label = f"profiling {extract_or_frame.report.path if isinstance(extract_or_frame, Extract) else 'a frame'}"
+    with Stages(label, names) as stage:
+        return _profile(extract_or_frame, key, pseudo_nulls, top, target_encoding, near, stage)
+
+
+def _profile(
+    extract_or_frame: Extract | pl.DataFrame | pl.LazyFrame,
+    key: list[str] | str | None,
+    pseudo_nulls: list[str] | dict[str, list[str]] | None,
+    top: int,
+    target_encoding: str | None,
+    near: bool | int,
+    stage: Stages,
+) -> Profile:
     if isinstance(extract_or_frame, Extract):
         frame, source = extract_or_frame.frame, extract_or_frame.report.path
     else:
@@ -201,8 +217,10 @@ def profile(
     names = list(schema)
     # From a scan, counting is the only pass that reads every value; rows are read again only for the
     # alerts that fire (one pass) and for duplicate keys and rows, if there are any.
+    stage.start(f"counting values{' (reading the file)' if isinstance(text, pl.LazyFrame) else ''}")
     counted = count_values(text)
     n_rows, all_counts = counted.rows, counted.counts
+    stage.start("shapes and measures")
     # Streaming, so the shapes of a column of millions of values are made a morsel at a time.
     all_tables = pl.collect_all(
         [shape_table(all_counts[c].lazy(), c, missing_expr(c, tokens_for(c))) for c in names], engine="streaming"
@@ -217,7 +235,8 @@ def profile(
             for c, screen in zip(names, screens, strict=True)
         ]
     )
-    for i, c in steps(list(enumerate(names)), f"profiling {source}"):
+    stage.start("columns")
+    for i, c in enumerate(names):
         nulls = n_rows - int(all_counts[c][COUNT].sum() or 0)
         m = {"nulls": nulls, "distinct": all_counts[c].height + (nulls > 0)}
         m.update({k: (v or 0) for k, v in measured[i].row(0, named=True).items()})
@@ -260,6 +279,7 @@ def profile(
             if spec is not None:
                 fired.append((col, r, spec))
         columns.append(col)
+    stage.start(f"alert rows{' (reading the file)' if isinstance(text, pl.LazyFrame) else ''}")
     for col, alert in zip([f[0] for f in fired], _alerts_in_one_pass(lazy, fired, all_counts), strict=True):
         if alert.total:
             col["alerts"].append(
@@ -267,10 +287,12 @@ def profile(
             )
             alerts.append(alert)
 
+    stage.start("duplicates")
     groups, total_groups = exact_groups(text, counted.row_hashes)
     dup: dict[str, Any] = {"exact": groups, "exact_groups": total_groups, "key": None, "near": []}
     run_near = near is True or (near is not False and n_rows <= int(near))
     if run_near:
+        stage.start("near-duplicates")
         fields = choose_fields(columns, n_rows, keys)
         rows_for_near = text if isinstance(text, pl.DataFrame) else lazy.select([f.name for f in fields]).collect()
         found = near_duplicates(rows_for_near, fields)
