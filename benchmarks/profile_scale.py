@@ -81,7 +81,7 @@ def main() -> None:
                     continue
                 r = json.loads(out.stdout.strip().splitlines()[-1])
                 verdict = ""
-                if tool == "scan" and rows >= 10_000_000:
+                if tool == "scan" and rows == 10_000_000:
                     met = r["seconds"] <= TARGET_SECONDS and r["peak_mb"] / 1024 < TARGET_GIB
                     verdict = f"  target <= {TARGET_SECONDS} s and < {TARGET_GIB} GiB: {'met' if met else 'MISSED'}"
                 print(
