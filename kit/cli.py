@@ -111,9 +111,17 @@ def cmd_profile(args: argparse.Namespace) -> int:
     else:
         ex = read_extract(args.path, **_load_kwargs(args))
         print(ex.report.summary())
-    prof = profile(ex, key=args.key or None, target_encoding=args.target_encoding, near=near)
     if args.scan:
+        import polars as pl
+
+        try:
+            prof = profile(ex, key=args.key or None, target_encoding=args.target_encoding, near=near)
+        except pl.exceptions.ComputeError as exc:  # past the head the loader checked: polars' own parse errors
+            reason = str(exc).strip().splitlines()[0]
+            raise KitError(f"{args.path}: {reason}; profile it without --scan to see which lines") from None
         prof.source = args.path
+    else:
+        prof = profile(ex, key=args.key or None, target_encoding=args.target_encoding, near=near)
     print(prof.summary(max_alerts=args.max_alerts))
     for target, text in ((args.json, lambda: prof.to_json()), (args.html, lambda: prof.to_html(redact=args.redact))):
         if target:

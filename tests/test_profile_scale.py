@@ -163,3 +163,15 @@ def test_a_long_profile_shows_its_stages(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("KIT_PROGRESS", "0")
     profile(pl.scan_csv(path, infer_schema=False), key="id")
     assert capsys.readouterr().err == ""
+
+
+def test_kit_profile_scan_turns_a_ragged_row_past_the_head_into_a_clear_error(tmp_path, capsys):
+    from kit.cli import main
+    from kit.load.scan import HEAD_BYTES
+
+    path = tmp_path / "big.csv"
+    body = b"1,2,3\n" * (HEAD_BYTES // 6 + 10)
+    path.write_bytes(b"a,b,c\n" + body + b"4,5,6,7\n" + b"1,2,3\n")
+    assert main(["profile", str(path), "--scan", "--no-near"]) == 2
+    err = capsys.readouterr().err
+    assert str(path) in err and "more fields" in err and "without --scan" in err and "Traceback" not in err
