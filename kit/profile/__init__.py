@@ -104,6 +104,19 @@ class Profile:
         return summary_text(self, max_alerts, redact)
 
 
+@dataclass
+class _Fired:
+    """A rule that fired on a column, with what its value counts say: how many rows, which values, and
+    an expression true on exactly those rows (so the counts need not be kept for the row pass)."""
+
+    column: dict
+    rule: Any
+    spec: Any
+    total: int
+    examples: list[str]
+    rows: pl.Expr
+
+
 def _lookup(name: str, matching: pl.DataFrame, counts: pl.DataFrame) -> pl.Expr:
     """True on the rows whose value is one of ``matching`` (a subset of the column's value counts),
     looked up in whichever of the matching or the other values is the smaller set."""
@@ -113,21 +126,26 @@ def _lookup(name: str, matching: pl.DataFrame, counts: pl.DataFrame) -> pl.Expr:
     return pl.col(name).is_not_null() & ~pl.col(name).is_in(others[name].implode())
 
 
-def _alerts_in_one_pass(lazy: pl.LazyFrame, fired: list, counts: dict[str, pl.DataFrame]) -> list[Alert]:
-    """Rows of every fired column rule from one pass over the data (one scan of a file, not one per rule).
-
-    A rule's mask looks at one column's values, so it is evaluated on that column's value counts: they
+def _fire(col: dict, rule: Any, spec: Any, counts: pl.DataFrame) -> _Fired:
+    """A rule's mask looks at one column's values, so it is evaluated on that column's value counts: they
     give the total and the examples, and the rows are then found by looking the matching values up,
-    which is much cheaper than running the rule's regexes on every row again.
-    """
+    which is much cheaper than running the rule's regexes on every row again."""
+    c = col["name"]
+    matching = counts.filter(spec.mask.fill_null(False))
+    examples = [
+        str(v)
+        for v in matching.top_k(5, by=[COUNT, c], reverse=[False, True]).sort([COUNT, c], descending=[True, False])[c]
+    ]
+    total = int(matching[COUNT].sum()) if matching.height else 0
+    return _Fired(col, rule, spec, total, examples, _lookup(c, matching, counts))
+
+
+def _alerts_in_one_pass(lazy: pl.LazyFrame, fired: list[_Fired]) -> list[Alert]:
+    """Rows of every fired column rule from one pass over the data (one scan of a file, not one per rule)."""
     if not fired:
         return []
-    matches = [counts[col["name"]].filter(spec.mask.fill_null(False)) for col, _, spec in fired]
     names = [f"\x1fm{i}" for i in range(len(fired))]
-    flags = [
-        _lookup(col["name"], m, counts[col["name"]]).alias(n)
-        for (col, _, _), m, n in zip(fired, matches, names, strict=True)
-    ]
+    flags = [f.rows.alias(n) for f, n in zip(fired, names, strict=True)]
     hit = (
         lazy.with_row_index("__row")
         .select("__row", *flags)
@@ -135,18 +153,84 @@ def _alerts_in_one_pass(lazy: pl.LazyFrame, fired: list, counts: dict[str, pl.Da
         .collect(engine="streaming")
     )
     out = []
-    for i, (col, rule, spec) in enumerate(fired):
-        c, matching = col["name"], matches[i]
-        total = int(matching[COUNT].sum()) if matching.height else 0
-        rows = hit.filter(pl.col(names[i]))["__row"].head(MAX_ALERT_ROWS).to_list() if total else []
-        examples = [
-            str(v)
-            for v in matching.top_k(5, by=[COUNT, c], reverse=[False, True])
-            .sort([COUNT, c], descending=[True, False])[c]
-            .to_list()
-        ]
-        out.append(Alert(rule.code, spec.severity or rule.severity, c, spec.message, examples, rows, total))
+    for f, n in zip(fired, names, strict=True):
+        rows = hit.filter(pl.col(n))["__row"].head(MAX_ALERT_ROWS).to_list() if f.total else []
+        severity = f.spec.severity or f.rule.severity
+        out.append(Alert(f.rule.code, severity, f.column["name"], f.spec.message, f.examples, rows, f.total))
     return out
+
+
+def _describe(
+    counts: dict[str, pl.DataFrame],
+    n_rows: int,
+    schema: pl.Schema,
+    tokens_for: Any,
+    top: int,
+    target_encoding: str | None,
+) -> tuple[list[dict], list[_Fired]]:
+    """Every measure of the columns whose value counts are given, and the rules that fire on them.
+
+    Rounds of queries, each run for all the given columns at once so polars spreads them over the
+    cores: shape tables over the counts, and screens over the shapes; then the checks the screens call
+    for; then, per column, what needs the results of those.
+    """
+    names = list(counts)
+    # Streaming, so the shapes of a column of millions of values are made a morsel at a time.
+    all_tables = pl.collect_all(
+        [shape_table(counts[c].lazy(), c, missing_expr(c, tokens_for(c))) for c in names], engine="streaming"
+    )
+    # The screens look for characters a shape keeps as they are (non-ASCII, '&', '<', controls), so the
+    # shape table answers them: hundreds of shapes instead of millions of values.
+    screens = pl.collect_all([t.lazy().select(screen_measures(SHAPE)) for t in all_tables])
+    tables = [t.filter(~pl.col(MISSING)).drop(MISSING) for t in all_tables]
+    measured = pl.collect_all(
+        [
+            counts[c].lazy().select(text_measures(c, tokens_for(c), screen.row(0, named=True)))
+            for c, screen in zip(names, screens, strict=True)
+        ]
+    )
+    columns, fired = [], []
+    for i, c in enumerate(names):
+        nulls = n_rows - int(counts[c][COUNT].sum() or 0)
+        m = {"nulls": nulls, "distinct": counts[c].height + (nulls > 0)}
+        m.update({k: (v or 0) for k, v in measured[i].row(0, named=True).items()})
+        m.update(shape_measures(all_tables[i]))
+        tokens = tokens_for(c)
+        pn = counts[c].filter(pl.col(c).is_in(tokens)).sort([COUNT, c], descending=[True, False]).rows()
+        present = counts[c].filter(~missing_expr(c, tokens))
+        table = tables[i]
+        shp, outside = shapes(table)
+        collapsed, _ = shapes(collapse_table(table))
+        kind = infer_type(present, c, [], table)
+        categorical = is_categorical(present.height, int(present[COUNT].sum()) if present.height else 0)
+        col = {
+            "name": c,
+            "dtype": str(schema[c]),
+            "rows": n_rows,
+            **{k: (round(v, 3) if isinstance(v, float) else v) for k, v in m.items()},
+            "pseudo_nulls": {str(v): int(n) for v, n in pn},
+            # top_k, not a sort: a column of a million distinct values is not sorted to show ten of them.
+            "top": [
+                [v, int(n)]
+                for v, n in counts[c]
+                .top_k(top, by=[COUNT, c], reverse=[False, True])
+                .sort([COUNT, c], descending=[True, False])
+                .rows()
+            ],
+            "shapes": shp,
+            "outside_dominant_shapes": outside,
+            "collapsed_shapes": collapsed,
+            "type": kind,
+            "dates": date_formats(present, c, table),
+            "categorical": categorical,
+            "variants": spelling_variants(present, c, categorical) if repeats(present) else [],
+            "typos": likely_typos(present, c) if repeats(present) else [],
+            "not_encodable": not_encodable(counts[c], c, target_encoding),
+            "alerts": [],
+        }
+        fired += [_fire(col, r, spec, counts[c]) for r in RULES.values() if (spec := r.check(col)) is not None]
+        columns.append(col)
+    return columns, fired
 
 
 def profile(
@@ -170,7 +254,7 @@ def profile(
     True
     """
     reading = " (reading the file)" if isinstance(extract_or_frame, pl.LazyFrame) else ""
-    names = [f"counting values{reading}", "shapes and measures", "columns", f"alert rows{reading}", "duplicates"]
+    names = [f"counting values{reading}", "shapes and measures", f"alert rows{reading}", "duplicates"]
     label = f"profiling {extract_or_frame.report.path if isinstance(extract_or_frame, Extract) else 'a frame'}"
     with Stages(label, names) as stage:
         return _profile(extract_or_frame, key, pseudo_nulls, top, target_encoding, near, stage)
@@ -208,81 +292,35 @@ def _profile(
             return list(pseudo_nulls.get(col, pseudo_nulls.get("*", DEFAULT_PSEUDO_NULLS)))
         return list(pseudo_nulls)
 
-    columns: list[dict[str, Any]] = []
-    alerts: list[Alert] = []
-    fired: list[tuple[dict, Any, Any]] = []  # (column, rule, spec) of every rule that fired
-    # Rounds of queries, each run for all columns at once so polars spreads them over the cores: value
-    # counts (kit.profile.counts); shape tables over the counts, and screens over the shapes; then the
-    # checks the screens call for.
     names = list(schema)
-    # From a scan, counting is the only pass that reads every value; rows are read again only for the
-    # alerts that fire (one pass) and for duplicate keys and rows, if there are any.
-    stage.start(f"counting values{' (reading the file)' if isinstance(text, pl.LazyFrame) else ''}")
+    # From a scan, counting is the only pass that reads every value of the columns with few distinct
+    # values; each mostly distinct column is read once more, on its own, so memory holds one at a time.
+    # Rows are read again only for the alerts that fire (one pass) and for duplicate keys and rows.
+    reading = " (reading the file)" if isinstance(text, pl.LazyFrame) else ""
+    stage.start(f"counting values{reading}")
     counted = count_values(text)
-    n_rows, all_counts = counted.rows, counted.counts
+    n_rows = counted.rows
     stage.start("shapes and measures")
-    # Streaming, so the shapes of a column of millions of values are made a morsel at a time.
-    all_tables = pl.collect_all(
-        [shape_table(all_counts[c].lazy(), c, missing_expr(c, tokens_for(c))) for c in names], engine="streaming"
-    )
-    # The screens look for characters a shape keeps as they are (non-ASCII, '&', '<', controls), so the
-    # shape table answers them: hundreds of shapes instead of millions of values.
-    screens = pl.collect_all([t.lazy().select(screen_measures(SHAPE)) for t in all_tables])
-    tables = [t.filter(~pl.col(MISSING)).drop(MISSING) for t in all_tables]
-    measured = pl.collect_all(
-        [
-            all_counts[c].lazy().select(text_measures(c, tokens_for(c), screen.row(0, named=True)))
-            for c, screen in zip(names, screens, strict=True)
-        ]
-    )
-    stage.start("columns")
-    for i, c in enumerate(names):
-        nulls = n_rows - int(all_counts[c][COUNT].sum() or 0)
-        m = {"nulls": nulls, "distinct": all_counts[c].height + (nulls > 0)}
-        m.update({k: (v or 0) for k, v in measured[i].row(0, named=True).items()})
-        m.update(shape_measures(all_tables[i]))
-        tokens = tokens_for(c)
-        counts = all_counts[c]
-        pn = counts.filter(pl.col(c).is_in(tokens)).sort([COUNT, c], descending=[True, False]).rows()
-        present = all_counts[c].filter(~missing_expr(c, tokens))
-        table = tables[i]
-        shp, outside = shapes(table)
-        collapsed, _ = shapes(collapse_table(table))
-        kind = infer_type(present, c, [], table)
-        categorical = is_categorical(present.height, int(present[COUNT].sum()) if present.height else 0)
-        col = {
-            "name": c,
-            "dtype": str(schema[c]),
-            "rows": n_rows,
-            **{k: (round(v, 3) if isinstance(v, float) else v) for k, v in m.items()},
-            "pseudo_nulls": {str(v): int(n) for v, n in pn},
-            # top_k, not a sort: a column of a million distinct values is not sorted to show ten of them.
-            "top": [
-                [v, int(n)]
-                for v, n in counts.top_k(top, by=[COUNT, c], reverse=[False, True])
-                .sort([COUNT, c], descending=[True, False])
-                .rows()
-            ],
-            "shapes": shp,
-            "outside_dominant_shapes": outside,
-            "collapsed_shapes": collapsed,
-            "type": kind,
-            "dates": date_formats(present, c, table),
-            "categorical": categorical,
-            "variants": spelling_variants(present, c, categorical) if repeats(present) else [],
-            "typos": likely_typos(present, c) if repeats(present) else [],
-            "not_encodable": not_encodable(counts, c, target_encoding),
-            "alerts": [],
-        }
-        for r in RULES.values():
-            spec = r.check(col)
-            if spec is not None:
-                fired.append((col, r, spec))
-        columns.append(col)
-    stage.start(f"alert rows{' (reading the file)' if isinstance(text, pl.LazyFrame) else ''}")
-    for col, alert in zip([f[0] for f in fired], _alerts_in_one_pass(lazy, fired, all_counts), strict=True):
+    described, fired = _describe(counted.counts, n_rows, schema, tokens_for, top, target_encoding)
+    repeated_key = None
+    for c in counted.mostly_distinct:
+        stage.start(f"{c}{reading}")
+        counts = counted.load(c)
+        more, more_fired = _describe({c: counts}, n_rows, schema, tokens_for, top, target_encoding)
+        described, fired = described + more, fired + more_fired
+        if keys == [c]:
+            repeated_key = counts.filter(pl.col(COUNT) > 1).select(c)
+        del counts
+    if len(keys) == 1 and keys[0] in counted.counts:
+        repeated_key = counted.counts[keys[0]].filter(pl.col(COUNT) > 1).select(keys[0])
+    order = {c: i for i, c in enumerate(names)}
+    columns = sorted(described, key=lambda col: order[col["name"]])
+    fired.sort(key=lambda f: order[f.column["name"]])  # stable: rules keep their order within a column
+    alerts: list[Alert] = []
+    stage.start(f"alert rows{reading}")
+    for f, alert in zip(fired, _alerts_in_one_pass(lazy, fired), strict=True):
         if alert.total:
-            col["alerts"].append(
+            f.column["alerts"].append(
                 {"code": alert.code, "severity": alert.severity, "message": alert.message, "examples": alert.examples}
             )
             alerts.append(alert)
@@ -333,8 +371,7 @@ def _profile(
             )
         )
     if keys:
-        single = all_counts.get(keys[0]) if len(keys) == 1 else None
-        kd, key_rows = key_duplicates(text, keys, single)
+        kd, key_rows = key_duplicates(text, keys, repeated_key)
         dup["key"] = kd
         if kd["groups"]:
             conflicting = ", ".join(f"{k} ({v})" for k, v in kd["conflicting_columns"].items())

@@ -9,7 +9,8 @@ of column are counted differently, with the same exact result:
 - columns whose values are mostly distinct (ids, emails, phones) are counted through 64-bit hashes:
   values whose hash occurs once are counted 1 where they stand and only the rest are grouped on their
   values, which also settles any hash collision. Grouping ten million distinct strings costs several
-  times more than hashing them.
+  times more than hashing them. Their counts are about as large as the columns, so they are made one
+  column at a time, when the profiler gets to that column (from a scan, one streaming pass each).
 
 Which kind a column is comes from the first rows (``HEAD_ROWS``); a wrong guess costs time, never
 exactness.
@@ -31,13 +32,23 @@ _COL, _VALUE = "\x1fcolumn", "\x1fvalue"
 
 @dataclass
 class Counted:
-    """Every column's value counts (value column named as the column, ``COUNT``), the row count and,
-    from a scan, each row's hash (for exact duplicates, so they need no pass of their own)."""
+    """Value counts (value column named as the column, ``COUNT``) of the columns with few distinct values,
+    the row count, and, from a scan, each row's hash (for exact duplicates). The mostly distinct columns
+    are counted one at a time, when asked (``load``), so memory holds one of them at a time."""
 
     rows: int
     counts: dict[str, pl.DataFrame]
     mostly_distinct: list[str]
+    source: pl.DataFrame | pl.LazyFrame
     row_hashes: pl.Series | None = None
+
+    def load(self, name: str) -> pl.DataFrame:
+        """The value counts of one mostly distinct column (from a scan, one more streaming pass)."""
+        if isinstance(self.source, pl.DataFrame):
+            values = self.source.select(name)
+        else:
+            values = self.source.select(name).collect(engine="streaming")
+        return _u32(distinct_counts(values, [name])[name])
 
 
 def mostly_distinct(head: pl.DataFrame) -> list[str]:
@@ -71,7 +82,8 @@ def distinct_counts(frame: pl.DataFrame, names: list[str]) -> dict[str, pl.DataF
 
 
 def count_values(frame: pl.DataFrame | pl.LazyFrame) -> Counted:
-    """Value counts of every (text) column of ``frame``; a LazyFrame is read in two streaming passes.
+    """Value counts of the (text) columns of ``frame`` with few distinct values; a LazyFrame is read in two
+    streaming passes (the counts, and every row's hash).
 
     >>> c = count_values(pl.DataFrame({"s": ["x", "y", "x"]}))
     >>> c.rows, c.counts["s"].sort("s").rows()
@@ -83,8 +95,7 @@ def count_values(frame: pl.DataFrame | pl.LazyFrame) -> Counted:
         few = [c for c in names if c not in wide]
         queries = [frame.lazy().select(pl.col(c).drop_nulls().value_counts(name=COUNT)).unnest(c) for c in few]
         counts = dict(zip(few, pl.collect_all(queries), strict=True))
-        counts.update(distinct_counts(frame, wide))
-        return Counted(frame.height, {c: _u32(counts[c]) for c in names}, wide)
+        return Counted(frame.height, {c: _u32(counts[c]) for c in few}, wide, frame)
     wide = mostly_distinct(frame.head(HEAD_ROWS).collect())
     few = [c for c in names if c not in wide]
     counts = {}
@@ -101,11 +112,8 @@ def count_values(frame: pl.DataFrame | pl.LazyFrame) -> Counted:
         for c in few:
             part = parts.get((c,))
             counts[c] = (part if part is not None else pairs.clear().drop(_COL)).rename({_VALUE: c})
-    # The mostly distinct columns are held (their counts are about as large as they are), with every
-    # row's hash: the one pass that reads the whole row anyway.
-    held = frame.select(*wide, pl.struct(pl.all()).hash().alias(ROW_HASH)).collect(engine="streaming")
-    counts.update(distinct_counts(held, wide))
-    return Counted(held.height, {c: _u32(counts[c]) for c in names}, wide, held[ROW_HASH])
+    hashes = frame.select(pl.struct(pl.all()).hash().alias(ROW_HASH)).collect(engine="streaming")[ROW_HASH]
+    return Counted(hashes.len(), {c: _u32(counts[c]) for c in few}, wide, frame, hashes)
 
 
 def _u32(counts: pl.DataFrame) -> pl.DataFrame:

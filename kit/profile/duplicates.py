@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import polars as pl
 
-from kit.profile.measures import COUNT
-
 MAX_GROUPS = 1000
 
 
@@ -42,20 +40,18 @@ def exact_groups(frame: pl.DataFrame | pl.LazyFrame, hashes: pl.Series | None = 
 
 
 def key_duplicates(
-    frame: pl.DataFrame | pl.LazyFrame, key: list[str], counts: pl.DataFrame | None = None
+    frame: pl.DataFrame | pl.LazyFrame, key: list[str], repeated: pl.DataFrame | None = None
 ) -> tuple[dict, pl.DataFrame]:
     """Rows sharing a key; whether they conflict, and in which columns. Also the rows themselves
     (``__row`` and the columns, in file order), which the DUPLICATE_KEY alert points at.
 
-    ``counts`` are the value counts of a single key column when the caller has them: the repeated keys
-    are read off them, and only their rows are fetched.
+    ``repeated`` are the key values that occur more than once when the caller knows them (the profiler
+    reads them off the key column's value counts); only their rows are then fetched.
     """
     lazy = frame.lazy()
     streaming = isinstance(frame, pl.LazyFrame)
     others = [c for c in lazy.collect_schema().names() if c not in key]
-    if counts is not None and len(key) == 1:
-        repeated = counts.filter(pl.col(COUNT) > 1).select(key)
-    else:
+    if repeated is None:
         repeated = _collect(lazy.group_by(key).len().filter(pl.col("len") > 1).select(key), streaming)
     if len(key) == 1:
         wanted = lazy.with_row_index("__row").filter(pl.col(key[0]).is_in(repeated[key[0]].implode()))
