@@ -178,3 +178,20 @@ def test_kit_profile_scan_turns_a_ragged_row_past_the_head_into_a_clear_error(tm
     assert main(["profile", str(path), "--scan", "--no-near"]) == 2
     err = capsys.readouterr().err
     assert str(path) in err and "more fields" in err and "without --scan" in err and "Traceback" not in err
+
+
+def test_in_a_notebook_the_stages_show_as_a_widget_bar(monkeypatch):
+    import nbformat
+    from nbclient import NotebookClient
+
+    monkeypatch.setenv("KIT_PROGRESS", "1")  # the kernel inherits it; tests turn bars off otherwise
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells.append(
+        nbformat.v4.new_code_cell(
+            "import polars as pl\nfrom kit import profile\np = profile(pl.DataFrame({'a': ['x'] * 9}))"
+        )
+    )
+    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": "."}}).execute()
+    shown = [o for o in nb.cells[0].outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+    assert shown and "profiling a frame" in shown[0]["data"]["text/plain"]
