@@ -1,9 +1,11 @@
 """profile(): what an extract really holds, column by column, as plain JSON-serialisable data.
 
-All measures are polars expressions over whole columns, evaluated in one ``select``; shapes are
-computed on distinct values and weighted by counts. Alerts come from the registered rules in
-``kit.profile.alerts``; each keeps the row indices it concerns so ``profile.rows_for(alert)`` can
-pull exactly those rows out.
+Every measure is a polars expression over a column's value counts (``kit.profile.counts``), weighted
+by the counts, so a column of 50 statuses costs 50 evaluations whatever its length; shapes are made
+once per distinct value and type tests run once per distinct shape. A frame and a scan of the same
+file give the same profile; a scan is read in a few streaming passes and never held whole. Alerts
+come from the registered rules in ``kit.profile.alerts``; each keeps the row indices it concerns so
+``profile.rows_for(alert)`` can pull exactly those rows out.
 """
 
 from __future__ import annotations

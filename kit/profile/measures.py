@@ -1,4 +1,4 @@
-"""Per-column measures, all computed as polars expressions in one pass over every column."""
+"""Per-column measures: polars expressions over a column's value counts, and shape tables."""
 
 from __future__ import annotations
 
