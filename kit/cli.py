@@ -96,32 +96,47 @@ def cmd_load(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_profile(args: argparse.Namespace) -> int:
+def _scan_or_load(args: argparse.Namespace):
+    """``(extract or scan, scanned)``: a scan when asked (``--scan``), or, unless ``--load`` or ``--deep``,
+    for a large delimited file the scan can read faithfully; the loader otherwise."""
     from kit.load import read_extract
+    from kit.load.scan import SCAN_ABOVE, ScanRefused, scan_extract
+
+    path = Path(args.path)
+    if args.scan and args.deep:
+        raise KitError("--deep needs the loaded rows; run it without --scan")
+    large = path.suffix.lower() in (".csv", ".tsv", ".txt") and path.is_file() and path.stat().st_size >= SCAN_ABOVE
+    if args.scan or (large and not args.load and not args.deep):
+        try:
+            lazy, report = scan_extract(path, **_load_kwargs(args))
+            print(report.summary())
+            return lazy, True
+        except ScanRefused as exc:
+            if args.scan:
+                raise
+            print(f"not scanned ({exc.reason}); loading it whole")
+    ex = read_extract(path, **_load_kwargs(args))
+    print(ex.report.summary())
+    return ex, False
+
+
+def cmd_profile(args: argparse.Namespace) -> int:
+    import polars as pl
+
     from kit.profile import profile
 
     near: bool | int = False if args.no_near else (True if args.near else 2_000_000)
-    if args.scan:
-        from kit.load.scan import scan_extract
-
-        if args.deep:
-            raise KitError("--deep needs the loaded rows; run it without --scan")
-        ex, scan_report = scan_extract(args.path, **_load_kwargs(args))
-        print(scan_report.summary())
-    else:
-        ex = read_extract(args.path, **_load_kwargs(args))
-        print(ex.report.summary())
-    if args.scan:
-        import polars as pl
-
-        try:
-            prof = profile(ex, key=args.key or None, target_encoding=args.target_encoding, near=near)
-        except pl.exceptions.ComputeError as exc:  # past the head the loader checked: polars' own parse errors
-            reason = str(exc).strip().splitlines()[0]
-            raise KitError(f"{args.path}: {reason}; profile it without --scan to see which lines") from None
-        prof.source = args.path
-    else:
+    ex, scanned = _scan_or_load(args)
+    try:
         prof = profile(ex, key=args.key or None, target_encoding=args.target_encoding, near=near)
+    except pl.exceptions.ComputeError as exc:
+        if not scanned:
+            raise
+        # Past the head the scan checked, polars' own parse errors (a row with too many fields).
+        reason = str(exc).strip().splitlines()[0]
+        raise KitError(f"{args.path}: {reason}; profile it with --load to see which lines") from None
+    if scanned:
+        prof.source = args.path
     print(prof.summary(max_alerts=args.max_alerts))
     for target, text in ((args.json, lambda: prof.to_json()), (args.html, lambda: prof.to_html(redact=args.redact))):
         if target:
@@ -415,12 +430,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--html", help="write the profile as a self-contained HTML page")
     p.add_argument("--redact", action="store_true", help="in the HTML, show personal data as shapes (Aaaa 9999)")
     p.add_argument("--target-encoding", help="report values this code page cannot store (e.g. latin-1, cp1252)")
-    p.add_argument(
+    how = p.add_mutually_exclusive_group()
+    how.add_argument(
         "--scan",
         action="store_true",
-        help="for UTF-8 delimited files too large to load: stream the file instead of loading it "
-        "(same profile; the loader's per-line accounting is skipped)",
+        help="stream the file instead of loading it (UTF-8 delimited files; the default from 256 MB): "
+        "same profile, without the loader's per-line accounting",
     )
+    how.add_argument("--load", action="store_true", help="load the file whole, whatever its size")
     p.add_argument("--near", action="store_true", help="check near-duplicates at any size (default: up to 2M rows)")
     p.add_argument("--no-near", action="store_true", help="skip near-duplicate detection")
     p.add_argument("--max-alerts", type=int, default=30, help="alerts printed (all are in the JSON)")

@@ -177,7 +177,7 @@ def test_kit_profile_scan_turns_a_ragged_row_past_the_head_into_a_clear_error(tm
     path.write_bytes(b"a,b,c\n" + body + b"4,5,6,7\n" + b"1,2,3\n")
     assert main(["profile", str(path), "--scan", "--no-near"]) == 2
     err = capsys.readouterr().err
-    assert str(path) in err and "more fields" in err and "without --scan" in err and "Traceback" not in err
+    assert str(path) in err and "more fields" in err and "with --load" in err and "Traceback" not in err
 
 
 def test_in_a_notebook_the_stages_show_as_a_widget_bar(monkeypatch):
@@ -195,3 +195,18 @@ def test_in_a_notebook_the_stages_show_as_a_widget_bar(monkeypatch):
     NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": "."}}).execute()
     shown = [o for o in nb.cells[0].outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
     assert shown and "profiling a frame" in shown[0]["data"]["text/plain"]
+
+
+def test_kit_profile_scans_a_large_file_by_itself_and_loads_what_it_cannot_scan(capsys, monkeypatch):
+    import kit.load.scan as scan_module
+    from kit.cli import main
+
+    monkeypatch.setattr(scan_module, "SCAN_ABOVE", 1_000)  # the sample files count as large
+    assert main(["profile", str(SAMPLE / "erp_customers.csv"), "--no-near"]) == 0
+    assert capsys.readouterr().out.startswith("scanning")
+    assert main(["profile", str(SAMPLE / "erp_customers.csv"), "--no-near", "--load"]) == 0
+    assert "scanning" not in capsys.readouterr().out
+    # cp1252 with a preamble and ragged rows: the scan declines, the loader reads it and says why.
+    assert main(["profile", str(SAMPLE / "crm_contacts.csv"), "--no-near"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("not scanned (") and "cp1252" in out and "loading it whole" in out

@@ -18,9 +18,18 @@ import polars as pl
 
 from kit.errors import InputFileError, KitError
 
+SCAN_ABOVE = 256 << 20  # kit profile scans delimited files from this size (the loader holds several times it)
 HEAD_BYTES = 4 << 20
 TAIL_BYTES = 64 << 10
 UTF8 = {"utf-8", "utf-8-sig", "ascii"}
+
+
+class ScanRefused(KitError):
+    """What a scan cannot read faithfully; ``reason`` without the advice to load the file instead."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"{reason}; profile it with --load")
+        self.reason = reason
 
 
 @dataclass
@@ -53,7 +62,7 @@ def scan_extract(path: str | Path, **load_options) -> tuple[pl.LazyFrame, ScanRe
     if not p.is_file():
         raise InputFileError(f"{p}: no such file")
     if p.suffix.lower() not in (".csv", ".tsv", ".txt"):
-        raise KitError(f"{p}: a scan reads delimited text (.csv, .tsv, .txt); load this file without --scan")
+        raise ScanRefused(f"{p}: a scan reads delimited text (.csv, .tsv, .txt)")
     with p.open("rb") as fh:
         head = fh.read(HEAD_BYTES)
         fh.seek(max(0, p.stat().st_size - TAIL_BYTES))
@@ -66,22 +75,17 @@ def scan_extract(path: str | Path, **load_options) -> tuple[pl.LazyFrame, ScanRe
         report = read_extract(sample, **load_options).report
     where = f"{p} (first {len(head):,} bytes)"
     if (report.encoding or "").lower() not in UTF8:
-        raise KitError(
-            f"{where}: encoded {report.encoding}; a scan reads UTF-8 only: profile it without --scan "
-            "(the loader converts it) or convert it to UTF-8 first"
-        )
+        raise ScanRefused(f"{where}: encoded {report.encoding}; a scan reads UTF-8 only (or convert it first)")
     if report.rejects:
         first = report.rejects[0]
-        raise KitError(
-            f"{p}:{first.line}: {first.reason}; a scan cannot account for ragged rows: profile it without --scan"
-        )
+        raise ScanRefused(f"{p}:{first.line}: {first.reason}; a scan cannot account for ragged rows")
     if report.footer_lines:
-        raise KitError(f"{where}: ends with a footer line; profile it without --scan")
+        raise ScanRefused(f"{where}: ends with a footer line")
     last = next((line for line in reversed(tail.decode("utf-8", "replace").splitlines()) if line.strip()), "")
     delimiter = report.delimiter or ","
     unquoted = report.quote_char is None or report.quote_char not in last
     if unquoted and last.count(delimiter) + 1 != len(report.columns):
-        raise KitError(f"{p}: the last line has another number of fields than the header ({last[:80]!r})")
+        raise ScanRefused(f"{p}: the last line has another number of fields than the header ({last[:80]!r})")
     skip = report.header_row or 0  # the lines before the header (a preamble)
     lazy = pl.scan_csv(
         p,
