@@ -235,3 +235,11 @@ def test_report_is_json_serialisable(write):
 def test_frame_is_all_text(write):
     ex = read_extract(write("t.csv", "a,b\n1,2.5\n3,4\n"))
     assert all(t == pl.String for t in ex.frame.schema.values())
+
+
+def test_every_record_with_a_multi_line_note_is_still_one_record(write):
+    """Splitting each record at its line break gives consistent 2-field lines; the quotes say otherwise."""
+    text = "id,note,city\n" + "".join(f'{i},"line one\nline two {i}",Berlin\n' for i in range(300))
+    ex = read_extract(write("notes.csv", text.encode()))
+    assert ex.report.columns == ["id", "note", "city"] and ex.report.quote_char == '"'
+    assert ex.frame.height == 300 and ex.frame["note"][7] == "line one\nline two 7"

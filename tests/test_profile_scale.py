@@ -210,3 +210,21 @@ def test_kit_profile_scans_a_large_file_by_itself_and_loads_what_it_cannot_scan(
     assert main(["profile", str(SAMPLE / "crm_contacts.csv"), "--no-near"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("not scanned (") and "cp1252" in out and "loading it whole" in out
+
+
+def test_a_scan_whose_head_ends_inside_a_multi_line_field_detects_on_whole_records(tmp_path, monkeypatch):
+    import kit.load.scan as scan_module
+    from kit import read_extract
+
+    text = "id,note,city\n" + "".join(f'{i},"line one\nline two {i}",Berlin\n' for i in range(3_000))
+    path = tmp_path / "notes.csv"
+    path.write_bytes(text.encode())
+    # The head ends three bytes after the line break inside record 1,000's note.
+    inside = text.index("line one\nline two 1000") + len("line one\n") + 3
+    monkeypatch.setattr(scan_module, "HEAD_BYTES", inside)
+    lazy, report = scan_module.scan_extract(path)
+    assert report.columns == ["id", "note", "city"] and report.quote_char == '"'
+    scanned = profile(lazy, near=False).to_dict()
+    loaded = profile(read_extract(path), near=False).to_dict()
+    scanned.pop("source"), loaded.pop("source")
+    assert scanned == loaded and loaded["rows"] == 3_000

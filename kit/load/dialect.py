@@ -94,7 +94,8 @@ def parse_records(lines: list[str], delimiter: str, quote: str | None, escape: s
 
 
 def _cell_is_value(cell: str) -> bool:
-    c = cell.strip()
+    # A quoted note with a line break in it is one value; judged as words, its break is a space.
+    c = " ".join(cell.split())
     if not c:
         return True
     return bool(_NUMBER.match(c) or _DATE.match(c) or _EMAIL.match(c) or _URL.match(c) or _WORDS.match(c))
@@ -135,7 +136,14 @@ def choose_dialect(lines: list[str]) -> tuple[str, str | None, str | None]:
             continue
         for q_rank, quote in enumerate(quotes):
             for escape in escapes:
-                score = _consistency(parse_records(lines, delim, quote, escape))
+                records = parse_records(lines, delim, quote, escape)
+                score = _consistency(records)
+                if quote is None and '"' in text:
+                    # Cells that open or close with a double quote are a quoted field cut in pieces:
+                    # splitting every multi-line note in two looks consistent, but it is wrong.
+                    cells = [c.strip() for r in records for c in r.fields]
+                    stray = sum(1 for c in cells if c[:1] == '"' or c[-1:] == '"') / max(len(cells), 1)
+                    score *= 1 - stray
                 key = (score, -(d_rank * 10 + q_rank), delim, quote, escape)
                 if best is None or key[:2] > best[:2]:
                     best = key

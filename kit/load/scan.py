@@ -21,6 +21,7 @@ from kit.errors import InputFileError, KitError
 SCAN_ABOVE = 256 << 20  # kit profile scans delimited files from this size (the loader holds several times it)
 HEAD_BYTES = 4 << 20
 TAIL_BYTES = 64 << 10
+TAIL_RECORD_LINES = 100  # a record cut by the end of the head spans at most this many lines
 UTF8 = {"utf-8", "utf-8-sig", "ascii"}
 
 
@@ -49,6 +50,16 @@ class ScanReport:
         )
 
 
+def _detect(path: Path, head: bytes, load_options: dict):
+    """The loader's report on the first lines of ``path``."""
+    from kit.load import read_extract
+
+    with tempfile.TemporaryDirectory() as tmp:
+        sample = Path(tmp) / path.name
+        sample.write_bytes(head)
+        return read_extract(sample, **load_options).report
+
+
 def scan_extract(path: str | Path, **load_options) -> tuple[pl.LazyFrame, ScanReport]:
     """``(lazy frame, report)`` for a large delimited text file; every column is read as text.
 
@@ -56,8 +67,6 @@ def scan_extract(path: str | Path, **load_options) -> tuple[pl.LazyFrame, ScanRe
     >>> report.delimiter, lazy.select(pl.len()).collect().item() > 10_000
     (',', True)
     """
-    from kit.load import read_extract
-
     p = Path(path)
     if not p.is_file():
         raise InputFileError(f"{p}: no such file")
@@ -67,12 +76,14 @@ def scan_extract(path: str | Path, **load_options) -> tuple[pl.LazyFrame, ScanRe
         head = fh.read(HEAD_BYTES)
         fh.seek(max(0, p.stat().st_size - TAIL_BYTES))
         tail = fh.read()
-    if len(head) == HEAD_BYTES:
+    cut = len(head) == HEAD_BYTES
+    if cut:
         head = head[: head.rfind(b"\n") + 1]  # whole lines only
-    with tempfile.TemporaryDirectory() as tmp:
-        sample = Path(tmp) / p.name
-        sample.write_bytes(head)
-        report = read_extract(sample, **load_options).report
+    report = _detect(p, head, load_options)
+    if cut and report.rejects and report.rejects[0].line > head.count(b"\n") - TAIL_RECORD_LINES:
+        # The cut fell inside a record whose quoted field spans lines: detect on the lines before it.
+        head = b"\n".join(head.split(b"\n")[: report.rejects[0].line - 1]) + b"\n"
+        report = _detect(p, head, load_options)
     where = f"{p} (first {len(head):,} bytes)"
     if (report.encoding or "").lower() not in UTF8:
         raise ScanRefused(f"{where}: encoded {report.encoding}; a scan reads UTF-8 only (or convert it first)")
