@@ -168,16 +168,19 @@ def test_a_long_profile_shows_its_stages(tmp_path, capsys, monkeypatch):
     assert capsys.readouterr().err == ""
 
 
-def test_kit_profile_scan_turns_a_ragged_row_past_the_head_into_a_clear_error(tmp_path, capsys):
+@pytest.mark.parametrize(
+    ("late", "words"), [(b"4,5,6,7\n", "more fields"), (b"caf\xe9,5,6\n", "invalid utf-8")], ids=["ragged", "bytes"]
+)
+def test_kit_profile_scan_turns_bad_input_past_the_head_into_a_clear_error(tmp_path, capsys, late, words):
     from kit.cli import main
     from kit.load.scan import HEAD_BYTES
 
     path = tmp_path / "big.csv"
     body = b"1,2,3\n" * (HEAD_BYTES // 6 + 10)
-    path.write_bytes(b"a,b,c\n" + body + b"4,5,6,7\n" + b"1,2,3\n")
+    path.write_bytes(b"a,b,c\n" + body + late + b"1,2,3\n")
     assert main(["profile", str(path), "--scan", "--no-near"]) == 2
     err = capsys.readouterr().err
-    assert str(path) in err and "more fields" in err and "with --load" in err and "Traceback" not in err
+    assert str(path) in err and words in err and "with --load" in err and "Traceback" not in err
 
 
 def test_in_a_notebook_the_stages_show_as_a_widget_bar(monkeypatch):
