@@ -12,8 +12,8 @@ of column are counted differently, with the same exact result:
   times more than hashing them. Their counts are about as large as the columns, so they are made one
   column at a time, when the profiler gets to that column (from a scan, one streaming pass each).
 
-Which kind a column is comes from the first rows (``HEAD_ROWS``); a wrong guess costs time, never
-exactness.
+Which kind a column is comes from the first rows (``HEAD_ROWS``); a wrong guess costs time or
+memory (a column distinct only later in the file is grouped in the streaming pass), never exactness.
 """
 
 from __future__ import annotations
