@@ -152,6 +152,22 @@ def _with_tokens(regex: str, tokens: list[str]) -> str:
     return "^(?:" + "|".join(alternatives) + ")$"
 
 
+def _format_exp(
+    name: str, f: TargetField, step: int, col: str, regex: str, rule: str, reason: str, severity: str = "critical"
+) -> dict[str, Any]:
+    """Target field ``name``'s source ``col`` matches ``regex`` where step ``step`` of ``f`` converts it
+    (values null_if steps before it turn into nulls need no format)."""
+    return _exp(
+        "expect_column_values_to_match_regex",
+        {"column": col, "regex": _with_tokens(regex, _nulled_tokens(f, step))},
+        name,
+        [col],
+        rule,
+        reason,
+        severity,
+    )
+
+
 def source_expectations(mapping: Mapping, profile: Profile) -> list[dict]:
     """What the mapping assumes about the source extract, field by field."""
     exps: list[dict] = []
@@ -237,16 +253,10 @@ def source_expectations(mapping: Mapping, profile: Profile) -> list[dict]:
                 formats = p.get("formats") if isinstance(p, dict) else p
                 formats = [formats] if isinstance(formats, str) else list(formats or [])
                 regex = "|".join(strftime_regex(str(x)) for x in formats)
-                on_failure = mapping.failure_for(name)
+                severity = "warning" if mapping.failure_for(name) == "default_and_flag" else "critical"
                 exps.append(
-                    _exp(
-                        "expect_column_values_to_match_regex",
-                        {"column": col, "regex": _with_tokens(regex, _nulled_tokens(f, i))},
-                        name,
-                        [col],
-                        "parse_date formats",
-                        f"dates come in the formats {formats}",
-                        "warning" if on_failure == "default_and_flag" else "critical",
+                    _format_exp(
+                        name, f, i, col, regex, "parse_date formats", f"dates come in the formats {formats}", severity
                     )
                 )
             elif step.name == "cast":
@@ -254,16 +264,8 @@ def source_expectations(mapping: Mapping, profile: Profile) -> list[dict]:
                 mark = p.get("decimal_mark", ".") if isinstance(p, dict) else "."
                 regex = {"integer": r"[+-]?\d+", "decimal": r"[+-]?\d+(?:" + re.escape(mark) + r"\d+)?"}.get(str(to))
                 if regex:
-                    exps.append(
-                        _exp(
-                            "expect_column_values_to_match_regex",
-                            {"column": col, "regex": _with_tokens(regex, _nulled_tokens(f, i))},
-                            name,
-                            [col],
-                            f"cast to {to}",
-                            f"values convert to {to} (decimal mark {mark!r})",
-                        )
-                    )
+                    reason = f"values convert to {to} (decimal mark {mark!r})"
+                    exps.append(_format_exp(name, f, i, col, regex, f"cast to {to}", reason))
     return exps
 
 
