@@ -13,7 +13,7 @@ import io
 
 from kit.mapping.apply import neutralise
 from kit.mapping.lint import Finding
-from kit.mapping.spec import Mapping, Step
+from kit.mapping.spec import Mapping, Step, TargetField
 
 STATUS_ORDER = {"open": 0, "proposed": 1, "rejected": 2, "approved": 3}
 STATUS_COLOUR = {"open": "#b3261e", "proposed": "#b26a00", "rejected": "#6b6b6b", "approved": "#2f7d4f"}
@@ -33,6 +33,23 @@ def step_text(step: Step) -> str:
     return f"{step.name}: {p}"
 
 
+def constraints(f: TargetField, allowed_sep: str = ", ") -> list[str]:
+    """What the target requires of a field, as short phrases (type, required, unique, max length ...).
+
+    >>> constraints(TargetField(type="string", required=True, max_length=40))
+    ['string', 'required', 'max 40 chars']
+    """
+    parts = [
+        f.type,
+        "required" if f.required else "",
+        "unique" if f.unique else "",
+        f"max {f.max_length} {f.length_unit}" if f.max_length else "",
+        f"allowed {allowed_sep.join(f.allowed)}" if f.allowed else "",
+        f"pattern {f.pattern}" if f.pattern else "",
+    ]
+    return [x for x in parts if x]
+
+
 def decisions(mapping: Mapping) -> list[dict[str, str]]:
     """One row per target field, open questions first, then in file order."""
     rows = []
@@ -42,18 +59,7 @@ def decisions(mapping: Mapping) -> list[dict[str, str]]:
                 "target_field": name,
                 "source_fields": ", ".join(f.from_),
                 "steps": " → ".join(step_text(s) for s in f.steps),
-                "constraints": ", ".join(
-                    x
-                    for x in (
-                        f.type,
-                        "required" if f.required else "",
-                        "unique" if f.unique else "",
-                        f"max {f.max_length} {f.length_unit}" if f.max_length else "",
-                        f"allowed {'/'.join(f.allowed)}" if f.allowed else "",
-                        f"pattern {f.pattern}" if f.pattern else "",
-                    )
-                    if x
-                ),
+                "constraints": ", ".join(constraints(f, allowed_sep="/")),
                 "cardinality": f.cardinality or "",
                 "source_of_truth": mapping.truth_for(name),
                 "on_failure": mapping.failure_for(name),

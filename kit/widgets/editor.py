@@ -19,6 +19,7 @@ from ruamel.yaml import YAML
 from kit.errors import KitError
 from kit.load.report import Extract
 from kit.mapping.apply import observed_values, preview_field
+from kit.mapping.export import constraints
 from kit.mapping.lint import lint
 from kit.mapping.spec import ConflictError, Mapping, Step, TargetField, current_user
 from kit.mapping.steps import STEPS
@@ -243,15 +244,7 @@ class MappingEditor(w.VBox):
         self._refresh_evidence()
 
     def _show_constraints(self, name: str, f: TargetField) -> None:
-        parts = [
-            f.type,
-            "required" if f.required else "",
-            "unique" if f.unique else "",
-            f"max {f.max_length} {f.length_unit}" if f.max_length else "",
-            f"allowed {', '.join(f.allowed)}" if f.allowed else "",
-            f"pattern {f.pattern}" if f.pattern else "",
-        ]
-        self.constraints.value = f"<b>{_e(name)}</b> requires: {_e(', '.join(p for p in parts if p))}"
+        self.constraints.value = f"<b>{_e(name)}</b> requires: {_e(', '.join(constraints(f)))}"
         cands = []
         if self.suggestions:
             target = next((t for t in self.suggestions.targets if t.target == name), None)
