@@ -39,35 +39,35 @@ def steps(items: Iterable[T], label: str, total: int | None = None) -> Iterator[
 
 
 class Stages:
-    """One bar for a run made of a few long stages: ``with Stages("profiling x", [...]) as s: s.start("...")``.
+    """One bar for a run made of a few long stages: ``with Stages("profiling x", 4) as s: s.start("...")``.
 
     The bar shows which stage is running and how many are done; stages that read a whole file say so
-    in their name, so a user watching a 10-million-row scan sees where the time goes.
+    in their name, so a user watching a 10-million-row scan sees where the time goes. ``expected`` is
+    the number of stages known in advance; a run may start more (the bar grows).
 
-    >>> with Stages("demo", ["one", "two"]) as s:
+    >>> with Stages("demo", 2) as s:
     ...     s.start("one"); s.start("two")
     """
 
-    def __init__(self, label: str, names: list[str]) -> None:
-        self.label, self.names, self.bar, self.done = label, names, None, 0
-        self.messages: list[str] = []  # what was shown, in order (also without a bar)
+    def __init__(self, label: str, expected: int) -> None:
+        self.label, self.expected, self.started, self.bar = label, expected, 0, None
 
     def __enter__(self) -> Stages:
         if enabled():
             from tqdm.auto import tqdm
 
-            self.bar = tqdm(total=len(self.names), desc=self.label, leave=False, file=sys.stderr)
+            self.bar = tqdm(total=self.expected, desc=self.label, leave=False, file=sys.stderr)
         return self
 
     def start(self, name: str) -> None:
-        if self.messages and self.bar is not None:
-            self.bar.update(1)
-        self.messages.append(name)
+        self.started += 1
         if self.bar is not None:
-            self.bar.total = max(self.bar.total, len(self.messages))  # an optional stage was added
+            if self.started > 1:
+                self.bar.update(1)
+            self.bar.total = max(self.bar.total, self.started)
             self.bar.set_description(f"{self.label}: {name}")
 
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:
-            self.bar.update(len(self.names) - self.bar.n)
+            self.bar.update(self.bar.total - self.bar.n)
             self.bar.close()

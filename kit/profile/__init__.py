@@ -255,10 +255,9 @@ def profile(
     >>> p.column("email")["pseudo_nulls"]["N/A"] > 0
     True
     """
-    reading = " (reading the file)" if isinstance(extract_or_frame, pl.LazyFrame) else ""
-    names = [f"counting values{reading}", "shapes and measures", f"alert rows{reading}", "duplicates"]
     label = f"profiling {extract_or_frame.report.path if isinstance(extract_or_frame, Extract) else 'a frame'}"
-    with Stages(label, names) as stage:
+    # Counting, shapes and measures, alert rows, duplicates; and one per mostly distinct column.
+    with Stages(label, 4) as stage:
         return _profile(extract_or_frame, key, pseudo_nulls, top, target_encoding, near, stage)
 
 
