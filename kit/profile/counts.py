@@ -48,7 +48,7 @@ class Counted:
             values = self.source.select(name)
         else:
             values = self.source.select(name).collect(engine="streaming")
-        return _u32(distinct_counts(values, [name])[name])
+        return distinct_counts(values, [name])[name]  # counts already UInt32
 
 
 def mostly_distinct(head: pl.DataFrame) -> list[str]:
