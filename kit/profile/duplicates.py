@@ -7,10 +7,6 @@ import polars as pl
 MAX_GROUPS = 1000
 
 
-def _collect(lazy: pl.LazyFrame, streaming: bool) -> pl.DataFrame:
-    return lazy.collect(engine="streaming") if streaming else lazy.collect()
-
-
 def exact_groups(frame: pl.DataFrame | pl.LazyFrame, hashes: pl.Series | None = None) -> tuple[list[list[int]], int]:
     """Groups of row indices whose every value is equal; (first groups, total groups).
 
@@ -28,7 +24,7 @@ def exact_groups(frame: pl.DataFrame | pl.LazyFrame, hashes: pl.Series | None = 
     if candidates.len() == 0:
         return [], 0
     wanted = lazy.with_row_index("__row").filter(pl.col("__row").is_in(candidates.implode()))
-    idx = _collect(wanted, isinstance(frame, pl.LazyFrame))
+    idx = wanted.collect(engine="streaming")  # a scan is read, never held
     groups = (
         idx.group_by(columns)
         .agg(pl.col("__row"))
@@ -49,17 +45,14 @@ def key_duplicates(
     reads them off the key column's value counts); only their rows are then fetched.
     """
     lazy = frame.lazy()
-    streaming = isinstance(frame, pl.LazyFrame)
     others = [c for c in lazy.collect_schema().names() if c not in key]
     if repeated is None:
-        repeated = _collect(lazy.group_by(key).len().filter(pl.col("len") > 1).select(key), streaming)
+        repeated = lazy.group_by(key).len().filter(pl.col("len") > 1).select(key).collect(engine="streaming")
     if len(key) == 1:
         wanted = lazy.with_row_index("__row").filter(pl.col(key[0]).is_in(repeated[key[0]].implode()))
     else:
         wanted = lazy.with_row_index("__row").join(repeated.lazy(), on=key, how="semi", nulls_equal=True)
-    idx = (
-        _collect(wanted, streaming).sort("__row") if repeated.height else lazy.with_row_index("__row").head(0).collect()
-    )
+    idx = wanted.collect(engine="streaming").sort("__row")
     grouped = (
         idx.group_by(key)
         .agg(
