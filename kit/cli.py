@@ -128,15 +128,14 @@ def cmd_profile(args: argparse.Namespace) -> int:
     near: bool | int = False if args.no_near else (True if args.near else 2_000_000)
     ex, scanned = _scan_or_load(args)
     try:
-        prof = profile(ex, key=args.key or None, target_encoding=args.target_encoding, near=near)
+        source = args.path if scanned else None  # a scan has no path of its own; an extract has
+        prof = profile(ex, args.key or None, target_encoding=args.target_encoding, near=near, source=source)
     except pl.exceptions.ComputeError as exc:
         if not scanned:
             raise
         # Past the head the scan checked, polars' own parse errors (a row with too many fields).
         reason = str(exc).strip().splitlines()[0]
         raise KitError(f"{args.path}: {reason}; profile it with --load to see which lines") from None
-    if scanned:
-        prof.source = args.path
     print(prof.summary(max_alerts=args.max_alerts))
     for target, text in ((args.json, lambda: prof.to_json()), (args.html, lambda: prof.to_html(redact=args.redact))):
         if target:

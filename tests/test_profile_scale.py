@@ -231,3 +231,15 @@ def test_a_scan_whose_head_ends_inside_a_multi_line_field_detects_on_whole_recor
     loaded = profile(read_extract(path), near=False).to_dict()
     scanned.pop("source"), loaded.pop("source")
     assert scanned == loaded and loaded["rows"] == 3_000
+
+
+def test_scan_errors_name_the_users_file_not_a_copy_of_its_head(tmp_path, capsys):
+    from kit.cli import main
+
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    assert main(["profile", str(empty), "--scan"]) == 2
+    assert capsys.readouterr().err.strip() == f"kit: error: {empty}: is empty (0 bytes)"
+    erp = str(SAMPLE / "erp_customers.csv")
+    assert main(["profile", erp, "--scan", "--key", "nope", "--no-near"]) == 2
+    assert capsys.readouterr().err.startswith(f"kit: error: {erp}: key column(s) ['nope'] not found")

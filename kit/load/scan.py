@@ -57,7 +57,10 @@ def _detect(path: Path, head: bytes, load_options: dict):
     with tempfile.TemporaryDirectory() as tmp:
         sample = Path(tmp) / path.name
         sample.write_bytes(head)
-        return read_extract(sample, **load_options).report
+        try:
+            return read_extract(sample, **load_options).report
+        except KitError as exc:  # about the file, not the copy of its head
+            raise type(exc)(str(exc).replace(str(sample), str(path))) from None
 
 
 def scan_extract(path: str | Path, **load_options) -> tuple[pl.LazyFrame, ScanReport]:

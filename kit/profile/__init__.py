@@ -242,27 +242,36 @@ def profile(
     top: int = 10,
     target_encoding: str | None = None,
     near: bool | int = 2_000_000,
+    source: str | None = None,
 ) -> Profile:
     """Profile an extract (or any frame of text columns).
 
     ``pseudo_nulls`` replaces the default token list, for all columns (a list) or per column (a dict,
     with ``"*"`` for the rest). ``target_encoding`` (e.g. ``"latin-1"``) reports values the target's
     code page cannot store. ``near`` turns near-duplicate detection on (True), off (False), or on up
-    to that many rows (the default); when skipped, the profile says so.
+    to that many rows (the default); when skipped, the profile says so. ``source`` names what is
+    profiled in messages and in the profile (default: the extract's path, or "frame" / "scan").
 
     >>> from kit import read_extract
     >>> p = profile(read_extract("sample_data/crm_contacts.csv"), key="contact_id")
     >>> p.column("email")["pseudo_nulls"]["N/A"] > 0
     True
     """
-    label = f"profiling {extract_or_frame.report.path if isinstance(extract_or_frame, Extract) else 'a frame'}"
+    if isinstance(extract_or_frame, Extract):
+        frame, source = extract_or_frame.frame, source or extract_or_frame.report.path
+        label = f"profiling {source}"
+    else:
+        frame = extract_or_frame
+        label = f"profiling {source}" if source else "profiling a frame"
+        source = source or ("frame" if isinstance(frame, pl.DataFrame) else "scan")
     # Counting, shapes and measures, alert rows, duplicates; and one per mostly distinct column.
     with Stages(label, 4) as stage:
-        return _profile(extract_or_frame, key, pseudo_nulls, top, target_encoding, near, stage)
+        return _profile(frame, source, key, pseudo_nulls, top, target_encoding, near, stage)
 
 
 def _profile(
-    extract_or_frame: Extract | pl.DataFrame | pl.LazyFrame,
+    frame: pl.DataFrame | pl.LazyFrame,
+    source: str,
     key: list[str] | str | None,
     pseudo_nulls: list[str] | dict[str, list[str]] | None,
     top: int,
@@ -270,10 +279,6 @@ def _profile(
     near: bool | int,
     stage: Stages,
 ) -> Profile:
-    if isinstance(extract_or_frame, Extract):
-        frame, source = extract_or_frame.frame, extract_or_frame.report.path
-    else:
-        frame, source = extract_or_frame, "frame" if isinstance(extract_or_frame, pl.DataFrame) else "scan"
     keys = [key] if isinstance(key, str) else list(key or [])
     if target_encoding is not None:
         target_encoding = check_encoding_name(target_encoding)
