@@ -18,12 +18,12 @@ demo: setup
 	$(BIN)/kit demo --out reports
 
 test: setup
-	$(BIN)/ruff check kit tests benchmarks sample_data
+	$(BIN)/ruff check kit tests benchmarks sample_data tools
 	$(BIN)/python -m pytest
 
 lint: setup
-	$(BIN)/ruff check kit tests benchmarks sample_data
-	$(BIN)/ruff format --check kit tests benchmarks sample_data
+	$(BIN)/ruff check kit tests benchmarks sample_data tools
+	$(BIN)/ruff format --check kit tests benchmarks sample_data tools
 
 lab: setup
 	mkdir -p notebooks
