@@ -20,7 +20,7 @@ from pathlib import Path
 import polars as pl
 
 from kit import read_extract
-from kit.profile import profile
+from kit.profiling import profile
 
 
 def true_pairs(ids: list[str]) -> set[tuple[int, int]]:

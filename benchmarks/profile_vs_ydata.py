@@ -135,7 +135,7 @@ def worker(tool: str, path: str, rows: int) -> None:
         pl.read_csv(path, infer_schema=False)
     elif tool.startswith("kit profile"):
         from kit import read_extract
-        from kit.profile import profile
+        from kit.profiling import profile
 
         extract = read_extract(path)
         p = profile(extract, key="customer_id", near=tool == "kit profile + near")

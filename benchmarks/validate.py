@@ -43,7 +43,7 @@ def worker(tool: str, rows: int) -> None:
     sys.path.insert(0, str(ROOT))
     from kit.mapping.apply import apply_mapping
     from kit.mapping.spec import Mapping
-    from kit.validate import _quiet, _text_pandas, load_suite, suites_dir_for, validate
+    from kit.validation import _quiet, _text_pandas, load_suite, suites_dir_for, validate
 
     mapping = Mapping.load(MAPPING)
     frame = scaled(rows)

@@ -21,9 +21,9 @@ _LAZY = {
     "Extract": "kit.load",
     "LoadReport": "kit.load",
     "read_extract": "kit.load",
-    "Alert": "kit.profile",
-    "Profile": "kit.profile",
-    "profile": "kit.profile",
+    "Alert": "kit.profiling",
+    "Profile": "kit.profiling",
+    "profile": "kit.profiling",
     "Mapping": "kit.mapping",
     "Applied": "kit.mapping",
     "Finding": "kit.mapping",
@@ -33,8 +33,8 @@ _LAZY = {
     "suggest": "kit.suggest",
     "Suites": "kit.expectations",
     "generate_suites": "kit.expectations",
-    "Validation": "kit.validate",
-    "validate": "kit.validate",
+    "Validation": "kit.validation",
+    "validate": "kit.validation",
     "deep_report": "kit.deep_report",
 }
 
@@ -43,8 +43,8 @@ def __getattr__(name: str) -> Any:
     if name not in _LAZY:
         raise AttributeError(f"module 'kit' has no attribute {name!r}")
     value = getattr(importlib.import_module(_LAZY[name]), name)
-    # Importing kit.validate (or kit.profile) set the package attribute to the module; the public name
-    # is the function, so it is set explicitly (``from kit.validate import ...`` still finds the module).
+    # Cached, so the next lookup does not come here. No module of the package is named like a public
+    # function (``kit.profile()`` lives in ``kit.profiling``), so importing a submodule never shadows one.
     globals()[name] = value
     return value
 

@@ -123,7 +123,7 @@ def _scan_or_load(args: argparse.Namespace):
 def cmd_profile(args: argparse.Namespace) -> int:
     import polars as pl
 
-    from kit.profile import profile
+    from kit.profiling import profile
 
     near: bool | int = False if args.no_near else (True if args.near else 2_000_000)
     ex, scanned = _scan_or_load(args)
@@ -165,7 +165,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     from kit.load import read_extract
     from kit.mapping.lint import findings_json, lint
-    from kit.profile import profile
+    from kit.profiling import profile
 
     mapping, source = _mapping_and_source(args.mapping)
     source_profile = profile(source, key=mapping.source.key or None, near=False)
@@ -209,7 +209,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     import json
 
     from kit.load import read_extract
-    from kit.profile import profile
+    from kit.profiling import profile
     from kit.suggest import suggest
 
     found = suggest(profile(read_extract(args.source), near=False), profile(read_extract(args.target), near=False))
@@ -227,7 +227,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     findings = None
     if args.with_findings:
         from kit.mapping.lint import lint
-        from kit.profile import profile
+        from kit.profiling import profile
 
         mapping, source = _mapping_and_source(args.mapping)
         findings = lint(mapping, profile(source, key=mapping.source.key or None, near=False), source=source.frame)
@@ -247,8 +247,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_expectations(args: argparse.Namespace) -> int:
     from kit.expectations import generate_suites
-    from kit.profile import profile
-    from kit.validate import suites_dir_for
+    from kit.profiling import profile
+    from kit.validation import suites_dir_for
 
     mapping, source = _mapping_and_source(args.mapping)
     suites = generate_suites(mapping, profile(source, key=mapping.source.key or None, near=False))
@@ -260,7 +260,7 @@ def cmd_expectations(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from kit.mapping.spec import Mapping
-    from kit.validate import validate
+    from kit.validation import validate
 
     mapping = Mapping.load(args.mapping)
     result = validate(
@@ -288,7 +288,7 @@ def _profile_of(path: str, mapping=None):
     """A saved profile (.json) or an extract to profile now."""
     from kit.drift import load_profile
     from kit.load import read_extract
-    from kit.profile import profile
+    from kit.profiling import profile
 
     if path.endswith(".json"):
         return load_profile(path)
@@ -357,7 +357,7 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from kit.load import read_extract
-    from kit.profile import profile
+    from kit.profiling import profile
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

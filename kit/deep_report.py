@@ -20,12 +20,12 @@ import polars as pl
 
 from kit.errors import KitError
 from kit.load.report import Extract
-from kit.profile.measures import DEFAULT_PSEUDO_NULLS
+from kit.profiling.measures import DEFAULT_PSEUDO_NULLS
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from kit.profile import Profile
+    from kit.profiling import Profile
 
 SAMPLE_ROWS = 100_000
 _DATE_FORMATS = {"%Y-%m-%d", "%d.%m.%Y", "%Y/%m/%d", "%Y%m%d"}
@@ -51,7 +51,7 @@ def _cast(col: dict) -> pl.Expr | None:
         if main in _DATE_FORMATS:
             return v.str.to_date(main, strict=False)
     if kind == "boolean":
-        from kit.profile.types import BOOLEAN_TRUE
+        from kit.profiling.types import BOOLEAN_TRUE
 
         return pl.when(v.str.to_lowercase().is_in(BOOLEAN_TRUE)).then(True).otherwise(False)
     return None
@@ -66,7 +66,7 @@ def typed_pandas(frame: pl.DataFrame, profile: Profile | None = None) -> pd.Data
     >>> typed_pandas(pl.DataFrame({"n": ["1", "2", "N/A"]})).dtypes["n"].name
     'Int64'
     """
-    from kit.profile import profile as run_profile
+    from kit.profiling import profile as run_profile
 
     p = profile or run_profile(frame, near=False)
     text = frame.with_columns(pl.col(c).cast(pl.String) for c, t in frame.schema.items() if t != pl.String)

@@ -15,8 +15,8 @@ from kit.errors import KitError
 from kit.expectations import wilson_lower
 from kit.mapping.spec import Mapping
 from kit.mapping.steps import mapped_values
-from kit.profile import Profile
-from kit.profile.measures import present_count
+from kit.profiling import Profile
+from kit.profiling.measures import present_count
 
 SHAPE_SHARE = 0.01  # a new shape matters from 1% of the values
 
@@ -63,7 +63,7 @@ class Drift:
 
 def load_profile(path: str | Path) -> Profile:
     """A profile saved with ``kit profile --json`` (or ``Profile.to_json``)."""
-    from kit.profile import Alert
+    from kit.profiling import Alert
 
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
@@ -93,7 +93,7 @@ def drift(old: Profile, new: Profile, mapping: Mapping | None = None) -> Drift:
     """Changes from ``old`` to ``new`` (two profiles of the same system's extract).
 
     >>> import polars as pl
-    >>> from kit.profile import profile
+    >>> from kit.profiling import profile
     >>> a = profile(pl.DataFrame({"s": ["A", "B"] * 50}))
     >>> b = profile(pl.DataFrame({"s": ["A", "B", "C", "A"] * 25}))
     >>> [c.code for c in drift(a, b).changes]

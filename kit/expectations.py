@@ -21,7 +21,7 @@ from kit.errors import KitError
 from kit.files import write_atomic
 from kit.mapping.spec import Mapping, TargetField
 from kit.mapping.steps import mapped_values
-from kit.profile import Profile
+from kit.profiling import Profile
 
 GX_VERSION = "1.24.1"
 # One-sided z for the completeness lower bound: the next extract of the same system falls below it by

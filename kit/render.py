@@ -21,10 +21,10 @@ import polars as pl
 
 from kit.errors import KitError
 from kit.files import write_atomic
-from kit.profile.measures import SHAPE_FROM, SHAPE_TO, present_count, shape_expr
+from kit.profiling.measures import SHAPE_FROM, SHAPE_TO, present_count, shape_expr
 
 if TYPE_CHECKING:
-    from kit.profile import Profile
+    from kit.profiling import Profile
 
 SEVERITY_COLOUR = {"error": "#b3261e", "warning": "#b26a00", "info": "#44617b"}
 # Columns treated as personal data when redact=True: by inferred type, or by name.
@@ -76,7 +76,7 @@ def _message(code: str, message: str, column: dict | None, redact: bool | Iterab
     """Alert messages quote values; for a masked column, the rule's data-free description stands in."""
     if not _masked(column, redact):
         return message
-    from kit.profile.alerts import RULES
+    from kit.profiling.alerts import RULES
 
     return RULES[code].description if code in RULES else f"{code} (details masked)"
 
@@ -84,7 +84,7 @@ def _message(code: str, message: str, column: dict | None, redact: bool | Iterab
 def mask_frame(frame: pl.DataFrame, profile: Profile, redact: bool | Iterable[str] = True) -> pl.DataFrame:
     """The frame with personal-data columns replaced by their shapes, for display in shared reports.
 
-    >>> from kit.profile import profile
+    >>> from kit.profiling import profile
     >>> f = pl.DataFrame({"email": ["ann@x.org", "bob@y.com"] * 5, "status": ["A", "B"] * 5})
     >>> mask_frame(f, profile(f)).row(0)
     ('aaa@a.aaa', 'A')
@@ -96,7 +96,7 @@ def mask_frame(frame: pl.DataFrame, profile: Profile, redact: bool | Iterable[st
 
 def summary_text(profile: Profile, max_alerts: int = 20, redact: bool | Iterable[str] = False) -> str:
     """The plain-text summary of a profile, with personal values shown as shapes when ``redact``."""
-    from kit.profile import SEVERITY_ORDER
+    from kit.profiling import SEVERITY_ORDER
 
     by_name = {c["name"]: c for c in profile.columns}
     lines = [
@@ -198,7 +198,7 @@ def _alert_badges(column: dict, redact: bool | Iterable[str]) -> str:
 def profile_html(profile: Profile, redact: bool | Iterable[str] = False, with_charts: bool = True) -> str:
     """One profile as a self-contained HTML fragment (wrap it with ``page()`` for a file).
 
-    >>> from kit.profile import profile
+    >>> from kit.profiling import profile
     >>> import polars as pl
     >>> "&lt;script&gt;" in profile_html(profile(pl.DataFrame({"n": ["<script>"] * 3})), with_charts=False)
     True
@@ -243,7 +243,7 @@ def profile_html(profile: Profile, redact: bool | Iterable[str] = False, with_ch
             "<table><tr><th>severity</th><th>code</th><th>column</th><th>finding</th><th>rows</th>"
             "<th>examples</th></tr>"
         )
-        from kit.profile import SEVERITY_ORDER
+        from kit.profiling import SEVERITY_ORDER
 
         by_name = {c["name"]: c for c in profile.columns}
         for a in sorted(profile.alerts, key=lambda a: (SEVERITY_ORDER[a.severity], a.column or "")):

@@ -19,10 +19,10 @@ from kit.mapping import export
 from kit.mapping.apply import apply_mapping, write_safe_csv
 from kit.mapping.lint import findings_json, lint
 from kit.mapping.spec import Mapping
-from kit.profile import profile
+from kit.profiling import profile
 from kit.reconcile import reconcile
 from kit.render import page, render_notebooks
-from kit.validate import suites_dir_for, validate
+from kit.validation import suites_dir_for, validate
 
 
 @dataclass

@@ -22,7 +22,7 @@ import numpy as np
 from rapidfuzz import fuzz
 from scipy.optimize import linear_sum_assignment
 
-from kit.profile import Profile
+from kit.profiling import Profile
 
 ABBREVIATIONS = {
     "no": "number",
@@ -273,7 +273,7 @@ def suggest(source: Profile, target: Profile, top: int = 5, minimum: float = 0.2
     """Ranked source candidates for every target field.
 
     >>> import polars as pl
-    >>> from kit.profile import profile
+    >>> from kit.profiling import profile
     >>> a = profile(pl.DataFrame({"cust_no": ["1", "2"], "e_mail": ["a@x.org", "b@y.org"]}))
     >>> b = profile(pl.DataFrame({"CustomerNumber": ["9"], "Email": ["c@z.org"]}))
     >>> suggest(a, b).best()

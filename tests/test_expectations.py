@@ -12,7 +12,7 @@ from kit import profile, read_extract
 from kit.cli import main
 from kit.expectations import generate_suites
 from kit.mapping.spec import Mapping
-from kit.validate import validate
+from kit.validation import validate
 from tests.conftest import SAMPLE
 
 ROOT = SAMPLE.parent

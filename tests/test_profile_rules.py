@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 
 from kit import read_extract
-from kit.profile import RULES, profile
+from kit.profiling import RULES, profile
 from tests.conftest import SAMPLE
 
 CLEAN = [f"value {i}" for i in range(30)]

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import kit.profile.counts as counts_module
+import kit.profiling.counts as counts_module
 from kit import profile
-from kit.profile.counts import count_values, distinct_counts
-from kit.profile.measures import COUNT, SHAPE_FROM, SHAPE_TO, shape_values
+from kit.profiling.counts import count_values, distinct_counts
+from kit.profiling.measures import COUNT, SHAPE_FROM, SHAPE_TO, shape_values
 
 SAMPLE = Path(__file__).parent.parent / "sample_data"
 

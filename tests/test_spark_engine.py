@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from kit.mapping.spec import Mapping
-from kit.validate import validate
+from kit.validation import validate
 from tests.conftest import SAMPLE
 
 pyspark = pytest.importorskip("pyspark", reason="pyspark is not installed (pip install -e '.[spark]')")

@@ -15,8 +15,8 @@ import polars as pl
 from kit.mapping.apply import Applied, apply_mapping
 from kit.mapping.spec import Mapping
 from kit.mapping.steps import mapped_values
-from kit.profile import Profile
-from kit.profile.measures import present_count
+from kit.profiling import Profile
+from kit.profiling.measures import present_count
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -404,7 +404,7 @@ def source_unaccounted(ctx: Context) -> Iterator[Finding]:
 def not_encodable(ctx: Context) -> Iterator[Finding]:
     if ctx.applied is None:
         return
-    from kit.profile.encodings import not_encodable as find
+    from kit.profiling.encodings import not_encodable as find
 
     for name, f in ctx.active():
         page = f.code_page or ctx.mapping.target.code_page

@@ -23,8 +23,8 @@ from kit.mapping.export import constraints
 from kit.mapping.lint import lint
 from kit.mapping.spec import ConflictError, Mapping, Step, TargetField, current_user
 from kit.mapping.steps import STEPS
-from kit.profile import Profile, profile
-from kit.profile.measures import present_count
+from kit.profiling import Profile, profile
+from kit.profiling.measures import present_count
 from kit.suggest import suggest
 
 STATUSES = ["open", "proposed", "approved", "rejected"]

@@ -14,7 +14,7 @@ import polars as pl
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from kit.profile.measures import COUNT
+from kit.profiling.measures import COUNT
 
 # A column "repeats" when each distinct value appears at least this often on average.
 MIN_REPEAT = 3.0

@@ -12,8 +12,8 @@ import re
 
 import polars as pl
 
-from kit.profile.dates import FAMILIES, SHAPE_REGEX
-from kit.profile.measures import COUNT
+from kit.profiling.dates import FAMILIES, SHAPE_REGEX
+from kit.profiling.measures import COUNT
 
 # Number forms. A value belongs to the first form it matches, so "1,250" is read as a decimal comma
 # and "1.250" as a decimal point; the column's majority convention tells the analyst which is right.
@@ -135,7 +135,7 @@ def infer_type(counts: pl.DataFrame, name: str, tokens: list[str], table: pl.Dat
     >>> infer_type(vc, "x", ["N/A"])["type"], infer_type(vc, "x", ["N/A"])["number_forms"]
     ('decimal', {'integer': 15, 'decimal_comma': 1})
     """
-    from kit.profile.measures import SHAPE, shape_table
+    from kit.profiling.measures import SHAPE, shape_table
 
     present = counts.filter(~missing_expr(name, tokens))
     total = int(present[COUNT].sum()) if present.height else 0

@@ -1,10 +1,10 @@
 """profile(): what an extract really holds, column by column, as plain JSON-serialisable data.
 
-Every measure is a polars expression over a column's value counts (``kit.profile.counts``), weighted
+Every measure is a polars expression over a column's value counts (``kit.profiling.counts``), weighted
 by the counts, so a column of 50 statuses costs 50 evaluations whatever its length; shapes are made
 once per distinct value and type tests run once per distinct shape. A frame and a scan of the same
 file give the same profile; a scan is read in a few streaming passes and never held whole. Alerts
-come from the registered rules in ``kit.profile.alerts``; each keeps the row indices it concerns so
+come from the registered rules in ``kit.profiling.alerts``; each keeps the row indices it concerns so
 ``profile.rows_for(alert)`` can pull exactly those rows out.
 """
 
@@ -16,15 +16,14 @@ from typing import Any
 
 import polars as pl
 
-from kit.callable_module import make_callable
 from kit.errors import KitError
 from kit.load.report import Extract
-from kit.profile.alerts import RULES
-from kit.profile.counts import count_values
-from kit.profile.dates import date_formats
-from kit.profile.duplicates import exact_groups, key_duplicates
-from kit.profile.encodings import check_encoding_name, not_encodable
-from kit.profile.measures import (
+from kit.profiling.alerts import RULES
+from kit.profiling.counts import count_values
+from kit.profiling.dates import date_formats
+from kit.profiling.duplicates import exact_groups, key_duplicates
+from kit.profiling.encodings import check_encoding_name, not_encodable
+from kit.profiling.measures import (
     COUNT,
     DEFAULT_PSEUDO_NULLS,
     MISSING,
@@ -36,9 +35,9 @@ from kit.profile.measures import (
     shapes,
     text_measures,
 )
-from kit.profile.near import WINDOW, choose_fields, near_duplicates
-from kit.profile.types import infer_type, missing_expr
-from kit.profile.variants import is_categorical, likely_typos, repeats, spelling_variants
+from kit.profiling.near import WINDOW, choose_fields, near_duplicates
+from kit.profiling.types import infer_type, missing_expr
+from kit.profiling.variants import is_categorical, likely_typos, repeats, spelling_variants
 from kit.progress import Stages
 
 MAX_ALERT_ROWS = 10_000
@@ -405,6 +404,3 @@ def _profile(
 
 
 __all__ = ["RULES", "Alert", "Profile", "profile"]
-
-
-make_callable(__name__, profile)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from kit.profile.measures import COUNT
+from kit.profiling.measures import COUNT
 
 HEAD_ROWS = 100_000
 MIN_ROWS_FOR_HASHING = 1_000  # below this, plain grouping is as cheap as anything

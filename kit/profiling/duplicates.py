@@ -10,7 +10,7 @@ MAX_GROUPS = 1000
 def exact_groups(frame: pl.DataFrame | pl.LazyFrame, hashes: pl.Series | None = None) -> tuple[list[list[int]], int]:
     """Groups of row indices whose every value is equal; (first groups, total groups).
 
-    ``hashes`` are the rows' hashes when the caller has them (``kit.profile.counts`` does, from a scan).
+    ``hashes`` are the rows' hashes when the caller has them (``kit.profiling.counts`` does, from a scan).
     """
     lazy = frame.lazy()
     columns = lazy.collect_schema().names()

@@ -23,7 +23,6 @@ from xml.etree import ElementTree as ET
 
 import polars as pl
 
-from kit.callable_module import make_callable
 from kit.errors import KitError
 from kit.load.report import Extract
 from kit.mapping.spec import Mapping
@@ -380,6 +379,3 @@ def validate(
                 )
             )
     return Validation(mapping.name, results, rows)
-
-
-make_callable(__name__, validate)

@@ -2,7 +2,7 @@
 
 Each rule looks at one column's profile and, when it fires, returns an ``AlertSpec``: the message a
 business reader understands and a polars mask selecting the rows concerned. The engine in
-``kit.profile`` turns masks into row indices and examples; rules never loop over rows.
+``kit.profiling`` turns masks into row indices and examples; rules never loop over rows.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from kit.profile.dates import FAMILIES, ambiguous_expr, family_expr, invalid_date_expr
-from kit.profile.measures import (
+from kit.profiling.dates import FAMILIES, ambiguous_expr, family_expr, invalid_date_expr
+from kit.profiling.measures import (
     CONTROL,
     HTML_ENTITY,
     LEADING_ZERO,
@@ -23,7 +23,7 @@ from kit.profile.measures import (
     present_count,
     shape_expr,
 )
-from kit.profile.types import COMMA_FORMS, GROUPED_FORMS, NUMBER_FORMS, POINT_FORMS, fits_expr, missing_expr
+from kit.profiling.types import COMMA_FORMS, GROUPED_FORMS, NUMBER_FORMS, POINT_FORMS, fits_expr, missing_expr
 
 
 @dataclass
@@ -305,7 +305,7 @@ def thousands(c: dict) -> AlertSpec | None:
 
 @rule("NUMBER_WITH_UNIT", "warning", "numbers written with and without a unit in one column (12 vs 12 oz)")
 def number_with_unit(c: dict) -> AlertSpec | None:
-    from kit.profile.types import NUMBER, UNIT_NUMBER
+    from kit.profiling.types import NUMBER, UNIT_NUMBER
 
     units, plain = c["type"].get("unit_numbers", 0), sum(c["type"]["number_forms"].values())
     present = present_count(c)
@@ -327,7 +327,7 @@ def boolean_variants(c: dict) -> AlertSpec | None:
     spellings = c["type"]["booleans"]
     if c["type"]["type"] != "boolean" or len(spellings) <= 2:
         return None
-    from kit.profile.types import BOOLEAN_TRUE
+    from kit.profiling.types import BOOLEAN_TRUE
 
     main: dict[bool, str] = {}
     for v, _ in sorted(spellings.items(), key=lambda kv: -kv[1]):

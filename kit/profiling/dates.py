@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from kit.profile.measures import COUNT
+from kit.profiling.measures import COUNT
 
 FAMILY, AMB = "\x1ffamily", "\x1fambiguous"
 
@@ -80,7 +80,7 @@ def date_formats(counts: pl.DataFrame, name: str, table: pl.DataFrame | None = N
     >>> date_formats(pl.DataFrame({"d": ["2024-01-31", "2024-02-30"], COUNT: [3, 1]}), "d")["invalid"]
     1
     """
-    from kit.profile.measures import SHAPE, shape_table
+    from kit.profiling.measures import SHAPE, shape_table
 
     total = int(counts[COUNT].sum()) if counts.height else 0
     if not total:

@@ -21,7 +21,7 @@ from rapidfuzz.distance import OSA
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from kit.profile.measures import present_count
+from kit.profiling.measures import present_count
 
 WINDOW = 6
 THRESHOLD = 0.7
