@@ -286,12 +286,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def _profile_of(path: str, mapping=None):
     """A saved profile (.json) or an extract to profile now."""
-    from kit.drift import load_profile
     from kit.load import read_extract
-    from kit.profiling import profile
+    from kit.profiling import Profile, profile
 
     if path.endswith(".json"):
-        return load_profile(path)
+        return Profile.load(path)
     key = mapping.source.key if mapping else None
     extract = read_extract(path)
     return profile(extract, key=[k for k in (key or []) if k in extract.frame.columns] or None, near=False)

@@ -25,20 +25,20 @@ from kit.profiling.measures import DEFAULT_PSEUDO_NULLS
 if TYPE_CHECKING:
     import pandas as pd
 
-    from kit.profiling import Profile
+    from kit.profiling import ColumnProfile, Profile
 
 SAMPLE_ROWS = 100_000
 _DATE_FORMATS = {"%Y-%m-%d", "%d.%m.%Y", "%Y/%m/%d", "%Y%m%d"}
 
 
-def _cast(col: dict) -> pl.Expr | None:
+def _cast(col: ColumnProfile) -> pl.Expr | None:
     """The cast for one profiled column, or None to keep it as text."""
-    kind, name = col["type"]["type"], col["name"]
+    kind, name = col.type.type, col.name
     v = pl.col(name).str.strip_chars()
-    if kind == "integer" and not col["leading_zeros"]:
+    if kind == "integer" and not col.leading_zeros:
         return v.cast(pl.Int64, strict=False)
-    if kind in ("integer", "decimal") and not col["leading_zeros"]:
-        forms = col["type"]["number_forms"]
+    if kind in ("integer", "decimal") and not col.leading_zeros:
+        forms = col.type.number_forms
         comma = forms.get("decimal_comma", 0) + forms.get("grouped_comma", 0)
         point = forms.get("decimal_point", 0) + forms.get("grouped_point", 0)
         if comma > point:
@@ -46,8 +46,8 @@ def _cast(col: dict) -> pl.Expr | None:
         else:
             v = v.str.replace_all(",", "", literal=True)
         return v.cast(pl.Float64, strict=False)
-    if kind == "date" and col["dates"]["formats"]:
-        main = next(iter(col["dates"]["formats"]))
+    if kind == "date" and col.dates.formats:
+        main = next(iter(col.dates.formats))
         if main in _DATE_FORMATS:
             return v.str.to_date(main, strict=False)
     if kind == "boolean":
@@ -72,15 +72,14 @@ def typed_pandas(frame: pl.DataFrame, profile: Profile | None = None) -> pd.Data
     text = frame.with_columns(pl.col(c).cast(pl.String) for c, t in frame.schema.items() if t != pl.String)
     cleaned = text.with_columns(
         pl.when(
-            pl.col(c["name"]).is_in([*c["pseudo_nulls"], *DEFAULT_PSEUDO_NULLS])
-            | (pl.col(c["name"]).str.strip_chars() == "")
+            pl.col(c.name).is_in([*c.pseudo_nulls, *DEFAULT_PSEUDO_NULLS]) | (pl.col(c.name).str.strip_chars() == "")
         )
         .then(None)
-        .otherwise(pl.col(c["name"]))
-        .alias(c["name"])
+        .otherwise(pl.col(c.name))
+        .alias(c.name)
         for c in p.columns
     )
-    casts = [e.alias(c["name"]) for c in p.columns if (e := _cast(c)) is not None]
+    casts = [e.alias(c.name) for c in p.columns if (e := _cast(c)) is not None]
     typed = cleaned.with_columns(casts) if casts else cleaned
     # Plain (NumPy-backed) pandas: ydata-profiling computes kurtosis etc. wrongly on Arrow-backed frames.
     pdf = typed.to_pandas()

@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
-from kit.errors import KitError
 from kit.expectations import wilson_lower
 from kit.mapping.spec import Mapping
 from kit.mapping.steps import mapped_values
 from kit.profiling import Profile
-from kit.profiling.measures import present_count
 
 SHAPE_SHARE = 0.01  # a new shape matters from 1% of the values
 
@@ -61,28 +58,6 @@ class Drift:
         )
 
 
-def load_profile(path: str | Path) -> Profile:
-    """A profile saved with ``kit profile --json`` (or ``Profile.to_json``)."""
-    from kit.profiling import Alert
-
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise KitError(f"{path}: no such profile") from None
-    except json.JSONDecodeError as exc:
-        raise KitError(f"{path}:{exc.lineno}: not a profile JSON ({exc.msg})") from None
-    if not isinstance(data, dict) or "columns" not in data:
-        raise KitError(f"{path}: not a profile (no 'columns'); write one with kit profile --json")
-    return Profile(
-        data.get("source", str(path)),
-        data["rows"],
-        data["columns"],
-        data.get("duplicates", {}),
-        [Alert(**a) for a in data.get("alerts", [])],
-        data.get("approximate", {}),
-    )
-
-
 def _uses(mapping: Mapping | None, column: str) -> list[str]:
     if mapping is None:
         return []
@@ -100,8 +75,8 @@ def drift(old: Profile, new: Profile, mapping: Mapping | None = None) -> Drift:
     ['NEW_VALUES']
     """
     changes: list[Change] = []
-    before = {c["name"]: c for c in old.columns}
-    after = {c["name"]: c for c in new.columns}
+    before = {c.name: c for c in old.columns}
+    after = {c.name: c for c in new.columns}
     for name in after.keys() - before.keys():
         changes.append(Change("COLUMN_ADDED", name, "a new column; map it or list it in unmapped_source"))
     for name in sorted(before.keys() - after.keys()):
@@ -110,19 +85,19 @@ def drift(old: Profile, new: Profile, mapping: Mapping | None = None) -> Drift:
     for name in sorted(before.keys() & after.keys()):
         o, n = before[name], after[name]
         uses = _uses(mapping, name)
-        if o["type"]["type"] != n["type"]["type"]:
-            changes.append(Change("TYPE_CHANGED", name, f"values were {o['type']['type']}, now {n['type']['type']}"))
+        if o.type.type != n.type.type:
+            changes.append(Change("TYPE_CHANGED", name, f"values were {o.type.type}, now {n.type.type}"))
         # New values in a low-cardinality column, and whether a value_map covers them.
-        if o.get("categorical") and n.get("categorical"):
-            seen = {v for v, _ in o["top"]}
-            new_values = [(v, k) for v, k in n["top"] if v not in seen and v not in n["pseudo_nulls"]]
+        if o.categorical and n.categorical:
+            seen = {v for v, _ in o.top}
+            new_values = [(v, k) for v, k in n.top if v not in seen and v not in n.pseudo_nulls]
             if new_values:
                 uncovered = _uncovered(mapping, uses, [v for v, _ in new_values])
                 listing = ", ".join(f"{v!r} x{k}" for v, k in new_values)
                 breaks = bool(uncovered)
                 msg = f"new values {listing}" + (f"; no value_map covers {uncovered}" if uncovered else "")
                 changes.append(Change("NEW_VALUES", name, msg, breaks, tuple(f for f in uses if breaks)))
-        old_formats, new_formats = set(o["dates"]["formats"]), set(n["dates"]["formats"])
+        old_formats, new_formats = set(o.dates.formats), set(n.dates.formats)
         for fmt in sorted(new_formats - old_formats):
             unparsed = _unparsed(mapping, uses, fmt)
             changes.append(
@@ -130,54 +105,54 @@ def drift(old: Profile, new: Profile, mapping: Mapping | None = None) -> Drift:
                     "NEW_DATE_FORMAT",
                     name,
                     f"dates now also written as {fmt} "
-                    f"(x{n['dates']['formats'][fmt]})" + ("; no parse_date lists it" if unparsed else ""),
+                    f"(x{n.dates.formats[fmt]})" + ("; no parse_date lists it" if unparsed else ""),
                     bool(unparsed),
                     tuple(unparsed),
                 )
             )
-        old_shapes = {s["shape"] for s in o.get("collapsed_shapes", [])}
-        total = max(present_count(n), 1)
-        for s in n.get("collapsed_shapes", []):
-            if s["shape"] not in old_shapes and s["count"] / total >= SHAPE_SHARE and n["type"]["type"] == "text":
+        old_shapes = {s.shape for s in o.collapsed_shapes}
+        total = max(n.present, 1)
+        for s in n.collapsed_shapes:
+            if s.shape not in old_shapes and s.count / total >= SHAPE_SHARE and n.type.type == "text":
                 changes.append(
                     Change(
                         "NEW_SHAPE",
                         name,
-                        f"{s['count']:,} values now look like {s['shape']!r} (e.g. {s['examples'][:2]})",
+                        f"{s.count:,} values now look like {s.shape!r} (e.g. {s.examples[:2]})",
                     )
                 )
-        floor = wilson_lower(present_count(o), o["rows"])
-        share = present_count(n) / n["rows"] if n["rows"] else 0.0
-        if n["rows"] and share < floor:
+        floor = wilson_lower(o.present, o.rows)
+        share = n.present / n.rows if n.rows else 0.0
+        if n.rows and share < floor:
             changes.append(
                 Change(
                     "COMPLETENESS_DROP",
                     name,
                     f"{100 * share:.1f}% of rows have a value, was "
-                    f"{100 * present_count(o) / max(o['rows'], 1):.1f}% (bound {100 * floor:.1f}%)",
+                    f"{100 * o.present / max(o.rows, 1):.1f}% (bound {100 * floor:.1f}%)",
                 )
             )
-        if (n["len_max"] or 0) > (o["len_max"] or 0):
+        if (n.len_max or 0) > (o.len_max or 0):
             too_long = [
                 f
                 for f in uses
                 if mapping
                 and mapping.fields[f].max_length
-                and n["len_max"] > mapping.fields[f].max_length
+                and n.len_max > mapping.fields[f].max_length
                 and not any(s.name == "truncate" for s in mapping.fields[f].steps)
             ]
             changes.append(
                 Change(
                     "LONGER_VALUES",
                     name,
-                    f"values reach {n['len_max']} characters, were at most {o['len_max']}",
+                    f"values reach {n.len_max} characters, were at most {o.len_max}",
                     bool(too_long),
                     tuple(too_long),
                 )
             )
-        new_alerts = {a["code"] for a in n["alerts"]} - {a["code"] for a in o["alerts"]}
+        new_alerts = {a.code for a in n.alerts} - {a.code for a in o.alerts}
         for code in sorted(new_alerts):
-            message = next(a["message"] for a in n["alerts"] if a["code"] == code)
+            message = next(a.message for a in n.alerts if a.code == code)
             changes.append(Change("NEW_FINDING", name, f"{code}: {message}"))
     return Drift(old.source, new.source, changes)
 

@@ -171,7 +171,7 @@ def _format_exp(
 def source_expectations(mapping: Mapping, profile: Profile) -> list[dict]:
     """What the mapping assumes about the source extract, field by field."""
     exps: list[dict] = []
-    columns = {c["name"]: c for c in profile.columns}
+    columns = {c.name: c for c in profile.columns}
     key = mapping.source.key
     if key and mapping.dedup is None:
         if len(key) == 1:
@@ -206,8 +206,8 @@ def source_expectations(mapping: Mapping, profile: Profile) -> list[dict]:
             exps.append(
                 _exp("expect_column_to_exist", {"column": col}, name, [col], "source column", "the mapping reads it")
             )
-            present = c["rows"] - c["nulls"]
-            bound = wilson_lower(present, c["rows"])
+            present = c.rows - c.nulls
+            bound = wilson_lower(present, c.rows)
             if bound > 0:
                 exps.append(
                     _exp(
@@ -216,9 +216,9 @@ def source_expectations(mapping: Mapping, profile: Profile) -> list[dict]:
                         name,
                         [col],
                         "completeness",
-                        f"{present:,} of {c['rows']:,} rows had a value; a lower bound (99.9%) of that share",
+                        f"{present:,} of {c.rows:,} rows had a value; a lower bound (99.9%) of that share",
                         "warning",
-                        observed=round(present / c["rows"], 6) if c["rows"] else None,
+                        observed=round(present / c.rows, 6) if c.rows else None,
                     )
                 )
         if len(f.from_) != 1:
@@ -229,8 +229,7 @@ def source_expectations(mapping: Mapping, profile: Profile) -> list[dict]:
             if step.name == "value_map" and isinstance(p, dict) and p.get("unmapped", "quarantine") == "quarantine":
                 fold = bool(p.get("case_insensitive"))
                 table = mapped_values(p.get("map") or {}, fold)
-                c = columns.get(col) or {"top": []}
-                observed = [v for v, _ in c["top"]]
+                observed = [v for v, _ in columns[col].top] if col in columns else []
                 covered = sorted(
                     {v for v in observed if (v.strip().lower() if fold else v) in table}
                     | {str(k) for k in (p.get("map") or {})}

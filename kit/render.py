@@ -21,10 +21,11 @@ import polars as pl
 
 from kit.errors import KitError
 from kit.files import write_atomic
-from kit.profiling.measures import SHAPE_FROM, SHAPE_TO, present_count, shape_expr
+from kit.profiling.measures import SHAPE_FROM, SHAPE_TO, shape_expr
 
 if TYPE_CHECKING:
     from kit.profiling import Profile
+    from kit.profiling.model import ColumnProfile
 
 SEVERITY_COLOUR = {"error": "#b3261e", "warning": "#b26a00", "info": "#44617b"}
 # Columns treated as personal data when redact=True: by inferred type, or by name.
@@ -54,25 +55,25 @@ def _e(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
-def is_personal(column: dict) -> bool:
+def is_personal(column: ColumnProfile) -> bool:
     """Whether a profiled column holds personal data (by inferred type or by name)."""
-    return column["type"]["type"] in PERSONAL_TYPES or bool(PERSONAL_NAMES.search(column["name"]))
+    return column.type.type in PERSONAL_TYPES or bool(PERSONAL_NAMES.search(column.name))
 
 
-def _masked(column: dict | None, redact: bool | Iterable[str]) -> bool:
+def _masked(column: ColumnProfile | None, redact: bool | Iterable[str]) -> bool:
     if column is None or redact is False:
         return False
     if redact is True:
         return is_personal(column)
-    return column["name"] in set(redact)
+    return column.name in set(redact)
 
 
-def _shown(value: object, column: dict | None, redact: bool | Iterable[str]) -> str:
+def _shown(value: object, column: ColumnProfile | None, redact: bool | Iterable[str]) -> str:
     text = str(value)
     return text.translate(_SHAPE) if _masked(column, redact) else text
 
 
-def _message(code: str, message: str, column: dict | None, redact: bool | Iterable[str]) -> str:
+def _message(code: str, message: str, column: ColumnProfile | None, redact: bool | Iterable[str]) -> str:
     """Alert messages quote values; for a masked column, the rule's data-free description stands in."""
     if not _masked(column, redact):
         return message
@@ -89,7 +90,7 @@ def mask_frame(frame: pl.DataFrame, profile: Profile, redact: bool | Iterable[st
     >>> mask_frame(f, profile(f)).row(0)
     ('aaa@a.aaa', 'A')
     """
-    by_name = {c["name"]: c for c in profile.columns}
+    by_name = {c.name: c for c in profile.columns}
     masked = [c for c in frame.columns if c in by_name and _masked(by_name[c], redact)]
     return frame.with_columns(shape_expr(pl.col(c).cast(pl.String)).alias(c) for c in masked)
 
@@ -98,7 +99,7 @@ def summary_text(profile: Profile, max_alerts: int = 20, redact: bool | Iterable
     """The plain-text summary of a profile, with personal values shown as shapes when ``redact``."""
     from kit.profiling import SEVERITY_ORDER
 
-    by_name = {c["name"]: c for c in profile.columns}
+    by_name = {c.name: c for c in profile.columns}
     lines = [
         f"profile of {profile.source}: {profile.rows:,} rows, {len(profile.columns)} columns, "
         f"{len(profile.alerts)} alerts"
@@ -134,14 +135,14 @@ def charts(profile: Profile) -> list[tuple[str, str]]:
     cols = profile.columns
     if not cols:
         return []
-    names = [c["name"] for c in cols][::-1]
+    names = [c.name for c in cols][::-1]
     height = max(2.0, 0.22 * len(cols) + 0.8)
     out = []
 
     rows = max(profile.rows, 1)
-    present = [present_count(c) / rows for c in cols]
-    pseudo = [c["pseudo_null_total"] / rows for c in cols]
-    blank = [(c["nulls"] + c["empty"] + c["whitespace"]) / rows for c in cols]
+    present = [c.present / rows for c in cols]
+    pseudo = [c.pseudo_null_total / rows for c in cols]
+    blank = [(c.nulls + c.empty + c.whitespace) / rows for c in cols]
     fig, ax = plt.subplots(figsize=(4.2, height))
     y = range(len(cols))
     ax.barh(y, present[::-1], color="#2f7d4f", label="value")
@@ -161,11 +162,11 @@ def charts(profile: Profile) -> list[tuple[str, str]]:
 
     fig, ax = plt.subplots(figsize=(4.2, height))
     for i, c in enumerate(cols[::-1]):
-        if c["len_max"] is None:
+        if c.len_max is None:
             continue
-        ax.plot([c["len_min"], c["len_max"]], [i, i], color="#9aa7b3", lw=1)
-        ax.plot([c["len_p50"]], [i], "o", color="#44617b", ms=3)
-        ax.plot([c["len_p95"]], [i], "|", color="#b26a00", ms=7)
+        ax.plot([c.len_min, c.len_max], [i, i], color="#9aa7b3", lw=1)
+        ax.plot([c.len_p50], [i], "o", color="#44617b", ms=3)
+        ax.plot([c.len_p95], [i], "|", color="#b26a00", ms=7)
     ax.set_yticks(list(y), names, fontsize=7)
     ax.set_xscale("symlog")
     ax.tick_params(axis="x", labelsize=7)
@@ -175,8 +176,8 @@ def charts(profile: Profile) -> list[tuple[str, str]]:
     fig, ax = plt.subplots(figsize=(4.2, height))
     for i, c in enumerate(cols[::-1]):
         left = 0.0
-        for k, s in enumerate(c["shapes"][:3]):
-            share = s["count"] / max(c["rows"] - c["nulls"], 1)
+        for k, s in enumerate(c.shapes[:3]):
+            share = s.count / max(c.rows - c.nulls, 1)
             ax.barh(i, share, left=left, color=["#44617b", "#7d97ad", "#b7c6d3"][k])
             left += share
     ax.set_yticks(list(y), names, fontsize=7)
@@ -187,11 +188,11 @@ def charts(profile: Profile) -> list[tuple[str, str]]:
     return out
 
 
-def _alert_badges(column: dict, redact: bool | Iterable[str]) -> str:
+def _alert_badges(column: ColumnProfile, redact: bool | Iterable[str]) -> str:
     return "".join(
-        f'<span class="sev" style="background:{SEVERITY_COLOUR[a["severity"]]}" '
-        f'title="{_e(_message(a["code"], a["message"], column, redact))}">{_e(a["code"])}</span>'
-        for a in column["alerts"]
+        f'<span class="sev" style="background:{SEVERITY_COLOUR[a.severity]}" '
+        f'title="{_e(_message(a.code, a.message, column, redact))}">{_e(a.code)}</span>'
+        for a in column.alerts
     )
 
 
@@ -222,19 +223,17 @@ def profile_html(profile: Profile, redact: bool | Iterable[str] = False, with_ch
     )
     rows = max(profile.rows, 1)
     for c in profile.columns:
-        present = present_count(c)
+        present = c.present
         share = present / rows
         # Shapes of free text can still spell a person (a one-letter word, a non-ASCII letter): mask too.
-        shapes = " ".join(
-            f"<code>{_e(_shown(s['shape'], c, redact))}</code>&nbsp;{s['count']:,}" for s in c["shapes"][:3]
-        )
-        top = ", ".join(f"<code>{_e(_shown(v, c, redact))}</code>&nbsp;{n:,}" for v, n in c["top"][:3])
-        length = "" if c["len_max"] is None else f"{c['len_min']}-{c['len_max']} (bytes {c['bytes_max']})"
+        shapes = " ".join(f"<code>{_e(_shown(s.shape, c, redact))}</code>&nbsp;{s.count:,}" for s in c.shapes[:3])
+        top = ", ".join(f"<code>{_e(_shown(v, c, redact))}</code>&nbsp;{n:,}" for v, n in c.top[:3])
+        length = "" if c.len_max is None else f"{c.len_min}-{c.len_max} (bytes {c.bytes_max})"
         parts.append(
-            f"<tr><td><b>{_e(c['name'])}</b></td>"
-            f"<td>{_e(c['type']['type'])} ({100 * c['type']['fit']:.0f}%)</td>"
+            f"<tr><td><b>{_e(c.name)}</b></td>"
+            f"<td>{_e(c.type.type)} ({100 * c.type.fit:.0f}%)</td>"
             f'<td><span class="bar"><span style="width:{100 * share:.0f}%"></span></span> {100 * share:.1f}%</td>'
-            f"<td>{c['distinct']:,}</td><td>{length}</td><td>{shapes}</td><td>{top}</td>"
+            f"<td>{c.distinct:,}</td><td>{length}</td><td>{shapes}</td><td>{top}</td>"
             f"<td>{_alert_badges(c, redact)}</td></tr>"
         )
     parts.append("</table>")
@@ -245,7 +244,7 @@ def profile_html(profile: Profile, redact: bool | Iterable[str] = False, with_ch
         )
         from kit.profiling import SEVERITY_ORDER
 
-        by_name = {c["name"]: c for c in profile.columns}
+        by_name = {c.name: c for c in profile.columns}
         for a in sorted(profile.alerts, key=lambda a: (SEVERITY_ORDER[a.severity], a.column or "")):
             col = by_name.get(a.column or "")
             examples = ", ".join(f"<code>{_e(_shown(v, col, redact))}</code>" for v in a.examples[:3])
@@ -256,7 +255,7 @@ def profile_html(profile: Profile, redact: bool | Iterable[str] = False, with_ch
                 f"<td>{a.total:,}</td><td>{examples}</td></tr>"
             )
         parts.append("</table>")
-    near = profile.duplicates.get("near_skipped")
+    near = profile.duplicates.near_skipped
     if near:
         parts.append(f'<div class="muted">Near-duplicates not checked: {_e(near)}</div>')
     for figure, why in profile.approximate.items():

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kit.drift import drift, load_profile
+from kit.drift import drift
 from kit.expectations import generate_suites
 from kit.files import write_atomic as _write
 from kit.load import read_extract
@@ -19,7 +19,7 @@ from kit.mapping import export
 from kit.mapping.apply import apply_mapping, write_safe_csv
 from kit.mapping.lint import findings_json, lint
 from kit.mapping.spec import Mapping
-from kit.profiling import profile
+from kit.profiling import Profile, profile
 from kit.reconcile import reconcile
 from kit.render import page, render_notebooks
 from kit.validation import suites_dir_for, validate
@@ -64,7 +64,7 @@ def run(mapping_path: str | Path, out: str | Path = "reports", render: bool = Tr
 
     snapshot = out / "snapshots" / f"{name}.source.profile.json"
     if snapshot.exists():
-        changes = drift(load_profile(snapshot), source_profile, mapping)
+        changes = drift(Profile.load(snapshot), source_profile, mapping)
         result.breaking_drift = bool(changes.breaking)
         wrote(_write(out / f"{name}.drift.json", changes.to_json()))
         say(f"drift: {len(changes.changes)} changes since the snapshot, {len(changes.breaking)} break the mapping")

@@ -22,7 +22,7 @@ import numpy as np
 from rapidfuzz import fuzz
 from scipy.optimize import linear_sum_assignment
 
-from kit.profiling import Profile
+from kit.profiling import ColumnProfile, Profile
 
 ABBREVIATIONS = {
     "no": "number",
@@ -197,16 +197,16 @@ def _fold(v: str) -> str:
     return re.sub(r"\s+", " ", str(v).strip().lower())
 
 
-def value_score(a: dict, b: dict) -> float:
-    va, vb = {_fold(v) for v, _ in a["top"]}, {_fold(v) for v, _ in b["top"]}
+def value_score(a: ColumnProfile, b: ColumnProfile) -> float:
+    va, vb = {_fold(v) for v, _ in a.top}, {_fold(v) for v, _ in b.top}
     va.discard(""), vb.discard("")
     if not va or not vb:
         return 0.0
     return len(va & vb) / min(len(va), len(vb))
 
 
-def type_score(a: dict, b: dict) -> float:
-    ta, tb = a["type"]["type"], b["type"]["type"]
+def type_score(a: ColumnProfile, b: ColumnProfile) -> float:
+    ta, tb = a.type.type, b.type.type
     if ta == tb:
         return 1.0
     if "text" in (ta, tb) or "empty" in (ta, tb):
@@ -214,25 +214,25 @@ def type_score(a: dict, b: dict) -> float:
     return COMPATIBLE.get(frozenset({ta, tb}), 0.0)
 
 
-def shape_score(a: dict, b: dict) -> float:
-    sa = {s["shape"]: s["count"] for s in a.get("collapsed_shapes", [])}
-    sb = {s["shape"]: s["count"] for s in b.get("collapsed_shapes", [])}
+def shape_score(a: ColumnProfile, b: ColumnProfile) -> float:
+    sa = {s.shape: s.count for s in a.collapsed_shapes}
+    sb = {s.shape: s.count for s in b.collapsed_shapes}
     cos = 0.0
     if sa and sb:
         dot = sum(sa[k] * sb.get(k, 0) for k in sa)
         cos = dot / (math.sqrt(sum(v * v for v in sa.values())) * math.sqrt(sum(v * v for v in sb.values())))
-    la, lb = a.get("len_p50") or 0, b.get("len_p50") or 0
+    la, lb = a.len_p50 or 0, b.len_p50 or 0
     length = min(la, lb) / max(la, lb) if max(la, lb) else 0.0
     return 0.6 * cos + 0.4 * length
 
 
-def _value_map(a: dict, b: dict) -> dict[str, str] | None:
+def _value_map(a: ColumnProfile, b: ColumnProfile) -> dict[str, str] | None:
     """For two low-cardinality fields: each source value to the most similar target value."""
-    if not (a.get("categorical") and b.get("categorical")):
+    if not (a.categorical and b.categorical):
         return None
-    targets = [v for v, _ in b["top"]]
+    targets = [v for v, _ in b.top]
     proposal = {}
-    for v, _ in a["top"]:
+    for v, _ in a.top:
         best = max(targets, key=lambda t: (fuzz.WRatio(_fold(v), _fold(t)), _fold(t).startswith(_fold(v)[:2])))
         proposal[v] = best
     return proposal
@@ -281,17 +281,17 @@ def suggest(source: Profile, target: Profile, top: int = 5, minimum: float = 0.2
     """
     src, tgt = source.columns, target.columns
     if not src or not tgt:
-        return Suggestions([TargetSuggestion(t["name"]) for t in tgt])
+        return Suggestions([TargetSuggestion(t.name) for t in tgt])
     scores = np.zeros((len(tgt), len(src)))
     evidence: dict[tuple[int, int], dict] = {}
     for i, t in enumerate(tgt):
         for j, s in enumerate(src):
             ev = {
-                "name": round(name_score(s["name"], t["name"]), 3),
+                "name": round(name_score(s.name, t.name), 3),
                 "values": round(value_score(s, t), 3),
                 "type": round(type_score(s, t), 3),
                 "shape": round(shape_score(s, t), 3),
-                "types": [s["type"]["type"], t["type"]["type"]],
+                "types": [s.type.type, t.type.type],
             }
             score = sum(WEIGHTS[k] * ev[k] for k in WEIGHTS)
             # Strong evidence of one kind should not be averaged away by a renamed header.
@@ -302,7 +302,7 @@ def suggest(source: Profile, target: Profile, top: int = 5, minimum: float = 0.2
     assigned = dict(zip(rows.tolist(), cols.tolist(), strict=True))
     out = []
     for i, t in enumerate(tgt):
-        order = sorted(range(len(src)), key=lambda j: (-scores[i, j], src[j]["name"]))
+        order = sorted(range(len(src)), key=lambda j: (-scores[i, j], src[j].name))
         j_star = assigned.get(i)
         # The one-to-one choice goes first when it is nearly as good as the local best.
         if j_star is not None and scores[i, j_star] >= scores[i, order[0]] - 0.1 and scores[i, j_star] >= 0.45:
@@ -316,6 +316,6 @@ def suggest(source: Profile, target: Profile, top: int = 5, minimum: float = 0.2
             vm = _value_map(src[j], t)
             if vm:
                 ev["value_map"] = vm
-            cands.append(Candidate(src[j]["name"], round(float(scores[i, j]), 3), ev))
-        out.append(TargetSuggestion(t["name"], cands))
+            cands.append(Candidate(src[j].name, round(float(scores[i, j]), 3), ev))
+        out.append(TargetSuggestion(t.name, cands))
     return Suggestions(out)

@@ -7,7 +7,8 @@ import pytest
 
 from kit import Mapping, apply_mapping, profile, read_extract
 from kit.cli import main
-from kit.drift import drift, load_profile
+from kit.drift import drift
+from kit.profiling import Profile
 from kit.reconcile import reconcile
 from tests.conftest import SAMPLE
 
@@ -56,7 +57,7 @@ def test_cli_drift_reads_saved_profiles_and_exits_1_on_breaking_change(snapshots
     old, new = snapshots
     (tmp_path / "old.json").write_text(profile(old, near=False).to_json())
     (tmp_path / "new.json").write_text(profile(new, near=False).to_json())
-    assert load_profile(tmp_path / "old.json").rows == old.height
+    assert Profile.load(tmp_path / "old.json").rows == old.height
     assert main(["drift", str(tmp_path / "old.json"), str(tmp_path / "new.json"), "--mapping", str(MAPPING)]) == 1
     assert "BREAKS status_code" in capsys.readouterr().out
     assert main(["drift", str(tmp_path / "old.json"), str(tmp_path / "old.json")]) == 0

@@ -55,7 +55,7 @@ def test_date_formats_and_ambiguity():
     values = ["2024-01-31"] * 20 + ["03/04/2024", "25/12/2023", "05/05/2024", "1.2.2024", None]
     p = profile(pl.DataFrame({"d": values}))
     col = p.column("d")
-    assert col["dates"]["formats"] == {"%Y-%m-%d": 20, "%d/%m/%Y|%m/%d/%Y": 3, "%d.%m.%Y": 1}
+    assert col.dates.formats == {"%Y-%m-%d": 20, "%d/%m/%Y|%m/%d/%Y": 3, "%d.%m.%Y": 1}
     (mixed,) = p.alerts_for("MIXED_DATE_FORMATS", "d")
     assert p.rows_for(mixed) == [20, 21, 22, 23]
     (amb,) = p.alerts_for("AMBIGUOUS_DATE", "d")
@@ -170,7 +170,7 @@ def test_semantic_types_and_shares():
         }
     )
     p = profile(frame)
-    types = {c["name"]: (c["type"]["type"], c["type"]["fit"]) for c in p.columns}
+    types = {c.name: (c.type.type, c.type.fit) for c in p.columns}
     assert types == {
         "id": ("integer", 1.0),
         "email": ("email", 1.0),
@@ -194,17 +194,17 @@ def test_near_duplicates_cluster_people_entered_twice():
         }
     )
     p = profile(frame, key="id")
-    assert [c["rows"] for c in p.duplicates["near"]] == [[0, 1, 4]]
+    assert [c.rows for c in p.duplicates.near] == [[0, 1, 4]]
     (alert,) = p.alerts_for("NEAR_DUPLICATES")
     assert p.rows_for(alert) == [0, 1, 4]
-    assert profile(frame, key="id", near=False).duplicates["near_skipped"]
+    assert profile(frame, key="id", near=False).duplicates.near_skipped
 
 
 def test_exact_duplicates_and_conflicting_keys():
     frame = pl.DataFrame({"id": ["1", "2", "2", "3", "3"], "email": ["a", "b", "b", "c", "X"]})
     p = profile(frame, key="id")
-    assert p.duplicates["exact"] == [[1, 2]]
-    assert p.duplicates["key"]["conflicting_columns"] == {"email": 1}
+    assert p.duplicates.exact == [[1, 2]]
+    assert p.duplicates.key.conflicting_columns == {"email": 1}
     (alert,) = p.alerts_for("DUPLICATE_KEY")
     assert alert.severity == "error" and p.rows_for(alert) == [1, 2, 3, 4]
 
@@ -212,8 +212,8 @@ def test_exact_duplicates_and_conflicting_keys():
 def test_pseudo_null_tokens_are_configurable_per_column():
     frame = pl.DataFrame({"a": ["x", "TBD", "y"], "b": ["x", "TBD", "N/A"]})
     p = profile(frame, pseudo_nulls={"a": ["TBD"], "*": []})
-    assert p.column("a")["pseudo_nulls"] == {"TBD": 1}
-    assert p.column("b")["pseudo_nulls"] == {}
+    assert p.column("a").pseudo_nulls == {"TBD": 1}
+    assert p.column("b").pseudo_nulls == {}
 
 
 def test_profile_json_layout():
@@ -279,16 +279,16 @@ def test_every_planted_defect_is_alerted_on_its_rows_and_clean_columns_stay_quie
         assert set(p.rows_for(mixed)) == dates["mixed_date_formats"]
         assert set(p.rows_for(ambiguous)) == dates["ambiguous_date"]
         exact = next(d for d in manifest if d["kind"] == "exact_duplicate_rows")
-        assert {i for g in p.duplicates["exact"] for i in g} == set(exact["rows"])
+        assert {i for g in p.duplicates.exact for i in g} == set(exact["rows"])
         near = next(d for d in manifest if d["kind"] == "near_duplicates")
-        clusters = [set(c["rows"]) for c in p.duplicates["near"]]
+        clusters = [set(c.rows) for c in p.duplicates.near]
         # Each re-entered person sits in a cluster with the record they duplicate, not alone.
         assert all(any(i in c and len(c) > 1 for c in clusters) for i in near["rows"])
     # Columns without planted defects raise nothing above info.
     defective = {d["column"] for d in manifest}
     for col in p.columns:
-        if col["name"] not in defective:
-            assert [a["code"] for a in col["alerts"] if a["severity"] != "info"] == [], col["name"]
+        if col.name not in defective:
+            assert [a.code for a in col.alerts if a.severity != "info"] == [], col.name
 
 
 def test_demo_runs_and_writes_results(tmp_path, capsys):

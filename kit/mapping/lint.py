@@ -15,8 +15,7 @@ import polars as pl
 from kit.mapping.apply import Applied, apply_mapping
 from kit.mapping.spec import Mapping
 from kit.mapping.steps import mapped_values
-from kit.profiling import Profile
-from kit.profiling.measures import present_count
+from kit.profiling import ColumnProfile, Profile
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -45,8 +44,8 @@ class Context:
     applied: Applied | None = None
     frame: pl.DataFrame | None = None
 
-    def column(self, name: str) -> dict | None:
-        return next((c for c in self.source.columns if c["name"] == name), None)
+    def column(self, name: str) -> ColumnProfile | None:
+        return next((c for c in self.source.columns if c.name == name), None)
 
     def active(self) -> Iterator[tuple[str, object]]:
         """Target fields whose decision is not rejected."""
@@ -95,7 +94,7 @@ def _has_step(f, *names: str) -> bool:
 
 @rule("UNKNOWN_SOURCE_FIELD", "error", "a field reads a source column the extract does not have")
 def unknown_source(ctx: Context) -> Iterator[Finding]:
-    have = {c["name"] for c in ctx.source.columns}
+    have = {c.name for c in ctx.source.columns}
     for name, f in ctx.mapping.fields.items():
         for col in f.from_:
             if col not in have:
@@ -117,7 +116,7 @@ def too_long(ctx: Context) -> Iterator[Finding]:
         if ctx.applied is None:
             longest = max(
                 (
-                    c.get("bytes_max" if f.length_unit == "bytes" else "len_max") or 0
+                    getattr(c, "bytes_max" if f.length_unit == "bytes" else "len_max") or 0
                     for c in map(ctx.column, f.from_)
                     if c
                 ),
@@ -172,7 +171,7 @@ def unmapped_values(ctx: Context) -> Iterator[Finding]:
             if col is None:
                 continue
             fold = bool(step.params.get("case_insensitive"))
-            missing = [(v, n) for v, n in col["top"] if (v.strip().lower() if fold else v) not in table]
+            missing = [(v, n) for v, n in col.top if (v.strip().lower() if fold else v) not in table]
             if missing and policy in ("null", "keep", "default"):
                 listing = ", ".join(f"{v!r} x{n}" for v, n in missing[:8])
                 yield Finding(
@@ -223,7 +222,7 @@ def required_gaps(ctx: Context) -> Iterator[Finding]:
                     _examples(bad, f.from_),
                 )
             continue
-        gaps = sum(c["rows"] - present_count(c) for c in map(ctx.column, f.from_[:1]) if c)
+        gaps = sum(c.rows - c.present for c in map(ctx.column, f.from_[:1]) if c)
         if gaps:
             yield Finding(
                 "REQUIRED_FROM_GAPS",
@@ -293,53 +292,53 @@ def leading_zeros(ctx: Context) -> Iterator[Finding]:
             for s in f.steps
         )
         for col in map(ctx.column, f.from_):
-            if integer and col and col["leading_zeros"]:
+            if integer and col and col.leading_zeros:
                 yield Finding(
                     "LEADING_ZEROS_LOST",
                     "error",
                     name,
-                    f"{col['leading_zeros']:,} values of "
-                    f"{col['name']!r} start with 0 (e.g. {col['top'][0][0]!r}); as integers they lose the "
+                    f"{col.leading_zeros:,} values of "
+                    f"{col.name!r} start with 0 (e.g. {col.top[0][0]!r}); as integers they lose the "
                     "zeros: keep the field as text",
                     ctx.mapping.where("fields", name, "type"),
-                    col["leading_zeros"],
+                    col.leading_zeros,
                 )
 
 
 @rule("DUPLICATE_KEY_TO_UNIQUE", "error", "a source with duplicate keys feeding a unique target field")
 def duplicate_key(ctx: Context) -> Iterator[Finding]:
-    dup = ctx.source.duplicates.get("key") or {}
-    if not dup.get("groups") or ctx.mapping.dedup is not None:
+    dup = ctx.source.duplicates.key
+    if dup is None or not dup.groups or ctx.mapping.dedup is not None:
         return
     for name, f in ctx.active():
-        if f.unique and set(f.from_) & set(dup["key"]):
+        if f.unique and set(f.from_) & set(dup.key):
             yield Finding(
                 "DUPLICATE_KEY_TO_UNIQUE",
                 "error",
                 name,
-                f"{dup['groups']:,} source keys repeat "
-                f"({dup['rows']:,} rows) but the target field is unique; add a dedup rule saying which "
+                f"{dup.groups:,} source keys repeat "
+                f"({dup.rows:,} rows) but the target field is unique; add a dedup rule saying which "
                 "record wins",
                 ctx.mapping.where("fields", name, "unique"),
-                dup["rows"],
+                dup.rows,
             )
 
 
 @rule("DEDUP_DROPS_CONFLICTS", "warning", "a dedup rule that drops rows whose other values differ from the kept row")
 def dedup_conflicts(ctx: Context) -> Iterator[Finding]:
-    dup = ctx.source.duplicates.get("key") or {}
+    dup = ctx.source.duplicates.key
     d = ctx.mapping.dedup
-    if d is None or not dup.get("conflicting_groups") or sorted(dup.get("key", [])) != sorted(d.key):
+    if d is None or dup is None or not dup.conflicting_groups or sorted(dup.key) != sorted(d.key):
         return
-    columns = ", ".join(f"{k} ({v})" for k, v in dup["conflicting_columns"].items())
+    columns = ", ".join(f"{k} ({v})" for k, v in dup.conflicting_columns.items())
     yield Finding(
         "DEDUP_DROPS_CONFLICTS",
         "warning",
         None,
-        f"{dup['conflicting_groups']:,} repeated keys disagree in "
+        f"{dup.conflicting_groups:,} repeated keys disagree in "
         f"{columns}; keep={d.keep} silently picks one version: confirm that is the right one",
         ctx.mapping.where("dedup", "keep"),
-        dup["conflicting_groups"],
+        dup.conflicting_groups,
     )
 
 
@@ -376,11 +375,11 @@ def target_unmapped(ctx: Context) -> Iterator[Finding]:
         return
     covered = set(ctx.mapping.fields) | set(ctx.mapping.target_only)
     for col in ctx.target.columns:
-        if col["name"] not in covered:
+        if col.name not in covered:
             yield Finding(
                 "TARGET_FIELD_UNMAPPED",
                 "warning",
-                col["name"],
+                col.name,
                 "is in the target extract but neither mapped nor listed in target_only",
                 ctx.mapping.where("fields"),
             )
@@ -390,12 +389,12 @@ def target_unmapped(ctx: Context) -> Iterator[Finding]:
 def source_unaccounted(ctx: Context) -> Iterator[Finding]:
     used = {c for _, f in ctx.active() for c in f.from_} | set(ctx.mapping.unmapped_source)
     for col in ctx.source.columns:
-        if col["name"] not in used:
+        if col.name not in used:
             yield Finding(
                 "SOURCE_FIELD_UNACCOUNTED",
                 "warning",
                 None,
-                f"source column {col['name']!r} is neither mapped nor listed in unmapped_source with a reason",
+                f"source column {col.name!r} is neither mapped nor listed in unmapped_source with a reason",
                 ctx.mapping.where("unmapped_source"),
             )
 
@@ -413,13 +412,13 @@ def not_encodable(ctx: Context) -> Iterator[Finding]:
         counts = ctx.applied.output[name].drop_nulls().value_counts(name="\x1fn")
         found = find(counts, name, page)
         if found:
-            rows = ctx.applied.output.filter(pl.col(name).str.contains(found["pattern"]))
+            rows = ctx.applied.output.filter(pl.col(name).str.contains(found.pattern))
             yield Finding(
                 "NOT_ENCODABLE",
                 "error",
                 name,
                 f"{rows.height:,} mapped values contain characters {page} "
-                f"cannot store ({''.join(found['characters'][:10])}); transliterate or replace them",
+                f"cannot store ({''.join(found.characters[:10])}); transliterate or replace them",
                 ctx.mapping.where("fields", name),
                 rows.height,
                 rows[name].head(3).to_list(),

@@ -10,8 +10,7 @@ come from the registered rules in ``kit.profiling.alerts``; each keeps the row i
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
@@ -35,74 +34,27 @@ from kit.profiling.measures import (
     shapes,
     text_measures,
 )
+from kit.profiling.model import (
+    SEVERITY_ORDER,
+    Alert,
+    ColumnAlert,
+    ColumnProfile,
+    DateFormats,
+    Duplicates,
+    KeyDuplicates,
+    NearCluster,
+    Profile,
+    Shape,
+    TypeFit,
+    Typo,
+    Variant,
+)
 from kit.profiling.near import WINDOW, choose_fields, near_duplicates
 from kit.profiling.types import infer_type, missing_expr
 from kit.profiling.variants import is_categorical, likely_typos, repeats, spelling_variants
 from kit.progress import Stages
 
 MAX_ALERT_ROWS = 10_000
-SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
-
-
-@dataclass
-class Alert:
-    code: str
-    severity: str
-    column: str | None
-    message: str
-    examples: list[str]
-    rows: list[int]
-    total: int
-
-
-@dataclass
-class Profile:
-    """A profile of one extract. ``to_json()`` gives the documented layout."""
-
-    source: str
-    rows: int
-    columns: list[dict[str, Any]]
-    duplicates: dict[str, Any]
-    alerts: list[Alert] = field(default_factory=list)
-    # The figures that are not exact counts, each with why (a path into to_dict() -> reason). Every
-    # count not named here is exact, at any size: distinct counts included.
-    approximate: dict[str, str] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    def to_json(self, indent: int = 2) -> str:
-        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, default=str)
-
-    def column(self, name: str) -> dict[str, Any]:
-        for c in self.columns:
-            if c["name"] == name:
-                return c
-        raise KitError(f"{self.source}: no column {name!r}; columns are {[c['name'] for c in self.columns]}")
-
-    def alerts_for(self, code: str | None = None, column: str | None = None) -> list[Alert]:
-        return [a for a in self.alerts if (code is None or a.code == code) and (column is None or a.column == column)]
-
-    def rows_for(self, alert: Alert) -> list[int]:
-        """0-based indices of the loaded rows the alert concerns (the first 10,000; ``alert.total`` counts all)."""
-        return list(alert.rows)
-
-    def _repr_html_(self) -> str:
-        from kit.render import profile_html
-
-        return profile_html(self)
-
-    def to_html(self, redact: bool | list[str] = False) -> str:
-        """A self-contained HTML page of this profile (values escaped; ``redact`` masks personal data)."""
-        from kit.render import page, profile_html
-
-        return page(f"Profile of {self.source}", profile_html(self, redact))
-
-    def summary(self, max_alerts: int = 20, redact: bool | list[str] = False) -> str:
-        """Alerts as text, most severe first; ``redact`` shows personal values as shapes."""
-        from kit.render import summary_text
-
-        return summary_text(self, max_alerts, redact)
 
 
 @dataclass
@@ -110,7 +62,7 @@ class _Fired:
     """A rule that fired on a column, with what its value counts say: how many rows, which values, and
     an expression true on exactly those rows (so the counts need not be kept for the row pass)."""
 
-    column: dict
+    column: ColumnProfile
     rule: Any
     spec: Any
     total: int
@@ -127,11 +79,11 @@ def _lookup(name: str, matching: pl.DataFrame, counts: pl.DataFrame) -> pl.Expr:
     return pl.col(name).is_not_null() & ~pl.col(name).is_in(others[name].implode())
 
 
-def _fire(col: dict, rule: Any, spec: Any, counts: pl.DataFrame) -> _Fired:
+def _fire(col: ColumnProfile, rule: Any, spec: Any, counts: pl.DataFrame) -> _Fired:
     """A rule's mask looks at one column's values, so it is evaluated on that column's value counts: they
     give the total and the examples, and the rows are then found by looking the matching values up,
     which is much cheaper than running the rule's regexes on every row again."""
-    c = col["name"]
+    c = col.name
     matching = counts.filter(spec.mask.fill_null(False))
     examples = [
         str(v)
@@ -157,7 +109,7 @@ def _alerts_in_one_pass(lazy: pl.LazyFrame, fired: list[_Fired]) -> list[Alert]:
     for f, n in zip(fired, names, strict=True):
         rows = hit.filter(pl.col(n))["__row"].head(MAX_ALERT_ROWS).to_list() if f.total else []
         severity = f.spec.severity or f.rule.severity
-        out.append(Alert(f.rule.code, severity, f.column["name"], f.spec.message, f.examples, rows, f.total))
+        out.append(Alert(f.rule.code, severity, f.column.name, f.spec.message, f.examples, rows, f.total))
     return out
 
 
@@ -168,7 +120,7 @@ def _describe(
     tokens_for: Any,
     top: int,
     target_encoding: str | None,
-) -> tuple[list[dict], list[_Fired]]:
+) -> tuple[list[ColumnProfile], list[_Fired]]:
     """Every measure of the columns whose value counts are given, and the rules that fire on them.
 
     Rounds of queries, each run for all the given columns at once so polars spreads them over the
@@ -204,31 +156,31 @@ def _describe(
         collapsed, _ = shapes(collapse_table(table))
         kind = infer_type(present, c, [], table)
         categorical = is_categorical(present.height, int(present[COUNT].sum()) if present.height else 0)
-        col = {
-            "name": c,
-            "dtype": str(schema[c]),
-            "rows": n_rows,
+        dates = date_formats(present, c, table)
+        col = ColumnProfile(
+            name=c,
+            dtype=str(schema[c]),
+            rows=n_rows,
             **{k: (round(v, 3) if isinstance(v, float) else v) for k, v in m.items()},
-            "pseudo_nulls": {str(v): int(n) for v, n in pn},
+            pseudo_nulls={str(v): int(n) for v, n in pn},
             # top_k, not a sort: a column of a million distinct values is not sorted to show ten of them.
-            "top": [
-                [v, int(n)]
+            top=[
+                (v, int(n))
                 for v, n in counts[c]
                 .top_k(top, by=[COUNT, c], reverse=[False, True])
                 .sort([COUNT, c], descending=[True, False])
                 .rows()
             ],
-            "shapes": shp,
-            "outside_dominant_shapes": outside,
-            "collapsed_shapes": collapsed,
-            "type": kind,
-            "dates": date_formats(present, c, table),
-            "categorical": categorical,
-            "variants": spelling_variants(present, c, categorical) if repeats(present) else [],
-            "typos": likely_typos(present, c) if repeats(present) else [],
-            "not_encodable": not_encodable(counts[c], c, target_encoding),
-            "alerts": [],
-        }
+            shapes=[Shape(**s) for s in shp],
+            outside_dominant_shapes=outside,
+            collapsed_shapes=[Shape(**s) for s in collapsed],
+            type=TypeFit(**kind),
+            dates=DateFormats(**dates),
+            categorical=categorical,
+            variants=[Variant(**v) for v in spelling_variants(present, c, categorical)] if repeats(present) else [],
+            typos=[Typo(**t) for t in likely_typos(present, c)] if repeats(present) else [],
+            not_encodable=not_encodable(counts[c], c, target_encoding),
+        )
         fired += [_fire(col, r, spec, counts[c]) for r in RULES.values() if (spec := r.check(col)) is not None]
         columns.append(col)
     return columns, fired
@@ -253,7 +205,7 @@ def profile(
 
     >>> from kit import read_extract
     >>> p = profile(read_extract("sample_data/crm_contacts.csv"), key="contact_id")
-    >>> p.column("email")["pseudo_nulls"]["N/A"] > 0
+    >>> p.column("email").pseudo_nulls["N/A"] > 0
     True
     """
     if isinstance(extract_or_frame, Extract):
@@ -319,20 +271,18 @@ def _profile(
     if len(keys) == 1 and keys[0] in counted.counts:
         repeated_key = counted.counts[keys[0]].filter(pl.col(COUNT) > 1).select(keys[0])
     order = {c: i for i, c in enumerate(names)}
-    columns = sorted(described, key=lambda col: order[col["name"]])
-    fired.sort(key=lambda f: order[f.column["name"]])  # stable: rules keep their order within a column
+    columns = sorted(described, key=lambda col: order[col.name])
+    fired.sort(key=lambda f: order[f.column.name])  # stable: rules keep their order within a column
     alerts: list[Alert] = []
     stage.start(f"alert rows{reading}")
     for f, alert in zip(fired, _alerts_in_one_pass(lazy, fired), strict=True):
         if alert.total:
-            f.column["alerts"].append(
-                {"code": alert.code, "severity": alert.severity, "message": alert.message, "examples": alert.examples}
-            )
+            f.column.alerts.append(ColumnAlert(alert.code, alert.severity, alert.message, alert.examples))
             alerts.append(alert)
 
     stage.start("duplicates")
     groups, total_groups = exact_groups(text, counted.row_hashes)
-    dup: dict[str, Any] = {"exact": groups, "exact_groups": total_groups, "key": None, "near": []}
+    dup = Duplicates(exact=groups, exact_groups=total_groups)
     run_near = near is True or (near is not False and n_rows <= int(near))
     if run_near:
         stage.start("near-duplicates")
@@ -342,19 +292,19 @@ def _profile(
         # Clusters made only of exact copies are already reported as exact duplicates.
         exact_sets = [set(g) for g in groups]
         clusters = [c for c in found["clusters"] if not any(set(c["rows"]) <= g for g in exact_sets)]
-        dup["near"] = clusters
-        dup["near_fields"] = found["fields"]
-        dup["near_clusters"] = found["total"] - (len(found["clusters"]) - len(clusters))
+        dup.near = [NearCluster(**c) for c in clusters]
+        dup.near_fields = found["fields"]
+        dup.near_clusters = found["total"] - (len(found["clusters"]) - len(clusters))
     else:
-        dup["near_skipped"] = f"{n_rows:,} rows is above the near-duplicate limit {int(near):,}; pass near=True"
-    if dup["near"]:
-        rows = sorted(i for c in dup["near"] for i in c["rows"])
+        dup.near_skipped = f"{n_rows:,} rows is above the near-duplicate limit {int(near):,}; pass near=True"
+    if dup.near:
+        rows = sorted(i for c in dup.near for i in c.rows)
         alerts.append(
             Alert(
                 "NEAR_DUPLICATES",
                 "warning",
                 None,
-                f"{dup['near_clusters']:,} groups of records ({len(rows):,} rows) look like the same "
+                f"{dup.near_clusters:,} groups of records ({len(rows):,} rows) look like the same "
                 f"{'entity' if not keys else 'record'} entered more than once with small differences "
                 f"(compared on {', '.join(found['fields'])}); decide which record survives",
                 [],
@@ -376,18 +326,18 @@ def _profile(
             )
         )
     if keys:
-        kd, key_rows = key_duplicates(text, keys, repeated_key)
-        dup["key"] = kd
-        if kd["groups"]:
-            conflicting = ", ".join(f"{k} ({v})" for k, v in kd["conflicting_columns"].items())
-            msg = f"{kd['groups']:,} key values appear more than once ({kd['rows']:,} rows)"
-            if kd["conflicting_groups"]:
-                msg += f"; {kd['conflicting_groups']:,} of them disagree in {conflicting}: decide which record wins"
+        summary, key_rows = key_duplicates(text, keys, repeated_key)
+        kd = dup.key = KeyDuplicates(**summary)
+        if kd.groups:
+            conflicting = ", ".join(f"{k} ({v})" for k, v in kd.conflicting_columns.items())
+            msg = f"{kd.groups:,} key values appear more than once ({kd.rows:,} rows)"
+            if kd.conflicting_groups:
+                msg += f"; {kd.conflicting_groups:,} of them disagree in {conflicting}: decide which record wins"
             column = keys[0] if len(keys) == 1 else None
             examples = (
                 [str(v) for v in key_rows[column].unique(maintain_order=True).head(5).to_list()] if column else []
             )
-            severity = "error" if kd["conflicting_groups"] else "warning"
+            severity = "error" if kd.conflicting_groups else "warning"
             rows = key_rows["__row"].head(MAX_ALERT_ROWS).to_list()
             alerts.append(Alert("DUPLICATE_KEY", severity, column, msg, examples, rows, key_rows.height))
     approximate = {}
@@ -403,4 +353,4 @@ def _profile(
     return Profile(source, n_rows, columns, dup, alerts, approximate)
 
 
-__all__ = ["RULES", "Alert", "Profile", "profile"]
+__all__ = ["RULES", "SEVERITY_ORDER", "Alert", "ColumnProfile", "Profile", "profile"]

@@ -20,9 +20,9 @@ from kit.profiling.measures import (
     MARKUP,
     MOJIBAKE,
     ZERO_WIDTH,
-    present_count,
     shape_expr,
 )
+from kit.profiling.model import ColumnProfile
 from kit.profiling.types import COMMA_FORMS, GROUPED_FORMS, NUMBER_FORMS, POINT_FORMS, fits_expr, missing_expr
 
 
@@ -38,7 +38,7 @@ class Rule:
     code: str
     severity: str
     description: str
-    check: Callable[[dict], AlertSpec | None]
+    check: Callable[[ColumnProfile], AlertSpec | None]
 
 
 RULES: dict[str, Rule] = {}
@@ -47,7 +47,7 @@ RULES: dict[str, Rule] = {}
 def rule(code: str, severity: str, description: str):
     """Register a column rule under a stable code."""
 
-    def wrap(fn: Callable[[dict], AlertSpec | None]) -> Callable[[dict], AlertSpec | None]:
+    def wrap(fn: Callable[[ColumnProfile], AlertSpec | None]) -> Callable[[ColumnProfile], AlertSpec | None]:
         RULES[code] = Rule(code, severity, description, fn)
         return fn
 
@@ -59,157 +59,155 @@ def _pct(n: int, rows: int) -> str:
 
 
 @rule("PSEUDO_NULL", "warning", "text tokens that mean 'no value' (N/A, -, NULL, 0000-00-00 ...)")
-def pseudo_null(c: dict) -> AlertSpec | None:
-    n = c["pseudo_null_total"]
+def pseudo_null(c: ColumnProfile) -> AlertSpec | None:
+    n = c.pseudo_null_total
     if not n:
         return None
-    tokens = ", ".join(f"{k!r} x{v}" for k, v in c["pseudo_nulls"].items())
+    tokens = ", ".join(f"{k!r} x{v}" for k, v in c.pseudo_nulls.items())
     return AlertSpec(
-        f"{_pct(n, c['rows'])} are placeholders for a missing value ({tokens}); decide whether they become null",
-        pl.col(c["name"]).is_in(list(c["pseudo_nulls"])),
+        f"{_pct(n, c.rows)} are placeholders for a missing value ({tokens}); decide whether they become null",
+        pl.col(c.name).is_in(list(c.pseudo_nulls)),
     )
 
 
 @rule("WHITESPACE_ONLY", "warning", "values that are only spaces")
-def whitespace_only(c: dict) -> AlertSpec | None:
-    if not c["whitespace"]:
+def whitespace_only(c: ColumnProfile) -> AlertSpec | None:
+    if not c.whitespace:
         return None
-    col = pl.col(c["name"])
-    return AlertSpec(
-        f"{_pct(c['whitespace'], c['rows'])} hold only spaces", (col.str.strip_chars() == "") & (col != "")
-    )
+    col = pl.col(c.name)
+    return AlertSpec(f"{_pct(c.whitespace, c.rows)} hold only spaces", (col.str.strip_chars() == "") & (col != ""))
 
 
 @rule("PADDED_SPACES", "warning", "leading or trailing spaces")
-def padded(c: dict) -> AlertSpec | None:
-    if not c["padded"]:
+def padded(c: ColumnProfile) -> AlertSpec | None:
+    if not c.padded:
         return None
-    col = pl.col(c["name"])
+    col = pl.col(c.name)
     return AlertSpec(
-        f"{_pct(c['padded'], c['rows'])} have leading or trailing spaces; comparisons and lookups will miss them",
+        f"{_pct(c.padded, c.rows)} have leading or trailing spaces; comparisons and lookups will miss them",
         col != col.str.strip_chars(" \t\u00a0"),
     )
 
 
 @rule("NON_BREAKING_SPACE", "warning", "non-breaking spaces (look like spaces, compare differently)")
-def nbsp(c: dict) -> AlertSpec | None:
-    if not c["nbsp"]:
+def nbsp(c: ColumnProfile) -> AlertSpec | None:
+    if not c.nbsp:
         return None
     return AlertSpec(
-        f"{_pct(c['nbsp'], c['rows'])} contain non-breaking spaces, which look like spaces but do not match them",
-        pl.col(c["name"]).str.contains("\u00a0", literal=True),
+        f"{_pct(c.nbsp, c.rows)} contain non-breaking spaces, which look like spaces but do not match them",
+        pl.col(c.name).str.contains("\u00a0", literal=True),
     )
 
 
 @rule("ZERO_WIDTH", "warning", "invisible zero-width characters")
-def zero_width(c: dict) -> AlertSpec | None:
-    if not c["zero_width"]:
+def zero_width(c: ColumnProfile) -> AlertSpec | None:
+    if not c.zero_width:
         return None
     return AlertSpec(
-        f"{_pct(c['zero_width'], c['rows'])} contain invisible zero-width characters",
-        pl.col(c["name"]).str.contains(ZERO_WIDTH),
+        f"{_pct(c.zero_width, c.rows)} contain invisible zero-width characters",
+        pl.col(c.name).str.contains(ZERO_WIDTH),
     )
 
 
 @rule("CONTROL_CHARS", "error", "control characters (bell, escape, vertical tab ...)")
-def control(c: dict) -> AlertSpec | None:
-    if not c["control_chars"]:
+def control(c: ColumnProfile) -> AlertSpec | None:
+    if not c.control_chars:
         return None
     return AlertSpec(
-        f"{_pct(c['control_chars'], c['rows'])} contain control characters that most target systems reject",
-        pl.col(c["name"]).str.contains(CONTROL),
+        f"{_pct(c.control_chars, c.rows)} contain control characters that most target systems reject",
+        pl.col(c.name).str.contains(CONTROL),
     )
 
 
 @rule("REPLACEMENT_CHAR", "error", "U+FFFD: characters already lost by an earlier conversion")
-def replacement(c: dict) -> AlertSpec | None:
-    if not c["replacement_chars"]:
+def replacement(c: ColumnProfile) -> AlertSpec | None:
+    if not c.replacement_chars:
         return None
     return AlertSpec(
-        f"{_pct(c['replacement_chars'], c['rows'])} contain '\ufffd': characters lost in an earlier conversion",
-        pl.col(c["name"]).str.contains("\ufffd", literal=True),
+        f"{_pct(c.replacement_chars, c.rows)} contain '\ufffd': characters lost in an earlier conversion",
+        pl.col(c.name).str.contains("\ufffd", literal=True),
     )
 
 
 @rule("MOJIBAKE", "error", "UTF-8 text decoded with the wrong code page ('JosÃ©')")
-def mojibake(c: dict) -> AlertSpec | None:
-    if not c["mojibake"]:
+def mojibake(c: ColumnProfile) -> AlertSpec | None:
+    if not c.mojibake:
         return None
     return AlertSpec(
-        f"{_pct(c['mojibake'], c['rows'])} look like UTF-8 read as cp1252 (e.g. 'Ã©' for 'é'); they need repair",
-        pl.col(c["name"]).str.contains(MOJIBAKE),
+        f"{_pct(c.mojibake, c.rows)} look like UTF-8 read as cp1252 (e.g. 'Ã©' for 'é'); they need repair",
+        pl.col(c.name).str.contains(MOJIBAKE),
     )
 
 
 @rule("HTML_ENTITIES", "warning", "HTML entities stored as text (&amp;)")
-def html_entities(c: dict) -> AlertSpec | None:
-    if not c["html_entities"]:
+def html_entities(c: ColumnProfile) -> AlertSpec | None:
+    if not c.html_entities:
         return None
     return AlertSpec(
-        f"{_pct(c['html_entities'], c['rows'])} contain HTML entities such as '&amp;' instead of the character",
-        pl.col(c["name"]).str.contains(HTML_ENTITY),
+        f"{_pct(c.html_entities, c.rows)} contain HTML entities such as '&amp;' instead of the character",
+        pl.col(c.name).str.contains(HTML_ENTITY),
     )
 
 
 @rule("LEADING_ZEROS", "info", "numeric codes with leading zeros (an integer cast loses them)")
-def leading_zeros(c: dict) -> AlertSpec | None:
-    if not c["leading_zeros"]:
+def leading_zeros(c: ColumnProfile) -> AlertSpec | None:
+    if not c.leading_zeros:
         return None
     return AlertSpec(
-        f"{_pct(c['leading_zeros'], c['rows'])} are digits with leading zeros; storing them as numbers loses the zeros",
-        pl.col(c["name"]).str.contains(LEADING_ZERO),
+        f"{_pct(c.leading_zeros, c.rows)} are digits with leading zeros; storing them as numbers loses the zeros",
+        pl.col(c.name).str.contains(LEADING_ZERO),
     )
 
 
 @rule("MIXED_DATE_FORMATS", "warning", "dates written in more than one format")
-def mixed_date_formats(c: dict) -> AlertSpec | None:
-    dates = c["dates"]
-    if dates["share"] < 0.5 or len(dates["formats"]) < 2:
+def mixed_date_formats(c: ColumnProfile) -> AlertSpec | None:
+    dates = c.dates
+    if dates.share < 0.5 or len(dates.formats) < 2:
         return None
-    main = next(iter(dates["formats"]))
-    listing = ", ".join(f"{f} x{n}" for f, n in dates["formats"].items())
+    main = next(iter(dates.formats))
+    listing = ", ".join(f"{f} x{n}" for f, n in dates.formats.items())
     main_family = next(f for f, _, s in FAMILIES if s == main)
     return AlertSpec(
-        f"dates come in {len(dates['formats'])} formats ({listing}); every format needs a parse rule",
-        family_expr(c["name"]).is_not_null() & (family_expr(c["name"]) != main_family),
+        f"dates come in {len(dates.formats)} formats ({listing}); every format needs a parse rule",
+        family_expr(c.name).is_not_null() & (family_expr(c.name) != main_family),
     )
 
 
 @rule("AMBIGUOUS_DATE", "error", "dates that read differently day-first and month-first (03/04/2024)")
-def ambiguous_date(c: dict) -> AlertSpec | None:
-    dates = c["dates"]
-    if not dates["ambiguous"] or dates["share"] < 0.5:
+def ambiguous_date(c: ColumnProfile) -> AlertSpec | None:
+    dates = c.dates
+    if not dates.ambiguous or dates.share < 0.5:
         return None
-    day, month = dates.get("day_first_only", 0), dates.get("month_first_only", 0)
-    base = f"{_pct(dates['ambiguous'], c['rows'])} could be day-first or month-first (e.g. 03/04 = 3 April or 4 March)"
+    day, month = dates.day_first_only or 0, dates.month_first_only or 0
+    base = f"{_pct(dates.ambiguous, c.rows)} could be day-first or month-first (e.g. 03/04 = 3 April or 4 March)"
     if day and month:
         return AlertSpec(
             f"{base}, and the column holds both orders ({day:,} only day-first, {month:,} only month-first): "
             "each source's convention must be confirmed",
-            ambiguous_expr(c["name"]),
+            ambiguous_expr(c.name),
         )
-    if (day or month) and dates["formats"] and next(iter(dates["formats"])).startswith("%d/%m/%Y|"):
+    if (day or month) and dates.formats and next(iter(dates.formats)).startswith("%d/%m/%Y|"):
         # The column's other slash dates settle the order, and slash dates are its main format.
         order = "day-first" if day else "month-first"
         return AlertSpec(
             f"{base}; the other {day or month:,} slash dates of this column are {order}, so read them {order}",
-            ambiguous_expr(c["name"]),
+            ambiguous_expr(c.name),
             severity="info",
         )
-    return AlertSpec(f"{base}; the source system's convention must be confirmed", ambiguous_expr(c["name"]))
+    return AlertSpec(f"{base}; the source system's convention must be confirmed", ambiguous_expr(c.name))
 
 
-def _present(c: dict) -> pl.Expr:
-    return ~missing_expr(c["name"], list(c["pseudo_nulls"]))
+def _present(c: ColumnProfile) -> pl.Expr:
+    return ~missing_expr(c.name, list(c.pseudo_nulls))
 
 
 @rule("INVALID_DATE", "error", "values written like dates that are no date (2024-02-30)")
-def invalid_date(c: dict) -> AlertSpec | None:
-    if not c["dates"].get("invalid") or c["dates"]["share"] < 0.5:
+def invalid_date(c: ColumnProfile) -> AlertSpec | None:
+    if not c.dates.invalid or c.dates.share < 0.5:
         return None
     return AlertSpec(
-        f"{_pct(c['dates']['invalid'], c['rows'])} look like dates but do not exist (e.g. 30 February or month 13)",
-        _present(c) & invalid_date_expr(c["name"]),
+        f"{_pct(c.dates.invalid, c.rows)} look like dates but do not exist (e.g. 30 February or month 13)",
+        _present(c) & invalid_date_expr(c.name),
     )
 
 
@@ -227,105 +225,105 @@ _TYPE_MESSAGES = {
 
 
 @rule("TYPE_MISMATCH", "warning", "values that do not fit the column's type (text in a number column)")
-def type_mismatch(c: dict) -> AlertSpec | None:
-    kind, fit = c["type"]["type"], c["type"]["fit"]
+def type_mismatch(c: ColumnProfile) -> AlertSpec | None:
+    kind, fit = c.type.type, c.type.fit
     if kind not in _TYPE_MESSAGES or not 0.8 <= fit < 1:
         return None
     if kind == "integer":
         kind = "decimal"  # "1.5" in a count column is a value to check, not a format error
-    n = round((1 - fit) * present_count(c))
+    n = round((1 - fit) * c.present)
     return AlertSpec(
         f"{100 * fit:.1f}% of the values are {_TYPE_MESSAGES[kind]} but about {n:,} are not; they will fail a "
         "type conversion",
-        _present(c) & ~fits_expr(c["name"], kind),
+        _present(c) & ~fits_expr(c.name, kind),
     )
 
 
 @rule("INVALID_EMAIL", "error", "malformed email addresses in an email column")
-def invalid_email(c: dict) -> AlertSpec | None:
-    if c["type"]["type"] != "email" or c["type"]["fit"] >= 1:
+def invalid_email(c: ColumnProfile) -> AlertSpec | None:
+    if c.type.type != "email" or c.type.fit >= 1:
         return None
-    n = round((1 - c["type"]["fit"]) * present_count(c))
+    n = round((1 - c.type.fit) * c.present)
     return AlertSpec(
         f"about {n:,} values are not valid email addresses (missing '@' or domain, spaces, '@@')",
-        _present(c) & ~fits_expr(c["name"], "email"),
+        _present(c) & ~fits_expr(c.name, "email"),
     )
 
 
 @rule("PHONE_FORMATS", "warning", "phone numbers written in more than one format")
-def phone_formats(c: dict) -> AlertSpec | None:
-    if c["type"]["type"] != "phone" or not c["shapes"]:
+def phone_formats(c: ColumnProfile) -> AlertSpec | None:
+    if c.type.type != "phone" or not c.shapes:
         return None
-    main = c["shapes"][0]
-    non_missing = present_count(c)
-    if not non_missing or main["count"] / non_missing < 0.5 or main["count"] >= non_missing:
+    main = c.shapes[0]
+    non_missing = c.present
+    if not non_missing or main.count / non_missing < 0.5 or main.count >= non_missing:
         return None
-    col = pl.col(c["name"])
+    col = pl.col(c.name)
     return AlertSpec(
-        f"most phone numbers look like {main['shape']!r} but others use other formats (international prefix, "
+        f"most phone numbers look like {main.shape!r} but others use other formats (international prefix, "
         "dots, no separators); normalise them (e.g. to E.164) before loading",
-        _present(c) & fits_expr(c["name"], "phone") & (shape_expr(col) != main["shape"]),
+        _present(c) & fits_expr(c.name, "phone") & (shape_expr(col) != main.shape),
     )
 
 
-def _forms(c: dict, names: tuple[str, ...]) -> pl.Expr:
-    v = pl.col(c["name"]).str.strip_chars()
+def _forms(c: ColumnProfile, names: tuple[str, ...]) -> pl.Expr:
+    v = pl.col(c.name).str.strip_chars()
     regexes = dict(NUMBER_FORMS)
     return pl.any_horizontal([v.str.contains(regexes[n]) for n in names])
 
 
 @rule("MIXED_DECIMAL_MARKS", "warning", "numbers with a decimal comma among numbers with a decimal point (or reverse)")
-def mixed_decimal_marks(c: dict) -> AlertSpec | None:
-    if c["type"]["type"] not in ("decimal", "integer", "currency"):
+def mixed_decimal_marks(c: ColumnProfile) -> AlertSpec | None:
+    if c.type.type not in ("decimal", "integer", "currency"):
         return None
-    forms = c["type"]["number_forms"]
+    forms = c.type.number_forms
     comma, point = sum(forms.get(f, 0) for f in COMMA_FORMS), sum(forms.get(f, 0) for f in POINT_FORMS)
     if not comma or not point:
         return None
     minority, mark, other = (COMMA_FORMS, "comma", "point") if comma <= point else (POINT_FORMS, "point", "comma")
     return AlertSpec(
-        f"{_pct(min(comma, point), c['rows'])} use a decimal {mark} where the rest use a decimal {other} "
+        f"{_pct(min(comma, point), c.rows)} use a decimal {mark} where the rest use a decimal {other} "
         "(1234,56 vs 1234.56); a single parse rule would misread them",
         _forms(c, minority),
     )
 
 
 @rule("THOUSANDS_SEPARATOR", "warning", "numbers written with thousands separators (1,234.50)")
-def thousands(c: dict) -> AlertSpec | None:
-    if c["type"]["type"] not in ("decimal", "integer", "currency"):
+def thousands(c: ColumnProfile) -> AlertSpec | None:
+    if c.type.type not in ("decimal", "integer", "currency"):
         return None
-    n = sum(c["type"]["number_forms"].get(f, 0) for f in GROUPED_FORMS)
-    if not n or n == sum(c["type"]["number_forms"].values()):
+    n = sum(c.type.number_forms.get(f, 0) for f in GROUPED_FORMS)
+    if not n or n == sum(c.type.number_forms.values()):
         return None
     return AlertSpec(
-        f"{_pct(n, c['rows'])} contain thousands separators (e.g. 1,234.50); a plain number conversion fails on them",
+        f"{_pct(n, c.rows)} contain thousands separators (e.g. 1,234.50); a plain number conversion fails on them",
         _forms(c, GROUPED_FORMS),
     )
 
 
 @rule("NUMBER_WITH_UNIT", "warning", "numbers written with and without a unit in one column (12 vs 12 oz)")
-def number_with_unit(c: dict) -> AlertSpec | None:
+def number_with_unit(c: ColumnProfile) -> AlertSpec | None:
     from kit.profiling.types import NUMBER, UNIT_NUMBER
 
-    units, plain = c["type"].get("unit_numbers", 0), sum(c["type"]["number_forms"].values())
-    present = present_count(c)
+    units, plain = c.type.unit_numbers, sum(c.type.number_forms.values())
+    present = c.present
     if not units or not plain or units + plain < 0.9 * present:
         return None
-    v = pl.col(c["name"]).str.strip_chars()
+    v = pl.col(c.name).str.strip_chars()
     minority, what = (
         (v.str.contains(UNIT_NUMBER), "with a unit") if units <= plain else (v.str.contains(NUMBER), "without a unit")
     )
     return AlertSpec(
-        f"{_pct(min(units, plain), c['rows'])} are written {what} while the rest are not (e.g. '12' vs '12 oz'); "
+        f"{_pct(min(units, plain), c.rows)} are written {what} while the rest are not (e.g. '12' vs '12 oz'); "
         "one number format is needed before a conversion",
         _present(c) & minority,
     )
 
 
 @rule("BOOLEAN_VARIANTS", "warning", "yes/no values spelled more than two ways (Y, yes, TRUE, 1)")
-def boolean_variants(c: dict) -> AlertSpec | None:
-    spellings = c["type"]["booleans"]
-    if c["type"]["type"] != "boolean" or len(spellings) <= 2:
+def boolean_variants(c: ColumnProfile) -> AlertSpec | None:
+    spellings = c.type.booleans
+    if c.type.type != "boolean" or len(spellings) <= 2:
         return None
     from kit.profiling.types import BOOLEAN_TRUE
 
@@ -335,102 +333,102 @@ def boolean_variants(c: dict) -> AlertSpec | None:
     listing = ", ".join(f"{v!r} x{n}" for v, n in spellings.items())
     return AlertSpec(
         f"yes/no is written {len(spellings)} ways ({listing}); map each to {main[True]!r}/{main[False]!r}",
-        _present(c) & ~pl.col(c["name"]).is_in(list(main.values())),
+        _present(c) & ~pl.col(c.name).is_in(list(main.values())),
     )
 
 
 @rule("VARIANT_SPELLINGS", "warning", "one value spelled several ways (Active, ACTIVE, ' active')")
-def variant_spellings(c: dict) -> AlertSpec | None:
-    groups = c["variants"]
-    if not groups or c["type"]["type"] == "boolean":  # BOOLEAN_VARIANTS says it better
+def variant_spellings(c: ColumnProfile) -> AlertSpec | None:
+    groups = c.variants
+    if not groups or c.type.type == "boolean":  # BOOLEAN_VARIANTS says it better
         return None
-    rare = [v for g in groups for v in g["variants"]]
-    n = sum(n for g in groups for n in g["variants"].values())
+    rare = [v for g in groups for v in g.variants]
+    n = sum(n for g in groups for n in g.variants.values())
     example = groups[0]
-    listing = ", ".join(repr(v) for v in list(example["variants"])[:4])
+    listing = ", ".join(repr(v) for v in list(example.variants)[:4])
     return AlertSpec(
-        f"{_pct(n, c['rows'])} are other spellings of a more common value (e.g. {listing} for "
-        f"{example['value']!r}; {len(groups)} values affected); they will not match a lookup",
-        pl.col(c["name"]).is_in(rare),
+        f"{_pct(n, c.rows)} are other spellings of a more common value (e.g. {listing} for "
+        f"{example.value!r}; {len(groups)} values affected); they will not match a lookup",
+        pl.col(c.name).is_in(rare),
     )
 
 
 @rule("LIKELY_TYPO", "warning", "rare values a keystroke or two away from a common one (Birmingxam)")
-def likely_typo(c: dict) -> AlertSpec | None:
-    typos = c["typos"]
+def likely_typo(c: ColumnProfile) -> AlertSpec | None:
+    typos = c.typos
     if not typos:
         return None
-    listing = ", ".join(f"{t['value']!r} ~ {t['likely']!r}" for t in typos[:3])
+    listing = ", ".join(f"{t.value!r} ~ {t.likely!r}" for t in typos[:3])
     return AlertSpec(
         f"{len(typos):,} rare values look like misspellings of common ones ({listing})",
-        pl.col(c["name"]).is_in([t["value"] for t in typos]),
+        pl.col(c.name).is_in([t.value for t in typos]),
     )
 
 
 @rule("CODE_SHAPE_OUTLIERS", "warning", "codes whose pattern differs from the column's format (AB-1234 vs AB1234)")
-def code_shape_outliers(c: dict) -> AlertSpec | None:
-    kind = c["type"]["type"]
-    if kind not in ("text", "postal_code") or c["categorical"]:
+def code_shape_outliers(c: ColumnProfile) -> AlertSpec | None:
+    kind = c.type.type
+    if kind not in ("text", "postal_code") or c.categorical:
         return None
-    non_missing = present_count(c)
-    collapsed = c.get("collapsed_shapes") or []
+    non_missing = c.present
+    collapsed = c.collapsed_shapes
     if non_missing < 20 or not collapsed:
         return None
     # Codes, not prose: single tokens with a handful of patterns covering nearly every value.
-    spaced = sum(s["count"] for s in collapsed if " " in s["shape"])
+    spaced = sum(s.count for s in collapsed if " " in s.shape)
     if spaced > 0.1 * non_missing and kind != "postal_code":
         return None
-    major = [s for s in collapsed if s["count"] >= 0.02 * non_missing]
-    covered = sum(s["count"] for s in major)
+    major = [s for s in collapsed if s.count >= 0.02 * non_missing]
+    covered = sum(s.count for s in major)
     if len(major) > 3 or covered < 0.95 * non_missing or covered == non_missing:
         return None
-    shapes = [s["shape"] for s in major]
+    shapes = [s.shape for s in major]
     return AlertSpec(
         f"{100 * covered / non_missing:.1f}% of the values follow {' or '.join(repr(s) for s in shapes)}; "
         f"{non_missing - covered:,} do not",
-        _present(c) & ~shape_expr(pl.col(c["name"]), collapse=True).is_in(shapes),
+        _present(c) & ~shape_expr(pl.col(c.name), collapse=True).is_in(shapes),
     )
 
 
 @rule("MIXED_NORMALISATION", "warning", "accented letters stored decomposed (e + combining accent)")
-def mixed_normalisation(c: dict) -> AlertSpec | None:
-    if not c["not_nfc"]:
+def mixed_normalisation(c: ColumnProfile) -> AlertSpec | None:
+    if not c.not_nfc:
         return None
-    col = pl.col(c["name"])
+    col = pl.col(c.name)
     return AlertSpec(
-        f"{_pct(c['not_nfc'], c['rows'])} store accents as separate combining marks; they look the same but do not "
+        f"{_pct(c.not_nfc, c.rows)} store accents as separate combining marks; they look the same but do not "
         "compare equal to the composed form",
         col != col.str.normalize("NFC"),
     )
 
 
 @rule("NOT_ENCODABLE", "error", "characters the target code page cannot store")
-def not_encodable_rule(c: dict) -> AlertSpec | None:
-    found = c["not_encodable"]
+def not_encodable_rule(c: ColumnProfile) -> AlertSpec | None:
+    found = c.not_encodable
     if not found:
         return None
-    chars = "".join(found["characters"][:10])
+    chars = "".join(found.characters[:10])
     return AlertSpec(
-        f"values contain characters {found['encoding']} cannot store ({chars}); the target will replace or reject them",
-        pl.col(c["name"]).str.normalize("NFC").str.contains(found["pattern"]),
+        f"values contain characters {found.encoding} cannot store ({chars}); the target will replace or reject them",
+        pl.col(c.name).str.normalize("NFC").str.contains(found.pattern),
     )
 
 
 @rule("MARKUP", "warning", "HTML or script tags inside values")
-def markup(c: dict) -> AlertSpec | None:
-    if not c["markup"]:
+def markup(c: ColumnProfile) -> AlertSpec | None:
+    if not c.markup:
         return None
     return AlertSpec(
-        f"{_pct(c['markup'], c['rows'])} contain HTML or script tags; a system that displays them may run them",
-        pl.col(c["name"]).str.contains(MARKUP),
+        f"{_pct(c.markup, c.rows)} contain HTML or script tags; a system that displays them may run them",
+        pl.col(c.name).str.contains(MARKUP),
     )
 
 
 @rule("LINE_BREAKS", "info", "values spanning several lines")
-def line_breaks(c: dict) -> AlertSpec | None:
-    if not c["line_breaks"]:
+def line_breaks(c: ColumnProfile) -> AlertSpec | None:
+    if not c.line_breaks:
         return None
     return AlertSpec(
-        f"{_pct(c['line_breaks'], c['rows'])} span several lines; single-line target fields need a rule for them",
-        pl.col(c["name"]).str.contains(r"\n|\r"),
+        f"{_pct(c.line_breaks, c.rows)} span several lines; single-line target fields need a rule for them",
+        pl.col(c.name).str.contains(r"\n|\r"),
     )

@@ -13,6 +13,7 @@ import re
 import polars as pl
 
 from kit.errors import KitError
+from kit.profiling.model import NotEncodable
 
 
 def check_encoding_name(encoding: str) -> str:
@@ -24,11 +25,11 @@ def check_encoding_name(encoding: str) -> str:
         ) from exc
 
 
-def not_encodable(counts: pl.DataFrame, name: str, encoding: str | None) -> dict | None:
-    """``{"encoding", "characters": [...], "pattern"}`` for characters ``encoding`` cannot store, or None.
+def not_encodable(counts: pl.DataFrame, name: str, encoding: str | None) -> NotEncodable | None:
+    """The characters ``encoding`` cannot store, with a regex matching them; None when there are none.
 
     >>> not_encodable(pl.DataFrame({"n": ["Łukasz", "José"], "c": [1, 1]}).rename({"c": "n", "n": "x"}), "x", "latin-1")
-    {'encoding': 'latin-1', 'characters': ['Ł'], 'pattern': '[Ł]'}
+    NotEncodable(encoding='latin-1', characters=['Ł'], pattern='[Ł]')
     """
     if encoding is None or counts.height == 0:
         return None
@@ -43,4 +44,4 @@ def not_encodable(counts: pl.DataFrame, name: str, encoding: str | None) -> dict
             bad.append(ch)
     if not bad:
         return None
-    return {"encoding": encoding, "characters": bad[:50], "pattern": "[" + "".join(re.escape(ch) for ch in bad) + "]"}
+    return NotEncodable(encoding, bad[:50], "[" + "".join(re.escape(ch) for ch in bad) + "]")

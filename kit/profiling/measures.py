@@ -47,11 +47,6 @@ SHAPE_FROM = [*"abcdefghijklmnopqrstuvwxyz", *"ABCDEFGHIJKLMNOPQRSTUVWXYZ", *"01
 SHAPE_TO = ["a"] * 26 + ["A"] * 26 + ["9"] * 10
 
 
-def present_count(column: dict) -> int:
-    """Values of a profiled column with content: not null, empty, blank or a placeholder token."""
-    return column["rows"] - column["nulls"] - column["empty"] - column["whitespace"] - column["pseudo_null_total"]
-
-
 def _weighted(cond: pl.Expr) -> pl.Expr:
     return pl.col(COUNT).filter(cond).sum()
 

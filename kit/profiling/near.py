@@ -21,8 +21,6 @@ from rapidfuzz.distance import OSA
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from kit.profiling.measures import present_count
-
 WINDOW = 6
 THRESHOLD = 0.7
 MAX_CLUSTERS = 10_000
@@ -51,13 +49,13 @@ def choose_fields(columns: list[dict], rows: int, exclude: list[str]) -> list[Fi
     """
     fields = []
     for c in columns:
-        present = present_count(c)
-        if c["name"] in exclude or present < 0.3 * rows or c["distinct"] < 2:
+        present = c.present
+        if c.name in exclude or present < 0.3 * rows or c.distinct < 2:
             continue
-        if c["distinct"] == rows and (c["type"]["type"] in ("integer", *ID_TYPES) or c["len_max"] == c["len_min"]):
+        if c.distinct == rows and (c.type.type in ("integer", *ID_TYPES) or c.len_max == c.len_min):
             continue
-        weight = max(0.1, math.log(c["distinct"] + 1) / math.log(rows + 1))
-        fields.append(Field(c["name"], round(weight, 4), c["type"]["type"] in CODE_TYPES))
+        weight = max(0.1, math.log(c.distinct + 1) / math.log(rows + 1))
+        fields.append(Field(c.name, round(weight, 4), c.type.type in CODE_TYPES))
     return fields
 
 

@@ -24,7 +24,6 @@ from kit.mapping.lint import lint
 from kit.mapping.spec import ConflictError, Mapping, Step, TargetField, current_user
 from kit.mapping.steps import STEPS
 from kit.profiling import Profile, profile
-from kit.profiling.measures import present_count
 from kit.suggest import suggest
 
 STATUSES = ["open", "proposed", "approved", "rejected"]
@@ -123,7 +122,7 @@ class MappingEditor(w.VBox):
         self.suggested = w.HTML()
         self.use_suggestion = w.Button(description="use top suggestion", icon="magic")
         columns = self.source_profile.columns if self.source_profile else []
-        self.sources = w.SelectMultiple(options=[c["name"] for c in columns], rows=6, description="from")
+        self.sources = w.SelectMultiple(options=[c.name for c in columns], rows=6, description="from")
         self.steps = w.Select(options=[], rows=6, description="steps", layout=w.Layout(width="420px"))
         self.new_step = w.Dropdown(options=sorted(STEPS), description="add step")
         self.step_params = w.Text(description="params", placeholder="e.g. 40 or {length: 40, unit: bytes}")
@@ -415,12 +414,12 @@ class MappingEditor(w.VBox):
                 except KitError:
                     parts.append(f"<p><b>{_e(col)}</b>: not in the source extract</p>")
                     continue
-                present = present_count(c)
-                shapes = ", ".join(f"<code>{_e(s['shape'])}</code> {s['count']:,}" for s in c["shapes"][:3])
-                alerts = ", ".join(_e(a["code"]) for a in c["alerts"]) or "none"
+                present = c.present
+                shapes = ", ".join(f"<code>{_e(s.shape)}</code> {s.count:,}" for s in c.shapes[:3])
+                alerts = ", ".join(_e(a.code) for a in c.alerts) or "none"
                 parts.append(
-                    f"<p><b>{_e(col)}</b>: {100 * present / max(c['rows'], 1):.1f}% complete, type "
-                    f"{_e(c['type']['type'])}, length {c['len_min']}-{c['len_max']}, shapes {shapes}; "
+                    f"<p><b>{_e(col)}</b>: {100 * present / max(c.rows, 1):.1f}% complete, type "
+                    f"{_e(c.type.type)}, length {c.len_min}-{c.len_max}, shapes {shapes}; "
                     f"alerts: {alerts}</p>"
                 )
         if self.sample is not None and f.from_:

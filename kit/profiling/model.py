@@ -1,0 +1,339 @@
+"""The profile as typed data: what ``profile()`` returns, what ``Profile.to_json`` writes and what
+``Profile.from_json`` reads back (validated, with a format version).
+
+Models, not dicts: every consumer (alerts, lint, drift, suggest, expectations, the renderers and the
+editor) reads attributes, so a renamed measure is a type error, not a silent ``KeyError`` in one
+module. The JSON layout is the documented one; fields marked ``omit`` are left out when empty, as
+they always were.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, fields, is_dataclass
+from pathlib import Path
+from typing import Any
+
+from kit.errors import KitError
+
+# 1: the layout before the version was written (identical otherwise, so it loads). 2: with the version.
+FORMAT_VERSION = 2
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+class ProfileFormatError(KitError):
+    """A saved profile that is not valid JSON, not a profile, or from an unknown format version."""
+
+
+# Metadata of a field written only when it has a value (the layout never had it empty).
+_OMIT = {"omit": True}
+
+
+@dataclass
+class TypeFit:
+    """The inferred semantic type of a column and how well each type fits its present values."""
+
+    type: str
+    fit: float
+    fits: dict[str, float] = field(default_factory=dict)
+    number_forms: dict[str, int] = field(default_factory=dict)
+    booleans: dict[str, int] = field(default_factory=dict)
+    unit_numbers: int = 0
+
+
+@dataclass
+class DateFormats:
+    """Dates in a column: the share of date-like values, each strftime format seen with its count."""
+
+    share: float = 0.0
+    formats: dict[str, int] = field(default_factory=dict)
+    ambiguous: int = 0
+    invalid: int = 0
+    day_first_only: int | None = field(default=None, metadata=_OMIT)
+    month_first_only: int | None = field(default=None, metadata=_OMIT)
+
+
+@dataclass
+class Shape:
+    """A value shape (letters to A/a, digits to 9), how many values have it, and up to 3 examples."""
+
+    shape: str
+    count: int
+    examples: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Variant:
+    """Spellings of one value (``Active``, ``ACTIVE``, `` active``): the most common and the others."""
+
+    value: str
+    count: int
+    variants: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class Typo:
+    """A rare value within a few edits of a far more frequent one."""
+
+    value: str
+    count: int
+    likely: str
+    score: int
+
+
+@dataclass
+class NotEncodable:
+    """Characters a target code page cannot store, and a regex matching them."""
+
+    encoding: str
+    characters: list[str]
+    pattern: str
+
+
+@dataclass
+class ColumnAlert:
+    """An alert as listed on its column (the rows are on the profile-level ``Alert``)."""
+
+    code: str
+    severity: str
+    message: str
+    examples: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ColumnProfile:
+    """Everything measured on one column; counts are of rows, over the whole column."""
+
+    name: str
+    dtype: str
+    rows: int
+    nulls: int
+    distinct: int
+    empty: int = 0
+    whitespace: int = 0
+    pseudo_null_total: int = 0
+    leading_zeros: int = 0
+    non_ascii: int = 0
+    control_chars: int = 0
+    line_breaks: int = 0
+    replacement_chars: int = 0
+    mojibake: int = 0
+    html_entities: int = 0
+    nbsp: int = 0
+    zero_width: int = 0
+    markup: int = 0
+    not_nfc: int = 0
+    len_min: int | None = None
+    len_max: int | None = None
+    len_p50: int | None = None
+    len_p95: int | None = None
+    bytes_max: int | None = None
+    padded: int = 0
+    case_upper: int = 0
+    case_lower: int = 0
+    case_title: int = 0
+    pseudo_nulls: dict[str, int] = field(default_factory=dict)
+    top: list[tuple[str, int]] = field(default_factory=list)
+    shapes: list[Shape] = field(default_factory=list)
+    outside_dominant_shapes: float = 0.0
+    collapsed_shapes: list[Shape] = field(default_factory=list)
+    type: TypeFit = field(default_factory=lambda: TypeFit("empty", 0.0))
+    dates: DateFormats = field(default_factory=DateFormats)
+    categorical: bool = False
+    variants: list[Variant] = field(default_factory=list)
+    typos: list[Typo] = field(default_factory=list)
+    not_encodable: NotEncodable | None = None
+    alerts: list[ColumnAlert] = field(default_factory=list)
+
+    @property
+    def present(self) -> int:
+        """Values with content: not null, empty, blank or a placeholder token."""
+        return self.rows - self.nulls - self.empty - self.whitespace - self.pseudo_null_total
+
+
+@dataclass
+class KeyDuplicates:
+    """Rows sharing a key value, and whether (and in which columns) the repeated records disagree."""
+
+    key: list[str]
+    groups: int
+    rows: int
+    conflicting_groups: int
+    conflicting_columns: dict[str, int] = field(default_factory=dict)
+    examples: list[list[int]] = field(default_factory=list)
+
+
+@dataclass
+class NearCluster:
+    """Rows that look like one entity entered more than once, with the weakest link's score."""
+
+    rows: list[int]
+    score: float
+
+
+@dataclass
+class Duplicates:
+    """Exact duplicate rows, duplicate keys and near-duplicates of one extract."""
+
+    exact: list[list[int]] = field(default_factory=list)
+    exact_groups: int = 0
+    key: KeyDuplicates | None = None
+    near: list[NearCluster] = field(default_factory=list)
+    near_fields: list[str] | None = field(default=None, metadata=_OMIT)
+    near_clusters: int | None = field(default=None, metadata=_OMIT)
+    near_skipped: str | None = field(default=None, metadata=_OMIT)
+
+
+@dataclass
+class Alert:
+    """A fired rule: its stable code, severity, the column (None for row-level alerts), a message for
+    a business reader, example values, the first rows concerned (0-based) and how many there are."""
+
+    code: str
+    severity: str
+    column: str | None
+    message: str
+    examples: list[str]
+    rows: list[int]
+    total: int
+
+
+def to_data(obj: Any) -> Any:
+    """A model as plain JSON data, in field order, leaving out the empty ``omit`` fields."""
+    if is_dataclass(obj) and not isinstance(obj, type):
+        return {
+            f.name: to_data(getattr(obj, f.name))
+            for f in fields(obj)
+            if not (f.metadata.get("omit") and getattr(obj, f.name) is None)
+        }
+    if isinstance(obj, (list, tuple)):
+        return [to_data(v) for v in obj]
+    if isinstance(obj, dict):
+        return {k: to_data(v) for k, v in obj.items()}
+    return obj
+
+
+def read_profile_data(data: Any, where: str) -> dict[str, Any]:
+    """Check the format version of saved profile data; the data without it."""
+    if not isinstance(data, dict) or "columns" not in data:
+        raise ProfileFormatError(f"{where}: not a profile (no 'columns'); write one with kit profile --json")
+    data = dict(data)
+    version = data.pop("format_version", 1)
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise ProfileFormatError(f"{where}: format_version {version!r} is not a profile format version")
+    if version > FORMAT_VERSION:
+        raise ProfileFormatError(
+            f"{where}: profile format {version} was written by a newer kit (this one reads up to {FORMAT_VERSION})"
+        )
+    return data
+
+
+def validation_message(exc: Exception, where: str) -> str:
+    """A pydantic validation error as one line naming the file and the first bad place."""
+    errors = exc.errors()  # type: ignore[attr-defined]
+    first = errors[0]
+    loc = ".".join(str(p) for p in first["loc"]) or "document"
+    more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
+    return f"{where}: not a valid profile: {loc}: {first['msg']}{more}"
+
+
+def load_json(path: str | Path) -> Any:
+    """The JSON of a saved file, or a one-line error naming it."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ProfileFormatError(f"{path}: no such profile") from None
+    except IsADirectoryError:
+        raise ProfileFormatError(f"{path}: is a directory, not a profile") from None
+    except UnicodeDecodeError as exc:
+        raise ProfileFormatError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ProfileFormatError(f"{path}:{exc.lineno}: not a profile JSON ({exc.msg})") from None
+    except RecursionError:
+        raise ProfileFormatError(f"{path}: nested too deeply to be a profile") from None
+
+
+@dataclass
+class Profile:
+    """A profile of one extract: per-column facts, duplicates, alerts, and the figures that are not exact.
+
+    ``to_json()`` writes the documented layout with its ``format_version``; ``Profile.load(path)``
+    reads one back, validated (a hand-edited or truncated file is a one-line ``ProfileFormatError``).
+
+    >>> import polars as pl
+    >>> from kit.profiling import profile
+    >>> p = profile(pl.DataFrame({"code": ["A", "B", "N/A"]}))
+    >>> Profile.from_dict(p.to_dict()) == p
+    True
+    """
+
+    source: str
+    rows: int
+    columns: list[ColumnProfile]
+    duplicates: Duplicates = field(default_factory=Duplicates)
+    alerts: list[Alert] = field(default_factory=list)
+    # The figures that are not exact counts, each with why (a path into to_dict() -> reason). Every
+    # count not named here is exact, at any size: distinct counts included.
+    approximate: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The profile as plain JSON data, its format version first."""
+        return {"format_version": FORMAT_VERSION, **to_data(self)}
+
+    def to_json(self, indent: int = 2) -> str:
+        """The profile as JSON text (what ``kit profile --json`` writes, without the final newline)."""
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, default=str)
+
+    @classmethod
+    def from_dict(cls, data: Any, where: str = "profile") -> Profile:
+        """A profile from its JSON data, validated; ``where`` names it in errors."""
+        from pydantic import TypeAdapter, ValidationError
+
+        data = read_profile_data(data, where)
+        try:
+            prof = TypeAdapter(cls).validate_python(data)
+        except ValidationError as exc:
+            raise ProfileFormatError(validation_message(exc, where)) from None
+        names = [c.name for c in prof.columns]
+        if len(set(names)) != len(names) or not all(names):
+            raise ProfileFormatError(f"{where}: not a valid profile: column names are empty or repeated")
+        return prof
+
+    @classmethod
+    def load(cls, path: str | Path) -> Profile:
+        """A profile saved with ``kit profile --json`` (or ``to_json``): read, version-checked, validated."""
+        return cls.from_dict(load_json(path), str(path))
+
+    def column(self, name: str) -> ColumnProfile:
+        """The profile of one column, by name."""
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KitError(f"{self.source}: no column {name!r}; columns are {[c.name for c in self.columns]}")
+
+    def alerts_for(self, code: str | None = None, column: str | None = None) -> list[Alert]:
+        """The alerts with this code and/or on this column."""
+        return [a for a in self.alerts if (code is None or a.code == code) and (column is None or a.column == column)]
+
+    def rows_for(self, alert: Alert) -> list[int]:
+        """0-based indices of the loaded rows the alert concerns (the first 10,000; ``alert.total`` counts all)."""
+        return list(alert.rows)
+
+    def _repr_html_(self) -> str:
+        from kit.render import profile_html
+
+        return profile_html(self)
+
+    def to_html(self, redact: bool | list[str] = False) -> str:
+        """A self-contained HTML page of this profile (values escaped; ``redact`` masks personal data)."""
+        from kit.render import page, profile_html
+
+        return page(f"Profile of {self.source}", profile_html(self, redact))
+
+    def summary(self, max_alerts: int = 20, redact: bool | list[str] = False) -> str:
+        """Alerts as text, most severe first; ``redact`` shows personal values as shapes."""
+        from kit.render import summary_text
+
+        return summary_text(self, max_alerts, redact)
