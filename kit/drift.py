@@ -12,7 +12,6 @@ from dataclasses import asdict, dataclass
 
 from kit.expectations import wilson_lower
 from kit.mapping.spec import Mapping
-from kit.mapping.steps import mapped_values
 from kit.profiling import Profile
 
 SHAPE_SHARE = 0.01  # a new shape matters from 1% of the values
@@ -162,33 +161,23 @@ def _uncovered(mapping: Mapping | None, fields: list[str], values: list[str]) ->
         return []
     missing: list[str] = []
     for name in fields:
-        for i, step in enumerate(mapping.fields[name].steps):
-            if step.name != "value_map" or not isinstance(step.params, dict):
+        steps = mapping.fields[name].steps
+        for i, step in enumerate(steps):
+            if step.name != "value_map" or step.args.unmapped not in ("quarantine", "null"):
                 continue
-            if step.params.get("unmapped", "quarantine") not in ("quarantine", "null"):
-                continue
-            fold = bool(step.params.get("case_insensitive"))
-            table = mapped_values(step.params.get("map") or {}, fold)
-            nulled = {
-                str(t)
-                for s in mapping.fields[name].steps[:i]
-                if s.name == "null_if"
-                for t in (s.params if isinstance(s.params, list) else [s.params])
-            }
-            missing += [v for v in values if (v.strip().lower() if fold else v) not in table and v not in nulled]
+            table = step.args.table
+            nulled = {t for s in steps[:i] if s.name == "null_if" for t in s.args.tokens}
+            missing += [v for v in values if step.args.fold(v) not in table and v not in nulled]
     return sorted(set(missing))
 
 
 def _unparsed(mapping: Mapping | None, fields: list[str], fmt: str) -> list[str]:
     if mapping is None:
         return []
-    out = []
     wanted = set(fmt.split("|"))
-    for name in fields:
-        for step in mapping.fields[name].steps:
-            if step.name == "parse_date":
-                listed = step.params.get("formats") if isinstance(step.params, dict) else step.params
-                listed = {listed} if isinstance(listed, str) else set(listed or [])
-                if not wanted & listed:
-                    out.append(name)
-    return out
+    return [
+        name
+        for name in fields
+        for step in mapping.fields[name].steps
+        if step.name == "parse_date" and not wanted & set(step.args.formats)
+    ]

@@ -20,7 +20,6 @@ from typing import Any
 from kit.errors import KitError
 from kit.files import write_atomic
 from kit.mapping.spec import Mapping, TargetField
-from kit.mapping.steps import mapped_values
 from kit.profiling import Profile
 
 GX_VERSION = "1.24.1"
@@ -138,13 +137,7 @@ def _suite(name: str, notes: str, expectations: list[dict]) -> dict[str, Any]:
 
 def _nulled_tokens(f: TargetField, upto: int) -> list[str]:
     """Tokens that null_if steps before step ``upto`` turn into nulls (they need no format)."""
-    tokens: list[str] = []
-    for s in f.steps[:upto]:
-        if s.name == "null_if":
-            p = s.params
-            raw = p.get("tokens", []) if isinstance(p, dict) else p
-            tokens += [str(t) for t in (raw if isinstance(raw, list) else [raw])]
-    return tokens
+    return [t for s in f.steps[:upto] if s.name == "null_if" for t in s.args.tokens]
 
 
 def _with_tokens(regex: str, tokens: list[str]) -> str:
@@ -225,18 +218,12 @@ def source_expectations(mapping: Mapping, profile: Profile) -> list[dict]:
             continue
         col = f.from_[0]
         for i, step in enumerate(f.steps):
-            p = step.params
-            if step.name == "value_map" and isinstance(p, dict) and p.get("unmapped", "quarantine") == "quarantine":
-                fold = bool(p.get("case_insensitive"))
-                table = mapped_values(p.get("map") or {}, fold)
+            p = step.args
+            if step.name == "value_map" and p.unmapped == "quarantine":
+                fold, table = p.case_insensitive, p.table
                 observed = [v for v, _ in columns[col].top] if col in columns else []
-                covered = sorted(
-                    {v for v in observed if (v.strip().lower() if fold else v) in table}
-                    | {str(k) for k in (p.get("map") or {})}
-                )
-                unmapped = sorted(
-                    {v for v in observed if (v.strip().lower() if fold else v) not in table} - set(_nulled_tokens(f, i))
-                )
+                covered = sorted({v for v in observed if p.fold(v) in table} | set(p.map))
+                unmapped = sorted({v for v in observed if p.fold(v) not in table} - set(_nulled_tokens(f, i)))
                 exps.append(
                     _exp(
                         "expect_column_values_to_be_in_set",
@@ -249,9 +236,8 @@ def source_expectations(mapping: Mapping, profile: Profile) -> list[dict]:
                     )
                 )
             elif step.name == "parse_date":
-                formats = p.get("formats") if isinstance(p, dict) else p
-                formats = [formats] if isinstance(formats, str) else list(formats or [])
-                regex = "|".join(strftime_regex(str(x)) for x in formats)
+                formats = list(p.formats)
+                regex = "|".join(strftime_regex(x) for x in formats)
                 severity = "warning" if mapping.failure_for(name) == "default_and_flag" else "critical"
                 exps.append(
                     _format_exp(
@@ -259,9 +245,8 @@ def source_expectations(mapping: Mapping, profile: Profile) -> list[dict]:
                     )
                 )
             elif step.name == "cast":
-                to = p.get("to") if isinstance(p, dict) else p
-                mark = p.get("decimal_mark", ".") if isinstance(p, dict) else "."
-                regex = {"integer": r"[+-]?\d+", "decimal": r"[+-]?\d+(?:" + re.escape(mark) + r"\d+)?"}.get(str(to))
+                to, mark = p.to, p.decimal_mark
+                regex = {"integer": r"[+-]?\d+", "decimal": r"[+-]?\d+(?:" + re.escape(mark) + r"\d+)?"}.get(to)
                 if regex:
                     reason = f"values convert to {to} (decimal mark {mark!r})"
                     exps.append(_format_exp(name, f, i, col, regex, f"cast to {to}", reason))

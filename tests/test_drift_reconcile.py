@@ -53,6 +53,27 @@ def test_drift_without_change_is_quiet_and_columns_come_and_go(snapshots):
     }
 
 
+@pytest.mark.parametrize("written", [["Gone"], {"tokens": ["Gone"]}, "Gone"])
+def test_drift_reads_null_if_in_every_form_the_file_allows(written):
+    # A value that a null_if before the value_map turns into null needs no translation, however the
+    # null_if is written (the suite generator and drift read the same parsed parameters).
+    m = Mapping.model_validate(
+        {
+            "name": "t",
+            "outcome": "x",
+            "source": {"system": "A"},
+            "target": {"system": "B"},
+            "fields": {
+                "s": {"from": ["s"], "steps": [{"null_if": written}, {"value_map": {"map": {"A": "1", "B": "2"}}}]}
+            },
+        }
+    )
+    old = profile(pl.DataFrame({"s": ["A", "B"] * 25}), near=False)
+    new = profile(pl.DataFrame({"s": ["A", "B"] * 20 + ["Gone"] * 5 + ["New"] * 5}), near=False)
+    (change,) = [c for c in drift(old, new, m).changes if c.code == "NEW_VALUES"]
+    assert change.breaks and "['New']" in change.message
+
+
 def test_cli_drift_reads_saved_profiles_and_exits_1_on_breaking_change(snapshots, tmp_path, capsys):
     old, new = snapshots
     (tmp_path / "old.json").write_text(profile(old, near=False).to_json())

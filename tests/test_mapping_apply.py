@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from kit.mapping.apply import apply_mapping, write_safe_csv
 from kit.mapping.spec import Mapping, MappingError
-from kit.mapping.steps import STEPS, Context, Outcome
+from kit.mapping.steps import STEPS, Outcome, StepContext
 
 
 def _mapping(fields: dict, **extra) -> Mapping:
@@ -142,22 +142,56 @@ def test_unknown_step_and_missing_column_name_the_line(tmp_path):
         "name: t\noutcome: x\nsource: {system: A}\ntarget: {system: B}\nfields:\n  c:\n    from: [x]\n"
         "    steps:\n      - strip\n      - frobnicate\n"
     )
+    # An unknown step is an error when the file is loaded, not later when it is applied.
     with pytest.raises(MappingError, match=r"m.yaml:10: field 'c': unknown step 'frobnicate'"):
-        apply_mapping(Mapping.load(path), pl.DataFrame({"x": ["a"]}))
+        Mapping.load(path)
+    path.write_text(path.read_text().replace("      - frobnicate\n", ""))
     with pytest.raises(MappingError, match=r"m.yaml:7: field 'c': source column\(s\) \['x'\] are not in the extract"):
         apply_mapping(Mapping.load(path), pl.DataFrame({"y": ["a"]}))
 
 
-def test_a_null_token_in_yaml_is_caught():
-    with pytest.raises(MappingError, match="quote them"):
-        _one({"null_if": ["N/A", None]}, ["a"])
+def test_a_null_token_in_yaml_is_caught_when_the_file_is_loaded(tmp_path):
+    text = "name: t\noutcome: x\nsource: {system: A}\ntarget: {system: B}\nfields:\n  c:\n    from: [x]\n"
+    with pytest.raises(MappingError, match=r"m.yaml:9: field 'c': step 'null_if': tokens: .* quote them"):
+        Mapping.loads(text + "    steps:\n      - null_if: [N/A, NULL]\n", tmp_path / "m.yaml")
+
+
+@pytest.mark.parametrize(
+    ("step", "said"),
+    [
+        ("truncate: {lenght: 40}", "step 'truncate': needs 'length'; has no parameter 'lenght'"),
+        ("truncate: forty", "step 'truncate': length: Input should be a valid integer"),
+        ("cast: number", "step 'cast': to: Input should be 'integer', 'decimal', 'boolean' or 'string'"),
+        ("pad: {length: 5, char: ab}", "step 'pad': char: pad char must be one character"),
+        ("regex_replace: {pattern: '(a'}", "step 'regex_replace': pattern: bad regular expression"),
+        ("value_map: {map: [a, b]}", "step 'value_map': map: map is a mapping of source value to target value"),
+        ("value_map: {map: {a: b}, unmapped: default}", "step 'value_map': unmapped: default needs a default"),
+        ("parse_date", "step 'parse_date': needs 'formats'"),
+        ("strip: yes", "step 'strip' takes named parameters"),
+    ],
+)
+def test_a_bad_step_parameter_is_a_file_line_error_at_load(tmp_path, step, said):
+    text = "name: t\noutcome: x\nsource: {system: A}\ntarget: {system: B}\nfields:\n  c:\n    from: [x]\n"
+    with pytest.raises(MappingError) as err:
+        Mapping.loads(text + f"    steps:\n      - strip\n      - {step}\n", tmp_path / "m.yaml")
+    assert f"m.yaml:10: field 'c': {said}" in str(err.value)
+
+
+def test_step_parameters_are_parsed_once_into_typed_models():
+    m = _mapping({"c": {"from": ["x"], "steps": [{"null_if": {"tokens": ["N/A", 0]}}, {"parse_date": "%Y-%m-%d"}]}})
+    null_if, parse_date = m.fields["c"].steps
+    assert null_if.args.tokens == ["N/A", "0"] and null_if.args.blank is True
+    assert parse_date.args.formats == ["%Y-%m-%d"]
+    # Assigning new parameters parses them again (what the editor does).
+    null_if.params = ["-"]
+    assert null_if.args.tokens == ["-"]
 
 
 def test_registered_project_step():
     from kit.mapping.steps import register_step
 
     @register_step("initials", "first letters of each word")
-    def initials(value, params, ctx: Context) -> Outcome:
+    def initials(value, params, ctx: StepContext) -> Outcome:
         return Outcome(value.str.replace_all(r"(\w)\w*\s*", "$1"))
 
     out, _ = _one("initials", ["Anna Maria Smith"])
@@ -233,3 +267,34 @@ def test_sample_mapping_applies_with_every_row_accounted_for():
     assert applied.failures_by_field["email"] == 50  # the planted malformed addresses
     assert applied.output["status_code"].is_in(["ACT", "INA", "PRO", "CLS"]).all()
     assert applied.output["name"].str.len_chars().max() <= 40
+
+
+def test_every_quarantine_row_carries_a_stable_code():
+    from kit.mapping.apply import FAILURE_CODES
+
+    fields = {
+        "long": {"from": ["x"], "max_length": 2},
+        "num": {"from": ["x"], "steps": [{"cast": "integer"}]},
+        "day": {"from": ["x"], "steps": [{"parse_date": "%Y-%m-%d"}]},
+        "typed": {"from": ["x"], "type": "integer"},
+        "code": {"from": ["x"], "steps": [{"value_map": {"map": {"a": "A"}}}]},
+        "allowed": {"from": ["x"], "allowed": ["a"]},
+        "shaped": {"from": ["x"], "pattern": "^a$"},
+        "needed": {"from": ["x"], "required": True, "steps": [{"null_if": ["abc"]}]},
+        "part": {"from": ["x"], "steps": [{"regex_extract": {"pattern": "(z)", "required": True}}]},
+    }
+    applied = apply_mapping(_mapping(fields), pl.DataFrame({"id": ["1"], "x": ["abc"]}))
+    codes = dict(applied.quarantine.select("field", "code").iter_rows())
+    assert codes == {
+        "long": "TOO_LONG",
+        "num": "CAST",
+        "day": "DATE",
+        "typed": "TYPE",
+        "code": "VALUE_MAP",
+        "allowed": "NOT_ALLOWED",
+        "shaped": "PATTERN",
+        "needed": "REQUIRED",
+        "part": "EXTRACT",
+    }
+    assert set(codes.values()) <= set(FAILURE_CODES)
+    assert applied.quarantine.columns[:5] == ["_source_row", "id", "field", "code", "reason"]

@@ -14,10 +14,24 @@ import polars as pl
 from kit.errors import KitError
 from kit.load.report import Extract
 from kit.mapping.spec import Mapping, MappingError, TargetField
-from kit.mapping.steps import STEPS, Context, StepError
+from kit.mapping.steps import STEPS, StepContext, StepError
 
 ROW = "_source_row"
 FLAGS = "_flags"
+# The stable code of every quarantine row, beside its readable reason: what lint and reports select on.
+FAILURE_CODES = {
+    "TOO_LONG": "longer than the target field's max_length",
+    "NOT_ALLOWED": "not one of the target field's allowed values",
+    "PATTERN": "does not match the target field's pattern",
+    "REQUIRED": "the target field is required and the value is empty after the steps",
+    "TYPE": "not a value of the target field's type after the steps",
+    "CAST": "a cast step could not convert the value",
+    "DATE": "no format of a parse_date step fits the value",
+    "VALUE_MAP": "a value_map (unmapped: quarantine) has no translation for the value",
+    "LOOKUP": "the lookup file (unmapped: quarantine) has no translation for the value",
+    "EXTRACT": "a required regex_extract found no match",
+    "STEP": "a project's own step failed on the value",
+}
 _TYPES = {
     "string": pl.String,
     "integer": pl.Int64,
@@ -34,6 +48,7 @@ class Compiled:
     name: str
     value: pl.Expr
     reason: pl.Expr
+    code: pl.Expr  # the stable failure code beside the reason (FAILURE_CODES)
     policy: str
     default: str | None
 
@@ -60,9 +75,9 @@ class Accounting:
 @dataclass
 class Applied:
     """``output``: target-shaped rows (plus ``_source_row`` and ``_flags``); ``quarantine``: one row per
-    failure (source row, key, field, reason, action, the source values); ``deduplicated``: source rows
-    removed by the dedup rule; ``mapped``: every deduplicated row with its mapped values before the
-    quarantine gate (what system B would receive if nothing were held back), for validation."""
+    failure (source row, key, field, code (``FAILURE_CODES``), reason, action, the source values);
+    ``deduplicated``: source rows removed by the dedup rule; ``mapped``: every deduplicated row with its
+    mapped values before the quarantine gate (what system B would receive if nothing were held back), for validation."""
 
     output: pl.DataFrame
     quarantine: pl.DataFrame
@@ -118,28 +133,22 @@ def compile_field(mapping: Mapping, name: str, columns: list[str]) -> Compiled:
         )
     if not f.from_:
         raise MappingError(f"{mapping.where('fields', name)}: field {name!r}: no source field ('from:') to map")
-    ctx = Context(field=name, base=mapping.path.parent if mapping.path else Path.cwd())
+    ctx = StepContext(field=name, base=mapping.path.parent if mapping.path else Path.cwd())
     values: list[pl.Expr] = [pl.col(c).cast(pl.String) for c in f.from_]
-    failures: list[tuple[pl.Expr, str]] = []
+    failures: list[tuple[pl.Expr, str, str]] = []
     for i, step in enumerate(f.steps):
         spec = STEPS.get(step.name)
-        if spec is None:
+        if spec is None:  # registered after the file was loaded, then unregistered: the file said it was known
             raise MappingError(
                 f"{mapping.where('fields', name, 'steps', i)}: field {name!r}: unknown step {step.name!r}; "
                 f"steps are {sorted(STEPS)}"
             )
         try:
-            if spec.combines:
-                out = spec.fn(values, step.params, ctx)
-                values = [out.value]
-                if out.failed is not None:
-                    failures.append((out.failed, f"{step.name}: {out.reason}"))
-            else:
-                outs = [spec.fn(v, step.params, ctx) for v in values]
-                values = [o.value for o in outs]
-                failures += [(o.failed, f"{step.name}: {o.reason}") for o in outs if o.failed is not None]
+            outs = [spec.fn(values, step.args, ctx)] if spec.combines else [spec.fn(v, step.args, ctx) for v in values]
         except StepError as exc:
             raise MappingError(f"{mapping.where('fields', name, 'steps', i)}: {exc}") from None
+        values = [o.value for o in outs]
+        failures += [(o.failed, f"{step.name}: {o.reason}", o.code) for o in outs if o.failed is not None]
     if len(values) > 1:
         raise MappingError(
             f"{mapping.where('fields', name, 'from')}: field {name!r}: {len(values)} source fields but no step "
@@ -148,24 +157,27 @@ def compile_field(mapping: Mapping, name: str, columns: list[str]) -> Compiled:
     dtype = pl.LazyFrame(schema=dict.fromkeys(columns, pl.String)).select(values[0].alias("v")).collect_schema()["v"]
     value, failed, reason = _type_check(name, f, values[0], dtype)
     if failed is not None:
-        failures.append((failed, reason))
+        failures.append((failed, reason, "TYPE"))
     if f.max_length is not None:
         length = (
             value.cast(pl.String).str.len_bytes() if f.length_unit == "bytes" else value.cast(pl.String).str.len_chars()
         )
-        failures.append((length > f.max_length, f"longer than {f.max_length} {f.length_unit}"))
+        failures.append((length > f.max_length, f"longer than {f.max_length} {f.length_unit}", "TOO_LONG"))
     if f.allowed is not None:
-        failures.append((value.is_not_null() & ~value.cast(pl.String).is_in(f.allowed), f"not one of {f.allowed}"))
-    if f.pattern is not None:
         failures.append(
-            (value.is_not_null() & ~value.cast(pl.String).str.contains(f.pattern), "does not match the pattern")
+            (value.is_not_null() & ~value.cast(pl.String).is_in(f.allowed), f"not one of {f.allowed}", "NOT_ALLOWED")
         )
+    if f.pattern is not None:
+        mismatch = value.is_not_null() & ~value.cast(pl.String).str.contains(f.pattern)
+        failures.append((mismatch, "does not match the pattern", "PATTERN"))
     if f.required:
-        failures.append((value.is_null(), "required but empty"))
-    reason = pl.lit(None, dtype=pl.String)
-    for cond, why in reversed(failures):  # the first failing check names the reason
-        reason = pl.when(cond.fill_null(False)).then(pl.lit(why)).otherwise(reason)
-    return Compiled(name, value, reason, mapping.failure_for(name), f.default)
+        failures.append((value.is_null(), "required but empty", "REQUIRED"))
+    reason = code = pl.lit(None, dtype=pl.String)
+    for cond, why, what in reversed(failures):  # the first failing check names the reason
+        hit = cond.fill_null(False)
+        reason = pl.when(hit).then(pl.lit(why)).otherwise(reason)
+        code = pl.when(hit).then(pl.lit(what)).otherwise(code)
+    return Compiled(name, value, reason, code, mapping.failure_for(name), f.default)
 
 
 def apply_mapping(mapping: Mapping, source: Extract | pl.DataFrame) -> Applied:
@@ -194,6 +206,7 @@ def apply_mapping(mapping: Mapping, source: Extract | pl.DataFrame) -> Applied:
             ROW,
             *[c.value.alias(c.name) for c in compiled],
             *[c.reason.alias(f"\x1f{c.name}") for c in compiled],
+            *[c.code.alias(f"\x1fcode{c.name}") for c in compiled],
         )
     except pl.exceptions.PolarsError as exc:
         raise KitError(f"{mapping.where()}: applying the mapping failed: {exc}") from None
@@ -226,7 +239,9 @@ def apply_mapping(mapping: Mapping, source: Extract | pl.DataFrame) -> Applied:
             output = output.with_columns(pl.lit(fill.value).alias(name))
     bad = evaluated.filter(pl.col("\x1ffailing"))
     key = mapping.source.key
-    empty = pl.DataFrame(schema={ROW: pl.UInt32, "field": pl.String, "reason": pl.String, "action": pl.String})
+    empty = pl.DataFrame(
+        schema={ROW: pl.UInt32, "field": pl.String, "code": pl.String, "reason": pl.String, "action": pl.String}
+    )
     # One row per failure: a small concat per failing field (the failing rows are few).
     long = pl.concat(
         [empty]
@@ -234,6 +249,7 @@ def apply_mapping(mapping: Mapping, source: Extract | pl.DataFrame) -> Applied:
             bad.filter(pl.col(f"\x1f{c.name}").is_not_null()).select(
                 ROW,
                 pl.lit(c.name).alias("field"),
+                pl.col(f"\x1fcode{c.name}").alias("code"),
                 pl.col(f"\x1f{c.name}").alias("reason"),
                 pl.lit(c.policy).alias("action"),
             )
@@ -249,6 +265,7 @@ def apply_mapping(mapping: Mapping, source: Extract | pl.DataFrame) -> Applied:
             ROW,
             *[k for k in key if k in source_cols],
             "field",
+            "code",
             "reason",
             "action",
             *[c for c in source_cols if c not in key],

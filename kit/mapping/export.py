@@ -24,8 +24,8 @@ def step_text(step: Step) -> str:
     p = step.params
     if p is None:
         return step.name
-    if step.name == "value_map" and isinstance(p, dict):
-        return f"value_map ({len(p.get('map') or {})} values, unmapped: {p.get('unmapped', 'quarantine')})"
+    if step.name == "value_map":
+        return f"value_map ({len(step.args.map)} values, unmapped: {step.args.unmapped})"
     if isinstance(p, dict):
         return f"{step.name} " + ", ".join(f"{k}={v}" for k, v in p.items())
     if isinstance(p, list):

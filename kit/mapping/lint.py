@@ -14,7 +14,6 @@ import polars as pl
 
 from kit.mapping.apply import Applied, apply_mapping
 from kit.mapping.spec import Mapping
-from kit.mapping.steps import mapped_values
 from kit.profiling import ColumnProfile, Profile
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -53,12 +52,12 @@ class Context:
             if f.status != "rejected":
                 yield name, f
 
-    def failures(self, name: str, prefix: str) -> pl.DataFrame:
-        """Dry-run quarantine rows of one field whose reason starts with ``prefix``."""
+    def failures(self, name: str, *codes: str) -> pl.DataFrame:
+        """Dry-run quarantine rows of one field with one of these failure codes (``FAILURE_CODES``)."""
         if self.applied is None:
             return pl.DataFrame()
         q = self.applied.quarantine
-        return q.filter((pl.col("field") == name) & pl.col("reason").str.starts_with(prefix))
+        return q.filter((pl.col("field") == name) & pl.col("code").is_in(codes))
 
 
 @dataclass(frozen=True)
@@ -112,7 +111,7 @@ def too_long(ctx: Context) -> Iterator[Finding]:
     for name, f in ctx.active():
         if f.max_length is None or _has_step(f, "truncate"):
             continue
-        bad = ctx.failures(name, "longer than")
+        bad = ctx.failures(name, "TOO_LONG")
         if ctx.applied is None:
             longest = max(
                 (
@@ -148,11 +147,10 @@ def too_long(ctx: Context) -> Iterator[Finding]:
 def unmapped_values(ctx: Context) -> Iterator[Finding]:
     for name, f in ctx.active():
         for i, step in enumerate(f.steps):
-            if step.name != "value_map" or not isinstance(step.params, dict):
+            if step.name != "value_map":
                 continue
-            table = mapped_values(step.params.get("map") or {}, bool(step.params.get("case_insensitive")))
-            policy = step.params.get("unmapped", "quarantine")
-            bad = ctx.failures(name, "value_map")
+            table, policy = step.args.table, step.args.unmapped
+            bad = ctx.failures(name, "VALUE_MAP")
             if ctx.applied is not None and policy == "quarantine":
                 if bad.height:
                     counts = bad.group_by(f.from_[0]).len().sort("len", descending=True)
@@ -170,8 +168,7 @@ def unmapped_values(ctx: Context) -> Iterator[Finding]:
             col = ctx.column(f.from_[0]) if len(f.from_) == 1 else None
             if col is None:
                 continue
-            fold = bool(step.params.get("case_insensitive"))
-            missing = [(v, n) for v, n in col.top if (v.strip().lower() if fold else v) not in table]
+            missing = [(v, n) for v, n in col.top if step.args.fold(v) not in table]
             if missing and policy in ("null", "keep", "default"):
                 listing = ", ".join(f"{v!r} x{n}" for v, n in missing[:8])
                 yield Finding(
@@ -190,8 +187,8 @@ def value_not_allowed(ctx: Context) -> Iterator[Finding]:
         if f.allowed is None:
             continue
         for i, step in enumerate(f.steps):
-            if step.name == "value_map" and isinstance(step.params, dict):
-                wrong = sorted({str(v) for v in (step.params.get("map") or {}).values()} - set(f.allowed))
+            if step.name == "value_map":
+                wrong = sorted(set(step.args.map.values()) - set(f.allowed))
                 if wrong:
                     yield Finding(
                         "VALUE_NOT_ALLOWED",
@@ -207,7 +204,7 @@ def required_gaps(ctx: Context) -> Iterator[Finding]:
     for name, f in ctx.active():
         if not f.required or _has_step(f, "default") or ctx.mapping.failure_for(name) == "default_and_flag":
             continue
-        bad = ctx.failures(name, "required")
+        bad = ctx.failures(name, "REQUIRED")
         if ctx.applied is not None:
             if bad.height:
                 yield Finding(
@@ -237,8 +234,8 @@ def required_gaps(ctx: Context) -> Iterator[Finding]:
 @rule("CONVERSION_FAILS", "error", "casts or date parses that fail on observed values")
 def conversion_fails(ctx: Context) -> Iterator[Finding]:
     for name, f in ctx.active():
-        for prefix in ("cast", "parse_date", "not a"):
-            bad = ctx.failures(name, prefix)
+        for code in ("CAST", "DATE", "TYPE"):
+            bad = ctx.failures(name, code)
             if not bad.height:
                 continue
             severity = "warning" if ctx.mapping.failure_for(name) == "default_and_flag" else "error"
@@ -269,8 +266,8 @@ def conversion_fails(ctx: Context) -> Iterator[Finding]:
 @rule("CONSTRAINT_FAILS", "warning", "mapped values that break the target's pattern or allowed values")
 def constraint_fails(ctx: Context) -> Iterator[Finding]:
     for name, f in ctx.active():
-        for prefix, key in (("does not match", "pattern"), ("not one of", "allowed")):
-            bad = ctx.failures(name, prefix)
+        for code, key in (("PATTERN", "pattern"), ("NOT_ALLOWED", "allowed")):
+            bad = ctx.failures(name, code)
             if bad.height:
                 yield Finding(
                     "CONSTRAINT_FAILS",
@@ -286,11 +283,7 @@ def constraint_fails(ctx: Context) -> Iterator[Finding]:
 @rule("LEADING_ZEROS_LOST", "error", "an integer conversion of codes with leading zeros")
 def leading_zeros(ctx: Context) -> Iterator[Finding]:
     for name, f in ctx.active():
-        integer = f.type == "integer" or any(
-            s.name == "cast"
-            and (s.params == "integer" or (isinstance(s.params, dict) and s.params.get("to") == "integer"))
-            for s in f.steps
-        )
+        integer = f.type == "integer" or any(s.name == "cast" and s.args.to == "integer" for s in f.steps)
         for col in map(ctx.column, f.from_):
             if integer and col and col.leading_zeros:
                 yield Finding(

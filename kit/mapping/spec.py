@@ -17,12 +17,13 @@ import tempfile
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 
 from kit.errors import KitError
+from kit.mapping.steps import parse_params
 
 STATUSES = ("open", "proposed", "approved", "rejected")
 TYPES = ("string", "integer", "decimal", "boolean", "date", "datetime")
@@ -82,21 +83,42 @@ class Suggestion(_Model):
 
 
 class Step(_Model):
-    """One transform step: its name and parameters (``- strip`` or ``- truncate: {length: 40}``)."""
+    """One transform step: its name and parameters as written (``- strip`` or ``- truncate: {length: 40}``),
+    and ``args``, the parameters parsed into the step's model when the file is loaded (or ``params``
+    is assigned), so every consumer reads typed attributes and a bad parameter is a file:line error.
+
+    >>> Step.model_validate({"truncate": 40}).args.length
+    40
+    """
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, validate_assignment=True)
 
     name: str
     params: Any = None
+    _args: Any = PrivateAttr(default=None)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _written(cls, raw: Any) -> Any:
+        if isinstance(raw, str):
+            return {"name": raw}
+        if isinstance(raw, dict) and len(raw) == 1 and "name" not in raw:
+            ((name, params),) = raw.items()
+            return {"name": str(name), "params": params}
+        if isinstance(raw, (dict, Step)):
+            return raw
+        raise ValueError(f"a step is a name or a one-key mapping {{name: parameters}}, not {raw!r}")
 
-def _parse_step(raw: Any) -> Step:
-    if isinstance(raw, Step):
-        return raw
-    if isinstance(raw, str):
-        return Step(name=raw)
-    if isinstance(raw, dict) and len(raw) == 1:
-        ((name, params),) = raw.items()
-        return Step(name=str(name), params=params)
-    raise ValueError(f"a step is a name or a one-key mapping {{name: parameters}}, not {raw!r}")
+    @model_validator(mode="after")
+    def _parsed(self) -> Step:
+        self._args = parse_params(self.name, self.params)
+        return self
+
+    @property
+    def args(self) -> Any:
+        """The typed parameters (a ``kit.mapping.steps.Params`` model; as written for a project's own
+        step registered without one)."""
+        return self._args
 
 
 class TargetField(_Model):
@@ -134,7 +156,7 @@ class TargetField(_Model):
     @field_validator("steps", mode="before")
     @classmethod
     def _steps(cls, v: Any) -> Any:
-        return [_parse_step(s) for s in (v or [])]
+        return list(v or [])
 
 
 class TargetOnly(_Model):
@@ -194,6 +216,55 @@ class Mapping(_Model):
 
     def failure_for(self, field: str) -> str:
         return self.fields[field].on_failure or self.on_failure
+
+    # -- edits (what the editor, notebooks and scripts change) -------------------------------------
+    def value_map_step(self, field: str) -> Step | None:
+        """The field's value_map step, if it has one."""
+        return next((s for s in self.fields[field].steps if s.name == "value_map"), None)
+
+    def set_value_map(self, field: str, source_value: str, target_value: str | None) -> None:
+        """Map one source value to ``target_value`` in the field's value_map (``None`` unmaps it). With
+        ``case_insensitive``, every spelling that folds to the same key is replaced by this one.
+
+        >>> m = Mapping.load("mappings/crm_to_erp.yaml")
+        >>> m.set_value_map("status_code", "Dormant", "INA")  # the map is case-insensitive: keys fold
+        >>> m.value_map_step("status_code").args.map["dormant"]
+        'INA'
+        """
+        step = self._value_map(field)
+        params = dict(step.params) if isinstance(step.params, dict) else {}
+        key = step.args.fold(source_value)
+        table = {k: v for k, v in step.args.map.items() if step.args.fold(k) != key}
+        if target_value is not None:
+            table[key] = target_value
+        params["map"] = table
+        step.params = params  # validated again: ``args`` follows
+        self.fields[field].steps = list(self.fields[field].steps)  # marks the list as set for saving
+
+    def set_unmapped(self, field: str, policy: str) -> None:
+        """What the field's value_map does with a value it has no translation for."""
+        step = self._value_map(field)
+        step.params = {**(step.params if isinstance(step.params, dict) else {}), "unmapped": policy}
+        self.fields[field].steps = list(self.fields[field].steps)
+
+    def _value_map(self, field: str) -> Step:
+        step = self.value_map_step(field)
+        if step is None:
+            raise MappingError(f"{self.where('fields', field)}: field {field!r} has no value_map step")
+        return step
+
+    def stamp(self, before: dict[str, TargetField], user: str, today: dt.date | None = None) -> list[str]:
+        """Date (and, where nobody is named yet, attribute to ``user``) every field decision that differs
+        from ``before`` (copies taken when the file was loaded or last saved); the fields stamped."""
+        stamped = []
+        for name, f in self.fields.items():
+            old = before.get(name)
+            if old is None or f.model_dump() != old.model_dump():
+                f.decided_on = today or dt.date.today()
+                if not f.decided_by:
+                    f.decided_by = user
+                stamped.append(name)
+        return stamped
 
     @property
     def path(self) -> Path | None:
@@ -413,6 +484,10 @@ def _explain(exc: ValidationError, doc: Any, where: str) -> str:
         if len(loc) >= 2 and loc[0] == "fields":
             field = f" field {loc[1]!r}"
         msg = err["msg"].removeprefix("Value error, ")
+        if len(loc) == 4 and loc[0] == "fields" and loc[2] == "steps" and err["type"] == "value_error":
+            # A step's own words already say which step and parameter: the line and the field suffice.
+            lines.append(f"{where}{f':{line}' if line else ''}: field {loc[1]!r}: {msg}")
+            continue
         if err["type"] == "extra_forbidden":
             msg = "unknown key (check the spelling; see the mapping format in the README)"
         elif err["type"] == "missing":

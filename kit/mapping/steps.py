@@ -16,36 +16,53 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import polars as pl
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, field_validator, model_validator
 
 from kit.errors import KitError
 
 
 class StepError(KitError):
-    """A step with unknown name or bad parameters; the message names the field and the step."""
+    """A step that cannot run on the data (a lookup file without the named column); names the field."""
 
 
 @dataclass
 class Outcome:
-    """What a step did: the new value and, if it can fail, where and why."""
+    """What a step did: the new value and, if it can fail, where and why (``code`` is the stable
+    failure code the quarantine carries, ``reason`` the words a person reads)."""
 
     value: pl.Expr
     failed: pl.Expr | None = None
     reason: str = ""
+    code: str = "STEP"
 
 
 @dataclass
-class Context:
+class StepContext:
     """What steps may need beyond the value: the mapping's folder (for lookups) and the field name."""
 
     field: str = ""
     base: Path = dataclasses.field(default_factory=Path.cwd)
 
 
-StepFn = Callable[[pl.Expr, Any, Context], Outcome]
-CombineFn = Callable[[list[pl.Expr], Any, Context], Outcome]
+StepFn = Callable[[pl.Expr, Any, StepContext], Outcome]
+CombineFn = Callable[[list[pl.Expr], Any, StepContext], Outcome]
+
+
+class Params(BaseModel):
+    """Base of a step's parameter model: named, typed, no unknown keys."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _text(value: Any) -> Any:
+    """YAML reads ``01`` as 1 and ``true`` as True; a parameter that is text takes them as text."""
+    return str(value) if isinstance(value, (bool, int, float)) else value
+
+
+Text = Annotated[str, BeforeValidator(_text)]
 
 
 @dataclass(frozen=True)
@@ -54,13 +71,22 @@ class StepDef:
     description: str
     fn: StepFn | CombineFn
     combines: bool = False  # takes all source values and returns one
+    params: type[Params] | None = None  # None: the step gets its parameters as written (a project's own)
+    scalar: str | None = None  # the parameter a bare value stands for: ``- truncate: 40`` is {length: 40}
 
 
 STEPS: dict[str, StepDef] = {}
 
 
-def register_step(name: str, description: str, combines: bool = False):
-    """Register a step under ``name`` (a project's own steps too).
+def register_step(
+    name: str,
+    description: str,
+    combines: bool = False,
+    params: type[Params] | None = None,
+    scalar: str | None = None,
+) -> Callable[[Any], Any]:
+    """Register a step under ``name`` (a project's own steps too). ``params`` is its parameter model,
+    checked when the mapping file is loaded; without one the step gets its parameters as written.
 
     >>> @register_step("reverse", "reverse the text")
     ... def reverse(value, params, ctx):
@@ -70,32 +96,57 @@ def register_step(name: str, description: str, combines: bool = False):
     """
 
     def wrap(fn):
-        STEPS[name] = StepDef(name, description, fn, combines)
+        STEPS[name] = StepDef(name, description, fn, combines, params, scalar)
         return fn
 
     return wrap
 
 
-def _params(params: Any, step: str, ctx: Context, scalar: str | None = None, **defaults: Any) -> dict[str, Any]:
-    """Parameters as a dict: ``- truncate: 40`` means ``{length: 40}`` when ``scalar="length"``."""
-    if params is None:
-        out = {}
-    elif isinstance(params, dict):
-        out = dict(params)
-    elif scalar is not None:
-        out = {scalar: params}
+def _problem(err: Any) -> str:
+    where = ".".join(str(p) for p in err["loc"])
+    if err["type"] == "extra_forbidden":
+        return f"has no parameter {where!r}"
+    if err["type"] == "missing":
+        return f"needs {where!r}"
+    msg = err["msg"].removeprefix("Value error, ")
+    return f"{where}: {msg}" if where else msg
+
+
+def parse_params(name: str, raw: Any) -> Any:
+    """A step's parameters as written in the file, parsed into its model (the mapping file does this
+    once, when it is loaded); a ``ValueError`` saying what is wrong otherwise.
+
+    >>> parse_params("truncate", 40)
+    TruncateParams(length=40, unit='chars')
+    >>> parse_params("truncate", {"lenght": 40})
+    Traceback (most recent call last):
+    ValueError: step 'truncate': needs 'length'; has no parameter 'lenght'
+    """
+    spec = STEPS.get(name)
+    if spec is None:
+        raise ValueError(f"unknown step {name!r}; steps are {sorted(STEPS)}")
+    if spec.params is None:
+        return raw
+    if raw is None:
+        data: dict[str, Any] = {}
+    elif isinstance(raw, dict):
+        data = {str(k): v for k, v in raw.items()}
+    elif spec.scalar is not None:
+        data = {spec.scalar: raw}
     else:
-        raise StepError(f"field {ctx.field!r}: step {step!r} takes named parameters, not {params!r}")
-    unknown = set(out) - set(defaults) - ({scalar} if scalar else set())
-    if unknown:
-        raise StepError(f"field {ctx.field!r}: step {step!r} has no parameter(s) {sorted(unknown)}")
-    return {**defaults, **out}
+        raise ValueError(f"step {name!r} takes named parameters, not {raw!r}")
+    try:
+        return spec.params.model_validate(data)
+    except ValidationError as exc:
+        raise ValueError(f"step {name!r}: " + "; ".join(_problem(e) for e in exc.errors())) from None
 
 
-def _needs(p: dict[str, Any], key: str, step: str, ctx: Context) -> Any:
-    if p.get(key) is None:
-        raise StepError(f"field {ctx.field!r}: step {step!r} needs {key!r}")
-    return p[key]
+def _regex(pattern: str) -> str:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"bad regular expression {pattern!r}: {exc}") from None
+    return pattern
 
 
 def _failed_where(before: pl.Expr, after: pl.Expr) -> pl.Expr:
@@ -103,40 +154,52 @@ def _failed_where(before: pl.Expr, after: pl.Expr) -> pl.Expr:
     return before.is_not_null() & after.is_null()
 
 
+class NoParams(Params):
+    """A step that takes no parameters."""
+
+
 # --- text -----------------------------------------------------------------------------------
 
 
-@register_step("strip", "remove leading and trailing spaces (including non-breaking spaces)")
-def _strip(v: pl.Expr, params: Any, ctx: Context) -> Outcome:
+@register_step("strip", "remove leading and trailing spaces (including non-breaking spaces)", params=NoParams)
+def _strip(v: pl.Expr, p: NoParams, ctx: StepContext) -> Outcome:
     return Outcome(v.str.strip_chars())
 
 
-@register_step("lower", "lower case")
-def _lower(v: pl.Expr, params: Any, ctx: Context) -> Outcome:
+@register_step("lower", "lower case", params=NoParams)
+def _lower(v: pl.Expr, p: NoParams, ctx: StepContext) -> Outcome:
     return Outcome(v.str.to_lowercase())
 
 
-@register_step("upper", "upper case")
-def _upper(v: pl.Expr, params: Any, ctx: Context) -> Outcome:
+@register_step("upper", "upper case", params=NoParams)
+def _upper(v: pl.Expr, p: NoParams, ctx: StepContext) -> Outcome:
     return Outcome(v.str.to_uppercase())
 
 
-@register_step("title", "title case (first letter of each word upper)")
-def _title(v: pl.Expr, params: Any, ctx: Context) -> Outcome:
+@register_step("title", "title case (first letter of each word upper)", params=NoParams)
+def _title(v: pl.Expr, p: NoParams, ctx: StepContext) -> Outcome:
     return Outcome(v.str.to_titlecase())
 
 
-@register_step("collapse_spaces", "runs of spaces, tabs, line breaks and non-breaking spaces become one space")
-def _collapse(v: pl.Expr, params: Any, ctx: Context) -> Outcome:
+@register_step(
+    "collapse_spaces", "runs of spaces, tabs, line breaks and non-breaking spaces become one space", params=NoParams
+)
+def _collapse(v: pl.Expr, p: NoParams, ctx: StepContext) -> Outcome:
     return Outcome(v.str.replace_all(r"[\s\u00a0\u200b]+", " "))
 
 
-@register_step("normalize_unicode", "Unicode normalisation (form: NFC by default; NFKC folds compatibility forms)")
-def _normalize(v: pl.Expr, params: Any, ctx: Context) -> Outcome:
-    p = _params(params, "normalize_unicode", ctx, scalar="form", form="NFC")
-    if p["form"] not in ("NFC", "NFD", "NFKC", "NFKD"):
-        raise StepError(f"field {ctx.field!r}: normalize_unicode form must be NFC, NFD, NFKC or NFKD")
-    return Outcome(v.str.normalize(p["form"]))
+class NormalizeParams(Params):
+    form: Literal["NFC", "NFD", "NFKC", "NFKD"] = "NFC"
+
+
+@register_step(
+    "normalize_unicode",
+    "Unicode normalisation (form: NFC by default; NFKC folds compatibility forms)",
+    params=NormalizeParams,
+    scalar="form",
+)
+def _normalize(v: pl.Expr, p: NormalizeParams, ctx: StepContext) -> Outcome:
+    return Outcome(v.str.normalize(p.form))
 
 
 def _mojibake_table() -> tuple[list[str], list[str]]:
@@ -160,77 +223,126 @@ def _mojibake_table() -> tuple[list[str], list[str]]:
 _MOJIBAKE_FROM, _MOJIBAKE_TO = _mojibake_table()
 
 
-@register_step("fix_mojibake", "repair UTF-8 text that was decoded as cp1252 ('JosÃ©' -> 'José')")
-def _fix_mojibake(v: pl.Expr, params: Any, ctx: Context) -> Outcome:
+@register_step("fix_mojibake", "repair UTF-8 text that was decoded as cp1252 ('JosÃ©' -> 'José')", params=NoParams)
+def _fix_mojibake(v: pl.Expr, p: NoParams, ctx: StepContext) -> Outcome:
     return Outcome(v.str.replace_many(_MOJIBAKE_FROM, _MOJIBAKE_TO))
 
 
-@register_step("null_if", "these tokens (and empty or blank values) become null: null_if: [N/A, '-']")
-def _null_if(v: pl.Expr, params: Any, ctx: Context) -> Outcome:
-    p = _params(params, "null_if", ctx, scalar="tokens", tokens=[], blank=True)
-    tokens = p["tokens"] if isinstance(p["tokens"], list) else [p["tokens"]]
-    if any(t is None for t in tokens):
-        raise StepError(
-            f"field {ctx.field!r}: null_if has an empty token; in YAML, NULL, null and ~ mean 'nothing': "
-            "quote them ('NULL')"
-        )
-    cond = v.is_in([str(t) for t in tokens])
-    if p["blank"]:
+class NullIfParams(Params):
+    tokens: list[Text] = []
+    blank: bool = True
+
+    @field_validator("tokens", mode="before")
+    @classmethod
+    def _listed(cls, v: Any) -> Any:
+        tokens = v if isinstance(v, list) else [v]
+        if any(t is None for t in tokens):
+            raise ValueError("an empty token; in YAML, NULL, null and ~ mean 'nothing': quote them ('NULL')")
+        return tokens
+
+
+@register_step(
+    "null_if",
+    "these tokens (and empty or blank values) become null: null_if: [N/A, '-']",
+    params=NullIfParams,
+    scalar="tokens",
+)
+def _null_if(v: pl.Expr, p: NullIfParams, ctx: StepContext) -> Outcome:
+    cond = v.is_in(list(p.tokens))
+    if p.blank:
         cond = cond | (v.str.strip_chars() == "")
     return Outcome(pl.when(cond).then(None).otherwise(v))
 
 
-@register_step("default", "fill nulls with this value: default: 'n/a'")
-def _default(v: pl.Expr, params: Any, ctx: Context) -> Outcome:
-    p = _params(params, "default", ctx, scalar="value", value=None)
-    return Outcome(v.fill_null(pl.lit(str(_needs(p, "value", "default", ctx)))))
+class DefaultParams(Params):
+    value: Text
 
 
-@register_step("regex_replace", "replace every match of a regular expression: {pattern, replace}")
-def _regex_replace(v: pl.Expr, params: Any, ctx: Context) -> Outcome:
-    p = _params(params, "regex_replace", ctx, pattern=None, replace="")
-    pattern = _compiled(_needs(p, "pattern", "regex_replace", ctx), ctx)
-    return Outcome(v.str.replace_all(pattern, str(p["replace"])))
+@register_step("default", "fill nulls with this value: default: 'n/a'", params=DefaultParams, scalar="value")
+def _default(v: pl.Expr, p: DefaultParams, ctx: StepContext) -> Outcome:
+    return Outcome(v.fill_null(pl.lit(p.value)))
 
 
-@register_step("regex_extract", "keep the part matching a group: {pattern, group: 1, required: false}")
-def _regex_extract(v: pl.Expr, params: Any, ctx: Context) -> Outcome:
-    p = _params(params, "regex_extract", ctx, scalar="pattern", pattern=None, group=1, required=False)
-    pattern = _compiled(_needs(p, "pattern", "regex_extract", ctx), ctx)
-    out = v.str.extract(pattern, int(p["group"]))
-    if p["required"]:
-        return Outcome(out, _failed_where(v, out), f"does not match {pattern!r}")
+class RegexReplaceParams(Params):
+    pattern: Text
+    replace: Text = ""
+
+    _check = field_validator("pattern")(classmethod(lambda cls, v: _regex(v)))
+
+
+@register_step(
+    "regex_replace", "replace every match of a regular expression: {pattern, replace}", params=RegexReplaceParams
+)
+def _regex_replace(v: pl.Expr, p: RegexReplaceParams, ctx: StepContext) -> Outcome:
+    return Outcome(v.str.replace_all(p.pattern, p.replace))
+
+
+class RegexExtractParams(Params):
+    pattern: Text
+    group: int = 1
+    required: bool = False
+
+    _check = field_validator("pattern")(classmethod(lambda cls, v: _regex(v)))
+
+
+@register_step(
+    "regex_extract",
+    "keep the part matching a group: {pattern, group: 1, required: false}",
+    params=RegexExtractParams,
+    scalar="pattern",
+)
+def _regex_extract(v: pl.Expr, p: RegexExtractParams, ctx: StepContext) -> Outcome:
+    out = v.str.extract(p.pattern, p.group)
+    if p.required:
+        return Outcome(out, _failed_where(v, out), f"does not match {p.pattern!r}", "EXTRACT")
     return Outcome(out)
 
 
-@register_step("split", "one part of a split: {separator, index} (index 0 is the first part, -1 the last)")
-def _split(v: pl.Expr, params: Any, ctx: Context) -> Outcome:
-    p = _params(params, "split", ctx, separator=None, index=0)
-    sep = _needs(p, "separator", "split", ctx)
-    return Outcome(v.str.split(str(sep)).list.get(int(p["index"]), null_on_oob=True).str.strip_chars())
+class SplitParams(Params):
+    separator: Text
+    index: int = 0
 
 
-@register_step("truncate", "cut to a length: truncate: 40, or {length: 40, unit: bytes}")
-def _truncate(v: pl.Expr, params: Any, ctx: Context) -> Outcome:
-    p = _params(params, "truncate", ctx, scalar="length", length=None, unit="chars")
-    n = int(_needs(p, "length", "truncate", ctx))
-    if p["unit"] == "chars":
-        return Outcome(v.str.slice(0, n))
-    if p["unit"] != "bytes":
-        raise StepError(f"field {ctx.field!r}: truncate unit is chars or bytes, not {p['unit']!r}")
+@register_step(
+    "split", "one part of a split: {separator, index} (index 0 is the first part, -1 the last)", params=SplitParams
+)
+def _split(v: pl.Expr, p: SplitParams, ctx: StepContext) -> Outcome:
+    return Outcome(v.str.split(p.separator).list.get(p.index, null_on_oob=True).str.strip_chars())
+
+
+class TruncateParams(Params):
+    length: int
+    unit: Literal["chars", "bytes"] = "chars"
+
+
+@register_step(
+    "truncate", "cut to a length: truncate: 40, or {length: 40, unit: bytes}", params=TruncateParams, scalar="length"
+)
+def _truncate(v: pl.Expr, p: TruncateParams, ctx: StepContext) -> Outcome:
+    if p.unit == "chars":
+        return Outcome(v.str.slice(0, p.length))
     # Whole characters only: never cut a multi-byte character in half.
     chars = v.str.split("")
-    kept = chars.list.eval(pl.element().filter(pl.element().str.len_bytes().cum_sum() <= n)).list.join("")
-    return Outcome(pl.when(v.str.len_bytes() <= n).then(v).otherwise(kept))
+    kept = chars.list.eval(pl.element().filter(pl.element().str.len_bytes().cum_sum() <= p.length)).list.join("")
+    return Outcome(pl.when(v.str.len_bytes() <= p.length).then(v).otherwise(kept))
 
 
-@register_step("pad", "pad to a length: {length, char: '0', side: left}")
-def _pad(v: pl.Expr, params: Any, ctx: Context) -> Outcome:
-    p = _params(params, "pad", ctx, scalar="length", length=None, char="0", side="left")
-    n, ch = int(_needs(p, "length", "pad", ctx)), str(p["char"])
-    if len(ch) != 1:
-        raise StepError(f"field {ctx.field!r}: pad char must be one character")
-    return Outcome(v.str.pad_start(n, ch) if p["side"] == "left" else v.str.pad_end(n, ch))
+class PadParams(Params):
+    length: int
+    char: Text = "0"
+    side: Literal["left", "right"] = "left"
+
+    @field_validator("char")
+    @classmethod
+    def _one(cls, v: str) -> str:
+        if len(v) != 1:
+            raise ValueError("pad char must be one character")
+        return v
+
+
+@register_step("pad", "pad to a length: {length, char: '0', side: left}", params=PadParams, scalar="length")
+def _pad(v: pl.Expr, p: PadParams, ctx: StepContext) -> Outcome:
+    return Outcome(v.str.pad_start(p.length, p.char) if p.side == "left" else v.str.pad_end(p.length, p.char))
 
 
 # --- conversions ----------------------------------------------------------------------------
@@ -239,48 +351,70 @@ TRUE_TOKENS = ("true", "yes", "y", "t", "1", "on")
 FALSE_TOKENS = ("false", "no", "n", "f", "0", "off")
 
 
-@register_step("cast", "convert: {to: integer|decimal|boolean|string, scale, decimal_mark, true: [...], false: [...]}")
-def _cast(v: pl.Expr, params: Any, ctx: Context) -> Outcome:
-    p = _params(
-        params, "cast", ctx, scalar="to", to=None, scale=2, decimal_mark=".", thousands=None, true=None, false=None
-    )
-    to = _needs(p, "to", "cast", ctx)
+class CastParams(Params):
+    to: Literal["integer", "decimal", "boolean", "string"]
+    scale: int = 2
+    decimal_mark: Text = "."
+    thousands: Text | None = None
+    true: list[Text] | None = None
+    false: list[Text] | None = None
+
+
+@register_step(
+    "cast",
+    "convert: {to: integer|decimal|boolean|string, scale, decimal_mark, true: [...], false: [...]}",
+    params=CastParams,
+    scalar="to",
+)
+def _cast(v: pl.Expr, p: CastParams, ctx: StepContext) -> Outcome:
     text = v.cast(pl.String).str.strip_chars()
-    if to == "string":
+    if p.to == "string":
         return Outcome(text)
-    if to == "integer":
+    if p.to == "integer":
         out = text.cast(pl.Int64, strict=False)
-        return Outcome(out, _failed_where(text, out), "not a whole number")
-    if to == "decimal":
-        if p["thousands"]:
-            text = text.str.replace_all(str(p["thousands"]), "", literal=True)
-        if p["decimal_mark"] == ",":
+        return Outcome(out, _failed_where(text, out), "not a whole number", "CAST")
+    if p.to == "decimal":
+        if p.thousands:
+            text = text.str.replace_all(p.thousands, "", literal=True)
+        if p.decimal_mark == ",":
             text = text.str.replace(",", ".", literal=True)
-        out = text.cast(pl.Decimal(18, int(p["scale"])), strict=False)
-        return Outcome(out, _failed_where(text, out), f"not a number with decimal mark {p['decimal_mark']!r}")
-    if to == "boolean":
-        true = [str(t).lower() for t in (p["true"] or TRUE_TOKENS)]
-        false = [str(t).lower() for t in (p["false"] or FALSE_TOKENS)]
-        low = text.str.to_lowercase()
-        out = pl.when(low.is_in(true)).then(True).when(low.is_in(false)).then(False).otherwise(None)
-        return Outcome(out, _failed_where(text, out), f"not one of the yes/no tokens {true + false}")
-    raise StepError(f"field {ctx.field!r}: cast to is integer, decimal, boolean or string, not {to!r}")
+        out = text.cast(pl.Decimal(18, p.scale), strict=False)
+        return Outcome(out, _failed_where(text, out), f"not a number with decimal mark {p.decimal_mark!r}", "CAST")
+    true = [t.lower() for t in (p.true or TRUE_TOKENS)]
+    false = [t.lower() for t in (p.false or FALSE_TOKENS)]
+    low = text.str.to_lowercase()
+    out = pl.when(low.is_in(true)).then(True).when(low.is_in(false)).then(False).otherwise(None)
+    return Outcome(out, _failed_where(text, out), f"not one of the yes/no tokens {true + false}", "CAST")
 
 
-@register_step("parse_date", "text to date, trying each format in order: parse_date: ['%Y-%m-%d', '%d.%m.%Y']")
-def _parse_date(v: pl.Expr, params: Any, ctx: Context) -> Outcome:
-    p = _params(params, "parse_date", ctx, scalar="formats", formats=None)
-    formats = _needs(p, "formats", "parse_date", ctx)
-    formats = [formats] if isinstance(formats, str) else list(formats)
+class ParseDateParams(Params):
+    formats: list[Text]
+
+    @field_validator("formats", mode="before")
+    @classmethod
+    def _listed(cls, v: Any) -> Any:
+        return [v] if isinstance(v, str) else v
+
+
+@register_step(
+    "parse_date",
+    "text to date, trying each format in order: parse_date: ['%Y-%m-%d', '%d.%m.%Y']",
+    params=ParseDateParams,
+    scalar="formats",
+)
+def _parse_date(v: pl.Expr, p: ParseDateParams, ctx: StepContext) -> Outcome:
     text = v.str.strip_chars()
-    out = pl.coalesce([text.str.to_date(str(f), strict=False) for f in formats])
-    return Outcome(out, _failed_where(text, out), f"not a date in any of the formats {formats}")
+    out = pl.coalesce([text.str.to_date(f, strict=False) for f in p.formats])
+    return Outcome(out, _failed_where(text, out), f"not a date in any of the formats {list(p.formats)}", "DATE")
 
 
-@register_step("format_date", "date to text: format_date: '%d.%m.%Y'")
-def _format_date(v: pl.Expr, params: Any, ctx: Context) -> Outcome:
-    p = _params(params, "format_date", ctx, scalar="format", format=None)
-    return Outcome(v.dt.strftime(str(_needs(p, "format", "format_date", ctx))))
+class FormatDateParams(Params):
+    format: Text
+
+
+@register_step("format_date", "date to text: format_date: '%d.%m.%Y'", params=FormatDateParams, scalar="format")
+def _format_date(v: pl.Expr, p: FormatDateParams, ctx: StepContext) -> Outcome:
+    return Outcome(v.dt.strftime(p.format))
 
 
 # --- codes ----------------------------------------------------------------------------------
@@ -288,82 +422,112 @@ def _format_date(v: pl.Expr, params: Any, ctx: Context) -> Outcome:
 UNMAPPED = ("quarantine", "null", "keep", "default")
 
 
-def mapped_values(mapping: dict[Any, Any], case_insensitive: bool) -> dict[str, str]:
-    return {(str(k).strip().lower() if case_insensitive else str(k)): str(val) for k, val in mapping.items()}
+class TranslateParams(Params):
+    """What value_map and lookup share: how to match, and what becomes of a value with no translation."""
+
+    case_insensitive: bool = False
+    unmapped: Literal["quarantine", "null", "keep", "default"] = "quarantine"
+    default: Text | None = None
+
+    @model_validator(mode="after")
+    def _default_given(self) -> TranslateParams:
+        if self.unmapped == "default" and self.default is None:
+            raise ValueError("unmapped: default needs a default")
+        return self
+
+    def fold(self, value: Any) -> str:
+        """A source value as it is looked up in the table (trimmed and lower case when case_insensitive)."""
+        return str(value).strip().lower() if self.case_insensitive else str(value)
 
 
-def _translate(v: pl.Expr, table: dict[str, str], case_insensitive: bool, p: dict[str, Any], what: str, ctx: Context):
-    key = v.str.strip_chars().str.to_lowercase() if case_insensitive else v
+class ValueMapParams(TranslateParams):
+    map: dict[Text, Text]
+
+    @field_validator("map", mode="before")
+    @classmethod
+    def _as_text(cls, v: Any) -> Any:
+        if not isinstance(v, dict):
+            raise ValueError("map is a mapping of source value to target value")
+        return {_text(k): _text(val) for k, val in v.items()}
+
+    @property
+    def table(self) -> dict[str, str]:
+        """The map keyed the way values are looked up (folded when case_insensitive)."""
+        return {self.fold(k): v for k, v in self.map.items()}
+
+
+def _translate(v: pl.Expr, table: dict[str, str], p: TranslateParams, what: str, code: str) -> Outcome:
+    key = v.str.strip_chars().str.to_lowercase() if p.case_insensitive else v
     out = key.replace_strict(table, default=None, return_dtype=pl.String)
     missing = v.is_not_null() & out.is_null()
-    policy = p["unmapped"]
-    if policy not in UNMAPPED:
-        raise StepError(f"field {ctx.field!r}: unmapped is one of {list(UNMAPPED)}, not {policy!r}")
-    if policy == "quarantine":
-        return Outcome(out, missing, f"value not in the {what}")
-    if policy == "keep":
+    if p.unmapped == "quarantine":
+        return Outcome(out, missing, f"value not in the {what}", code)
+    if p.unmapped == "keep":
         return Outcome(pl.when(missing).then(v).otherwise(out))
-    if policy == "default":
-        default = _needs(p, "default", what, ctx)
-        return Outcome(pl.when(missing).then(pl.lit(str(default))).otherwise(out))
+    if p.unmapped == "default":
+        return Outcome(pl.when(missing).then(pl.lit(p.default)).otherwise(out))
     return Outcome(out)
 
 
 @register_step(
-    "value_map", "translate codes: {map: {Active: ACT}, case_insensitive, unmapped: quarantine|null|keep|default}"
+    "value_map",
+    "translate codes: {map: {Active: ACT}, case_insensitive, unmapped: quarantine|null|keep|default}",
+    params=ValueMapParams,
 )
-def _value_map(v: pl.Expr, params: Any, ctx: Context) -> Outcome:
-    p = _params(params, "value_map", ctx, map=None, case_insensitive=False, unmapped="quarantine", default=None)
-    table = _needs(p, "map", "value_map", ctx)
-    if not isinstance(table, dict):
-        raise StepError(f"field {ctx.field!r}: value_map map is a mapping of source value to target value")
-    return _translate(v, mapped_values(table, p["case_insensitive"]), p["case_insensitive"], p, "value map", ctx)
+def _value_map(v: pl.Expr, p: ValueMapParams, ctx: StepContext) -> Outcome:
+    return _translate(v, p.table, p, "value map", "VALUE_MAP")
 
 
-@register_step("lookup", "translate through a reference file: {file, key, value, unmapped: quarantine|null|keep}")
-def _lookup(v: pl.Expr, params: Any, ctx: Context) -> Outcome:
-    p = _params(
-        params,
-        "lookup",
-        ctx,
-        file=None,
-        key=None,
-        value=None,
-        case_insensitive=False,
-        unmapped="quarantine",
-        default=None,
-    )
+class LookupParams(TranslateParams):
+    file: Text
+    key: Text
+    value: Text
+
+
+@register_step(
+    "lookup",
+    "translate through a reference file: {file, key, value, unmapped: quarantine|null|keep}",
+    params=LookupParams,
+)
+def _lookup(v: pl.Expr, p: LookupParams, ctx: StepContext) -> Outcome:
     from kit.load import read_extract
 
-    path = ctx.base / str(_needs(p, "file", "lookup", ctx))
+    path = ctx.base / p.file
     ref = read_extract(path).frame
-    key, value = str(_needs(p, "key", "lookup", ctx)), str(_needs(p, "value", "lookup", ctx))
-    for col in (key, value):
+    for col in (p.key, p.value):
         if col not in ref.columns:
             raise StepError(f"field {ctx.field!r}: lookup file {path} has no column {col!r}; it has {ref.columns}")
-    table = mapped_values(dict(ref.select(key, value).unique(key, keep="first").iter_rows()), p["case_insensitive"])
-    return _translate(v, table, p["case_insensitive"], p, f"lookup {path.name}", ctx)
+    pairs = ref.select(p.key, p.value).unique(p.key, keep="first").iter_rows()
+    table = {p.fold(k): str(val) for k, val in pairs}
+    return _translate(v, table, p, f"lookup {path.name}", "LOOKUP")
 
 
 # --- several sources into one ---------------------------------------------------------------
 
 
-@register_step("coalesce", "the first source field that has a value (billing wins, shipping fills gaps)", combines=True)
-def _coalesce(values: list[pl.Expr], params: Any, ctx: Context) -> Outcome:
+@register_step(
+    "coalesce",
+    "the first source field that has a value (billing wins, shipping fills gaps)",
+    combines=True,
+    params=NoParams,
+)
+def _coalesce(values: list[pl.Expr], p: NoParams, ctx: StepContext) -> Outcome:
     blank = [pl.when(x.str.strip_chars() == "").then(None).otherwise(x) for x in values]
     return Outcome(pl.coalesce(blank))
 
 
-@register_step("concat", "join the source fields: {separator: ' ', skip_nulls: true}", combines=True)
-def _concat(values: list[pl.Expr], params: Any, ctx: Context) -> Outcome:
-    p = _params(params, "concat", ctx, scalar="separator", separator=" ", skip_nulls=True)
-    out = pl.concat_str(values, separator=str(p["separator"]), ignore_nulls=bool(p["skip_nulls"]))
+class ConcatParams(Params):
+    separator: Text = " "
+    skip_nulls: bool = True
+
+
+@register_step(
+    "concat",
+    "join the source fields: {separator: ' ', skip_nulls: true}",
+    combines=True,
+    params=ConcatParams,
+    scalar="separator",
+)
+def _concat(values: list[pl.Expr], p: ConcatParams, ctx: StepContext) -> Outcome:
+    out = pl.concat_str(values, separator=p.separator, ignore_nulls=p.skip_nulls)
     return Outcome(pl.when(out == "").then(None).otherwise(out))
-
-
-def _compiled(pattern: str, ctx: Context) -> str:
-    try:
-        re.compile(pattern)
-    except re.error as exc:
-        raise StepError(f"field {ctx.field!r}: bad regular expression {pattern!r}: {exc}") from None
-    return pattern

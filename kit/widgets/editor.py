@@ -7,7 +7,6 @@ the evidence (``preview_field`` on a sample, ``lint``, ``suggest``, the profile)
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 from pathlib import Path
 from typing import Any
@@ -234,8 +233,8 @@ class MappingEditor(w.VBox):
             self.decided_by.value = f.decided_by or ""
             self.why.value = " ".join((f.why or "").split())
             self.confidence.value = f.confidence if f.confidence is not None else 0.0
-            vm = self._value_map_step(f)
-            self.unmapped_policy.value = (vm.params or {}).get("unmapped", "quarantine") if vm else "quarantine"
+            vm = self.mapping.value_map_step(name)
+            self.unmapped_policy.value = vm.args.unmapped if vm else "quarantine"
             self._show_steps()
             self._show_constraints(name, f)
         finally:
@@ -268,24 +267,17 @@ class MappingEditor(w.VBox):
         step = self.mapping.fields[self.field].steps[self.steps.value]
         self.step_params.value = _params_text(step)
 
-    @staticmethod
-    def _value_map_step(f: TargetField) -> Step | None:
-        return next((s for s in f.steps if s.name == "value_map"), None)
-
     def _show_value_grid(self) -> None:
         f = self.mapping.fields[self.field]
-        vm = self._value_map_step(f)
+        vm = self.mapping.value_map_step(self.field)
         if vm is None or self.source_frame is None or len(f.from_) != 1:
             self.value_grid.children = []
             return
-        params = vm.params if isinstance(vm.params, dict) else {}
-        table = {str(k): str(v) for k, v in (params.get("map") or {}).items()}
-        fold = bool(params.get("case_insensitive"))
+        table = vm.args.table
         choices = [UNMAPPED, *(f.allowed or sorted(set(table.values())))]
         rows = []
         for value, n in observed_values(self.source_frame, f.from_[0], limit=60):
-            key = value.strip().lower() if fold else value
-            current = next((t for k, t in table.items() if (k.strip().lower() if fold else k) == key), UNMAPPED)
+            current = table.get(vm.args.fold(value), UNMAPPED)
             dd = w.Dropdown(
                 options=choices if current in choices else [*choices, current],
                 value=current,
@@ -324,31 +316,16 @@ class MappingEditor(w.VBox):
         elif owner is self.confidence:
             f.confidence = round(float(self.confidence.value), 2)
         elif owner is self.unmapped_policy:
-            vm = self._value_map_step(f)
-            if vm is not None:
-                params = dict(vm.params or {})
-                params["unmapped"] = self.unmapped_policy.value
-                vm.params = params
-                f.steps = list(f.steps)
+            if self.mapping.value_map_step(self.field) is not None:
+                self.mapping.set_unmapped(self.field, self.unmapped_policy.value)
             self._show_steps()
         self._refresh_evidence()
 
     def set_value_map(self, source_value: str, target_value: str) -> None:
         """Map one observed source value (or unmap it with ``UNMAPPED``) in the field's value_map."""
-        f = self.mapping.fields[self.field]
-        vm = self._value_map_step(f)
-        if vm is None:
+        if self.mapping.value_map_step(self.field) is None:
             return
-        params = dict(vm.params or {})
-        fold = bool(params.get("case_insensitive"))
-        table = {str(k): str(v) for k, v in (params.get("map") or {}).items()}
-        key = source_value.strip().lower() if fold else source_value
-        table = {k: v for k, v in table.items() if (k.strip().lower() if fold else k) != key}
-        if target_value != UNMAPPED:
-            table[key] = target_value
-        params["map"] = table
-        vm.params = params
-        f.steps = list(f.steps)
+        self.mapping.set_value_map(self.field, source_value, None if target_value == UNMAPPED else target_value)
         self._show_steps()
         self._refresh_evidence()
 
@@ -449,13 +426,7 @@ class MappingEditor(w.VBox):
 
     def save_file(self) -> bool:
         """Stamp changed decisions, save atomically, show the diff; refuse if the file changed on disk."""
-        today = dt.date.today()
-        for name, f in self.mapping.fields.items():
-            before = self._saved.get(name)
-            if before is None or f.model_dump() != before.model_dump():
-                f.decided_on = today
-                if not f.decided_by:
-                    f.decided_by = self.user
+        self.mapping.stamp(self._saved, self.user)
         diff = self.mapping.diff()
         try:
             self.mapping.save()
