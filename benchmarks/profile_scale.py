@@ -61,8 +61,8 @@ def main() -> None:
     if args.worker:
         worker(*args.worker)
         return
-    sys.path.insert(0, str(Path(__file__).parent))
-    from profile_vs_ydata import make_frame
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from sample_data.mixed import make_frame
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.data or Path(tmp)

@@ -291,18 +291,6 @@ def test_every_planted_defect_is_alerted_on_its_rows_and_clean_columns_stay_quie
             assert [a.code for a in col.alerts if a.severity != "info"] == [], col.name
 
 
-def test_demo_runs_and_writes_results(tmp_path, capsys):
-    from kit.cli import main
-
-    assert main(["demo", "--out", str(tmp_path)]) == 0
-    out = capsys.readouterr().out
-    assert "Results in" in out
-    written = sorted(p.name for p in tmp_path.iterdir())
-    assert len(written) >= 30 and len(set(written)) == len(written)  # nothing written twice
-    assert "crm_contacts.csv.profile.json" in written and "erp_customers.xlsx.load.json" in written
-    assert {"01_profile_extracts.html", "04_validate_and_reconcile.html", "crm_to_erp.signoff.html"} <= set(written)
-
-
 def test_a_scanned_file_profiles_exactly_like_the_loaded_one(tmp_path):
     """The larger-than-memory path (a LazyFrame scan) gives every count the in-memory path gives."""
     loaded = read_extract(SAMPLE / "crm_contacts.csv")

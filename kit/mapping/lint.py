@@ -1,6 +1,6 @@
 """Lint a mapping against the data: what the evidence says the decisions miss.
 
-Each rule is a small registered function with a stable code. It gets a ``Context`` (the mapping, the
+Each rule is a small registered function with a stable code. It gets a ``LintContext`` (the mapping, the
 source profile, the target profile if there is one, and a dry run of the mapping on the source rows
 when the extract is at hand) and yields findings that name the file and line of the decision.
 """
@@ -36,7 +36,20 @@ class Finding:
 
 
 @dataclass
-class Context:
+class Hit:
+    """What a rule found. The runner makes it a ``Finding`` with the rule's registered code and
+    severity; ``severity`` is set only where the evidence makes it milder than registered."""
+
+    field: str | None
+    message: str
+    where: str
+    count: int = 0
+    examples: list[str] = field(default_factory=list)
+    severity: str | None = None
+
+
+@dataclass
+class LintContext:
     mapping: Mapping
     source: Profile
     target: Profile | None = None
@@ -61,19 +74,21 @@ class Context:
 
 
 @dataclass(frozen=True)
-class Rule:
+class LintRule:
     code: str
     severity: str
     description: str
-    check: Callable[[Context], Iterator[Finding]]
+    check: Callable[[LintContext], Iterator[Hit]]
 
 
-RULES: dict[str, Rule] = {}
+RULES: dict[str, LintRule] = {}
 
 
 def rule(code: str, severity: str, description: str):
-    def wrap(fn: Callable[[Context], Iterator[Finding]]):
-        RULES[code] = Rule(code, severity, description, fn)
+    """Register a lint rule: its stable code, its (most severe) severity and what it looks for."""
+
+    def wrap(fn: Callable[[LintContext], Iterator[Hit]]):
+        RULES[code] = LintRule(code, severity, description, fn)
         return fn
 
     return wrap
@@ -92,14 +107,12 @@ def _has_step(f, *names: str) -> bool:
 
 
 @rule("UNKNOWN_SOURCE_FIELD", "error", "a field reads a source column the extract does not have")
-def unknown_source(ctx: Context) -> Iterator[Finding]:
+def unknown_source(ctx: LintContext) -> Iterator[Hit]:
     have = {c.name for c in ctx.source.columns}
     for name, f in ctx.mapping.fields.items():
         for col in f.from_:
             if col not in have:
-                yield Finding(
-                    "UNKNOWN_SOURCE_FIELD",
-                    "error",
+                yield Hit(
                     name,
                     f"reads {col!r}, which the source extract does not have (columns: {sorted(have)})",
                     ctx.mapping.where("fields", name, "from"),
@@ -107,7 +120,7 @@ def unknown_source(ctx: Context) -> Iterator[Finding]:
 
 
 @rule("TOO_LONG", "error", "source values longer than the target allows, with no truncate step")
-def too_long(ctx: Context) -> Iterator[Finding]:
+def too_long(ctx: LintContext) -> Iterator[Hit]:
     for name, f in ctx.active():
         if f.max_length is None or _has_step(f, "truncate"):
             continue
@@ -122,18 +135,14 @@ def too_long(ctx: Context) -> Iterator[Finding]:
                 default=0,
             )
             if longest > f.max_length:
-                yield Finding(
-                    "TOO_LONG",
-                    "error",
+                yield Hit(
                     name,
                     f"source values reach {longest} {f.length_unit}; the target "
                     f"allows {f.max_length} and no truncate step decides what happens",
                     ctx.mapping.where("fields", name, "max_length"),
                 )
         elif bad.height:
-            yield Finding(
-                "TOO_LONG",
-                "error",
+            yield Hit(
                 name,
                 f"{bad.height:,} rows are longer than {f.max_length} "
                 f"{f.length_unit} and would be quarantined; add truncate or agree a rule",
@@ -144,7 +153,7 @@ def too_long(ctx: Context) -> Iterator[Finding]:
 
 
 @rule("UNMAPPED_VALUES", "warning", "source values a value_map does not cover")
-def unmapped_values(ctx: Context) -> Iterator[Finding]:
+def unmapped_values(ctx: LintContext) -> Iterator[Hit]:
     for name, f in ctx.active():
         for i, step in enumerate(f.steps):
             if step.name != "value_map":
@@ -155,9 +164,7 @@ def unmapped_values(ctx: Context) -> Iterator[Finding]:
                 if bad.height:
                     counts = bad.group_by(f.from_[0]).len().sort("len", descending=True)
                     listing = ", ".join(f"{v!r} x{n}" for v, n in counts.head(8).iter_rows())
-                    yield Finding(
-                        "UNMAPPED_VALUES",
-                        "warning",
+                    yield Hit(
                         name,
                         f"{bad.height:,} rows hold values the value map "
                         f"does not cover ({listing}); they go to the quarantine",
@@ -171,9 +178,7 @@ def unmapped_values(ctx: Context) -> Iterator[Finding]:
             missing = [(v, n) for v, n in col.top if step.args.fold(v) not in table]
             if missing and policy in ("null", "keep", "default"):
                 listing = ", ".join(f"{v!r} x{n}" for v, n in missing[:8])
-                yield Finding(
-                    "UNMAPPED_VALUES",
-                    "warning",
+                yield Hit(
                     name,
                     f"common source values are not in the value map ({listing}) and become {policy} without a trace",
                     ctx.mapping.where("fields", name, "steps", i),
@@ -182,7 +187,7 @@ def unmapped_values(ctx: Context) -> Iterator[Finding]:
 
 
 @rule("VALUE_NOT_ALLOWED", "error", "a value_map target outside the target field's allowed values")
-def value_not_allowed(ctx: Context) -> Iterator[Finding]:
+def value_not_allowed(ctx: LintContext) -> Iterator[Hit]:
     for name, f in ctx.mapping.fields.items():
         if f.allowed is None:
             continue
@@ -190,9 +195,7 @@ def value_not_allowed(ctx: Context) -> Iterator[Finding]:
             if step.name == "value_map":
                 wrong = sorted(set(step.args.map.values()) - set(f.allowed))
                 if wrong:
-                    yield Finding(
-                        "VALUE_NOT_ALLOWED",
-                        "error",
+                    yield Hit(
                         name,
                         f"value_map targets {wrong} are not in allowed values {f.allowed}",
                         ctx.mapping.where("fields", name, "steps", i),
@@ -200,16 +203,14 @@ def value_not_allowed(ctx: Context) -> Iterator[Finding]:
 
 
 @rule("REQUIRED_FROM_GAPS", "error", "a required target field fed by a column with nulls or placeholders, no default")
-def required_gaps(ctx: Context) -> Iterator[Finding]:
+def required_gaps(ctx: LintContext) -> Iterator[Hit]:
     for name, f in ctx.active():
         if not f.required or _has_step(f, "default") or ctx.mapping.failure_for(name) == "default_and_flag":
             continue
         bad = ctx.failures(name, "REQUIRED")
         if ctx.applied is not None:
             if bad.height:
-                yield Finding(
-                    "REQUIRED_FROM_GAPS",
-                    "error",
+                yield Hit(
                     name,
                     f"{bad.height:,} rows have no value for this "
                     "required field after the steps (nulls, blanks or placeholders in the source); add a "
@@ -221,9 +222,7 @@ def required_gaps(ctx: Context) -> Iterator[Finding]:
             continue
         gaps = sum(c.rows - c.present for c in map(ctx.column, f.from_[:1]) if c)
         if gaps:
-            yield Finding(
-                "REQUIRED_FROM_GAPS",
-                "error",
+            yield Hit(
                 name,
                 f"the source has {gaps:,} empty or placeholder values and the field is required with no default",
                 ctx.mapping.where("fields", name, "required"),
@@ -232,46 +231,42 @@ def required_gaps(ctx: Context) -> Iterator[Finding]:
 
 
 @rule("CONVERSION_FAILS", "error", "casts or date parses that fail on observed values")
-def conversion_fails(ctx: Context) -> Iterator[Finding]:
+def conversion_fails(ctx: LintContext) -> Iterator[Hit]:
     for name, f in ctx.active():
         for code in ("CAST", "DATE", "TYPE"):
             bad = ctx.failures(name, code)
             if not bad.height:
                 continue
             severity = "warning" if ctx.mapping.failure_for(name) == "default_and_flag" else "error"
-            yield Finding(
-                "CONVERSION_FAILS",
-                severity,
+            yield Hit(
                 name,
                 f"{bad.height:,} rows fail '{bad['reason'][0]}'"
                 + (" and get the default (flagged)" if severity == "warning" else " and are quarantined"),
                 ctx.mapping.where("fields", name, "steps"),
                 bad.height,
                 _examples(bad, f.from_),
+                severity=severity,
             )
         if ctx.applied is not None and ctx.mapping.failure_for(name) == "default_and_flag":
             flagged = ctx.applied.output.filter(pl.col("_flags").str.contains(f"{name}: ", literal=True))
             if flagged.height:
-                yield Finding(
-                    "CONVERSION_FAILS",
-                    "warning",
+                yield Hit(
                     name,
                     f"{flagged.height:,} rows fail the steps and get "
                     f"the default {ctx.mapping.fields[name].default!r} (flagged in _flags)",
                     ctx.mapping.where("fields", name, "on_failure"),
                     flagged.height,
+                    severity="warning",
                 )
 
 
 @rule("CONSTRAINT_FAILS", "warning", "mapped values that break the target's pattern or allowed values")
-def constraint_fails(ctx: Context) -> Iterator[Finding]:
+def constraint_fails(ctx: LintContext) -> Iterator[Hit]:
     for name, f in ctx.active():
         for code, key in (("PATTERN", "pattern"), ("NOT_ALLOWED", "allowed")):
             bad = ctx.failures(name, code)
             if bad.height:
-                yield Finding(
-                    "CONSTRAINT_FAILS",
-                    "warning",
+                yield Hit(
                     name,
                     f"{bad.height:,} rows fail the target's {key} ({bad['reason'][0]}) and go to the quarantine",
                     ctx.mapping.where("fields", name, key),
@@ -281,14 +276,12 @@ def constraint_fails(ctx: Context) -> Iterator[Finding]:
 
 
 @rule("LEADING_ZEROS_LOST", "error", "an integer conversion of codes with leading zeros")
-def leading_zeros(ctx: Context) -> Iterator[Finding]:
+def leading_zeros(ctx: LintContext) -> Iterator[Hit]:
     for name, f in ctx.active():
         integer = f.type == "integer" or any(s.name == "cast" and s.args.to == "integer" for s in f.steps)
         for col in map(ctx.column, f.from_):
             if integer and col and col.leading_zeros:
-                yield Finding(
-                    "LEADING_ZEROS_LOST",
-                    "error",
+                yield Hit(
                     name,
                     f"{col.leading_zeros:,} values of "
                     f"{col.name!r} start with 0 (e.g. {col.top[0][0]!r}); as integers they lose the "
@@ -299,15 +292,13 @@ def leading_zeros(ctx: Context) -> Iterator[Finding]:
 
 
 @rule("DUPLICATE_KEY_TO_UNIQUE", "error", "a source with duplicate keys feeding a unique target field")
-def duplicate_key(ctx: Context) -> Iterator[Finding]:
+def duplicate_key(ctx: LintContext) -> Iterator[Hit]:
     dup = ctx.source.duplicates.key
     if dup is None or not dup.groups or ctx.mapping.dedup is not None:
         return
     for name, f in ctx.active():
         if f.unique and set(f.from_) & set(dup.key):
-            yield Finding(
-                "DUPLICATE_KEY_TO_UNIQUE",
-                "error",
+            yield Hit(
                 name,
                 f"{dup.groups:,} source keys repeat "
                 f"({dup.rows:,} rows) but the target field is unique; add a dedup rule saying which "
@@ -318,15 +309,13 @@ def duplicate_key(ctx: Context) -> Iterator[Finding]:
 
 
 @rule("DEDUP_DROPS_CONFLICTS", "warning", "a dedup rule that drops rows whose other values differ from the kept row")
-def dedup_conflicts(ctx: Context) -> Iterator[Finding]:
+def dedup_conflicts(ctx: LintContext) -> Iterator[Hit]:
     dup = ctx.source.duplicates.key
     d = ctx.mapping.dedup
     if d is None or dup is None or not dup.conflicting_groups or sorted(dup.key) != sorted(d.key):
         return
     columns = ", ".join(f"{k} ({v})" for k, v in dup.conflicting_columns.items())
-    yield Finding(
-        "DEDUP_DROPS_CONFLICTS",
-        "warning",
+    yield Hit(
         None,
         f"{dup.conflicting_groups:,} repeated keys disagree in "
         f"{columns}; keep={d.keep} silently picks one version: confirm that is the right one",
@@ -336,12 +325,10 @@ def dedup_conflicts(ctx: Context) -> Iterator[Finding]:
 
 
 @rule("NO_CARDINALITY", "warning", "several source fields into one without a written rule")
-def no_cardinality(ctx: Context) -> Iterator[Finding]:
+def no_cardinality(ctx: LintContext) -> Iterator[Hit]:
     for name, f in ctx.active():
         if len(f.from_) > 1 and not f.cardinality:
-            yield Finding(
-                "NO_CARDINALITY",
-                "warning",
+            yield Hit(
                 name,
                 f"{len(f.from_)} source fields {f.from_} meet here; write "
                 "the rule in cardinality (e.g. '2:1 billing wins, shipping fills gaps')",
@@ -350,28 +337,20 @@ def no_cardinality(ctx: Context) -> Iterator[Finding]:
 
 
 @rule("REQUIRED_UNMAPPED", "error", "a required target field with no active decision or fill")
-def required_unmapped(ctx: Context) -> Iterator[Finding]:
+def required_unmapped(ctx: LintContext) -> Iterator[Hit]:
     for name, f in ctx.mapping.fields.items():
         if f.required and (f.status == "rejected" or not f.from_) and name not in ctx.mapping.target_only:
-            yield Finding(
-                "REQUIRED_UNMAPPED",
-                "error",
-                name,
-                "is required but nothing fills it",
-                ctx.mapping.where("fields", name),
-            )
+            yield Hit(name, "is required but nothing fills it", ctx.mapping.where("fields", name))
 
 
 @rule("TARGET_FIELD_UNMAPPED", "warning", "a column of the target extract with no decision")
-def target_unmapped(ctx: Context) -> Iterator[Finding]:
+def target_unmapped(ctx: LintContext) -> Iterator[Hit]:
     if ctx.target is None:
         return
     covered = set(ctx.mapping.fields) | set(ctx.mapping.target_only)
     for col in ctx.target.columns:
         if col.name not in covered:
-            yield Finding(
-                "TARGET_FIELD_UNMAPPED",
-                "warning",
+            yield Hit(
                 col.name,
                 "is in the target extract but neither mapped nor listed in target_only",
                 ctx.mapping.where("fields"),
@@ -379,13 +358,11 @@ def target_unmapped(ctx: Context) -> Iterator[Finding]:
 
 
 @rule("SOURCE_FIELD_UNACCOUNTED", "warning", "a source column neither mapped nor listed as deliberately unmapped")
-def source_unaccounted(ctx: Context) -> Iterator[Finding]:
+def source_unaccounted(ctx: LintContext) -> Iterator[Hit]:
     used = {c for _, f in ctx.active() for c in f.from_} | set(ctx.mapping.unmapped_source)
     for col in ctx.source.columns:
         if col.name not in used:
-            yield Finding(
-                "SOURCE_FIELD_UNACCOUNTED",
-                "warning",
+            yield Hit(
                 None,
                 f"source column {col.name!r} is neither mapped nor listed in unmapped_source with a reason",
                 ctx.mapping.where("unmapped_source"),
@@ -393,7 +370,7 @@ def source_unaccounted(ctx: Context) -> Iterator[Finding]:
 
 
 @rule("NOT_ENCODABLE", "error", "mapped text the target's code page cannot store")
-def not_encodable(ctx: Context) -> Iterator[Finding]:
+def not_encodable(ctx: LintContext) -> Iterator[Hit]:
     if ctx.applied is None:
         return
     from kit.profiling.encodings import not_encodable as find
@@ -406,9 +383,7 @@ def not_encodable(ctx: Context) -> Iterator[Finding]:
         found = find(counts, name, page)
         if found:
             rows = ctx.applied.output.filter(pl.col(name).str.contains(found.pattern))
-            yield Finding(
-                "NOT_ENCODABLE",
-                "error",
+            yield Hit(
                 name,
                 f"{rows.height:,} mapped values contain characters {page} "
                 f"cannot store ({''.join(found.characters[:10])}); transliterate or replace them",
@@ -418,16 +393,15 @@ def not_encodable(ctx: Context) -> Iterator[Finding]:
             )
 
 
-@rule("OPEN_DECISION", "info", "decisions still open or proposed")
-def open_decision(ctx: Context) -> Iterator[Finding]:
+@rule("OPEN_DECISION", "warning", "decisions still open (a warning) or proposed (a note)")
+def open_decision(ctx: LintContext) -> Iterator[Hit]:
     for name, f in ctx.mapping.fields.items():
         if f.status in ("open", "proposed"):
-            yield Finding(
-                "OPEN_DECISION",
-                "warning" if f.status == "open" else "info",
+            yield Hit(
                 name,
                 f"the decision is {f.status}" + (f"; {f.why}" if f.why else ""),
                 ctx.mapping.where("fields", name, "status"),
+                severity="warning" if f.status == "open" else "info",
             )
 
 
@@ -448,8 +422,12 @@ def lint(
     """
     frame = getattr(source, "frame", source)
     applied = apply_mapping(mapping, frame) if frame is not None and not _unknown(mapping, frame) else None
-    ctx = Context(mapping, source_profile, target_profile, applied, frame)
-    findings = [f for r in RULES.values() for f in r.check(ctx)]
+    ctx = LintContext(mapping, source_profile, target_profile, applied, frame)
+    findings = [
+        Finding(r.code, h.severity or r.severity, h.field, h.message, h.where, h.count, h.examples)
+        for r in RULES.values()
+        for h in r.check(ctx)
+    ]
     return sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], f.where.rsplit(":", 1)[-1].zfill(6), f.code))
 
 
