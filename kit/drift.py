@@ -8,11 +8,12 @@ gone, values now longer than the target allows) is marked as breaking, and ``kit
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 
 from kit.expectations import wilson_lower
 from kit.mapping.spec import Mapping
-from kit.profiling import Profile
+from kit.profiling import ColumnProfile, Profile
 
 SHAPE_SHARE = 0.01  # a new shape matters from 1% of the values
 
@@ -63,8 +64,157 @@ def _uses(mapping: Mapping | None, column: str) -> list[str]:
     return [n for n, f in mapping.fields.items() if f.status != "rejected" and column in f.from_]
 
 
+@dataclass
+class ColumnPair:
+    """One column then and now (either side None when it came or went), and the mapping fields it feeds."""
+
+    name: str
+    old: ColumnProfile | None
+    new: ColumnProfile | None
+    mapping: Mapping | None = None
+
+    @property
+    def uses(self) -> list[str]:
+        return _uses(self.mapping, self.name)
+
+
+@dataclass(frozen=True)
+class DriftRule:
+    code: str
+    description: str
+    check: Callable[[ColumnPair], Iterator[Change]]
+
+
+DRIFT_RULES: dict[str, DriftRule] = {}
+
+
+def drift_rule(code: str, description: str):
+    """Register a drift rule: it looks at one column then and now and yields the changes it finds."""
+
+    def wrap(fn: Callable[[ColumnPair], Iterator[Change]]) -> Callable[[ColumnPair], Iterator[Change]]:
+        DRIFT_RULES[code] = DriftRule(code, description, fn)
+        return fn
+
+    return wrap
+
+
+@drift_rule("COLUMN_ADDED", "a column the snapshot did not have")
+def column_added(p: ColumnPair) -> Iterator[Change]:
+    if p.old is None:
+        yield Change("COLUMN_ADDED", p.name, "a new column; map it or list it in unmapped_source")
+
+
+@drift_rule("COLUMN_DROPPED", "a column of the snapshot that is gone (breaking when the mapping reads it)")
+def column_dropped(p: ColumnPair) -> Iterator[Change]:
+    if p.new is None:
+        uses = p.uses
+        yield Change("COLUMN_DROPPED", p.name, "the column is gone", bool(uses), tuple(uses))
+
+
+@drift_rule("TYPE_CHANGED", "the inferred type of the values changed")
+def type_changed(p: ColumnPair) -> Iterator[Change]:
+    o, n = p.old, p.new
+    if o and n and o.type.type != n.type.type:
+        yield Change("TYPE_CHANGED", p.name, f"values were {o.type.type}, now {n.type.type}")
+
+
+@drift_rule("NEW_VALUES", "new values in a code column (breaking when no value_map covers them)")
+def new_values(p: ColumnPair) -> Iterator[Change]:
+    o, n = p.old, p.new
+    if not (o and n and o.categorical and n.categorical):
+        return
+    seen = {v for v, _ in o.top}
+    found = [(v, k) for v, k in n.top if v not in seen and v not in n.pseudo_nulls]
+    if found:
+        uses = p.uses
+        uncovered = _uncovered(p.mapping, uses, [v for v, _ in found])
+        listing = ", ".join(f"{v!r} x{k}" for v, k in found)
+        breaks = bool(uncovered)
+        msg = f"new values {listing}" + (f"; no value_map covers {uncovered}" if uncovered else "")
+        yield Change("NEW_VALUES", p.name, msg, breaks, tuple(f for f in uses if breaks))
+
+
+@drift_rule(
+    "NEW_DATE_FORMAT", "dates written in a format the snapshot did not have (breaking when no parse_date lists it)"
+)
+def new_date_format(p: ColumnPair) -> Iterator[Change]:
+    o, n = p.old, p.new
+    if not (o and n):
+        return
+    for fmt in sorted(set(n.dates.formats) - set(o.dates.formats)):
+        unparsed = _unparsed(p.mapping, p.uses, fmt)
+        yield Change(
+            "NEW_DATE_FORMAT",
+            p.name,
+            f"dates now also written as {fmt} (x{n.dates.formats[fmt]})"
+            + ("; no parse_date lists it" if unparsed else ""),
+            bool(unparsed),
+            tuple(unparsed),
+        )
+
+
+@drift_rule("NEW_SHAPE", "text values in a shape the snapshot did not have, from 1% of the values")
+def new_shape(p: ColumnPair) -> Iterator[Change]:
+    o, n = p.old, p.new
+    if not (o and n) or n.type.type != "text":
+        return
+    old_shapes = {s.shape for s in o.collapsed_shapes}
+    total = max(n.present, 1)
+    for s in n.collapsed_shapes:
+        if s.shape not in old_shapes and s.count / total >= SHAPE_SHARE:
+            yield Change("NEW_SHAPE", p.name, f"{s.count:,} values now look like {s.shape!r} (e.g. {s.examples[:2]})")
+
+
+@drift_rule("COMPLETENESS_DROP", "fewer rows have a value than a 99.9% lower bound of the snapshot's share")
+def completeness_drop(p: ColumnPair) -> Iterator[Change]:
+    o, n = p.old, p.new
+    if not (o and n and n.rows):
+        return
+    floor = wilson_lower(o.present, o.rows)
+    share = n.present / n.rows
+    if share < floor:
+        yield Change(
+            "COMPLETENESS_DROP",
+            p.name,
+            f"{100 * share:.1f}% of rows have a value, was "
+            f"{100 * o.present / max(o.rows, 1):.1f}% (bound {100 * floor:.1f}%)",
+        )
+
+
+@drift_rule("LONGER_VALUES", "values longer than before (breaking when a target field's max_length is passed)")
+def longer_values(p: ColumnPair) -> Iterator[Change]:
+    o, n, m = p.old, p.new, p.mapping
+    if not (o and n) or (n.len_max or 0) <= (o.len_max or 0):
+        return
+    too_long = [
+        f
+        for f in p.uses
+        if m
+        and m.fields[f].max_length
+        and n.len_max > m.fields[f].max_length
+        and not any(s.name == "truncate" for s in m.fields[f].steps)
+    ]
+    yield Change(
+        "LONGER_VALUES",
+        p.name,
+        f"values reach {n.len_max} characters, were at most {o.len_max}",
+        bool(too_long),
+        tuple(too_long),
+    )
+
+
+@drift_rule("NEW_FINDING", "a profile alert the snapshot did not raise on the column")
+def new_finding(p: ColumnPair) -> Iterator[Change]:
+    o, n = p.old, p.new
+    if not (o and n):
+        return
+    for code in sorted({a.code for a in n.alerts} - {a.code for a in o.alerts}):
+        message = next(a.message for a in n.alerts if a.code == code)
+        yield Change("NEW_FINDING", p.name, f"{code}: {message}")
+
+
 def drift(old: Profile, new: Profile, mapping: Mapping | None = None) -> Drift:
-    """Changes from ``old`` to ``new`` (two profiles of the same system's extract).
+    """Changes from ``old`` to ``new`` (two profiles of the same system's extract), rule by rule.
 
     >>> import polars as pl
     >>> from kit.profiling import profile
@@ -73,86 +223,12 @@ def drift(old: Profile, new: Profile, mapping: Mapping | None = None) -> Drift:
     >>> [c.code for c in drift(a, b).changes]
     ['NEW_VALUES']
     """
-    changes: list[Change] = []
     before = {c.name: c for c in old.columns}
     after = {c.name: c for c in new.columns}
-    for name in after.keys() - before.keys():
-        changes.append(Change("COLUMN_ADDED", name, "a new column; map it or list it in unmapped_source"))
-    for name in sorted(before.keys() - after.keys()):
-        uses = _uses(mapping, name)
-        changes.append(Change("COLUMN_DROPPED", name, "the column is gone", bool(uses), tuple(uses)))
-    for name in sorted(before.keys() & after.keys()):
-        o, n = before[name], after[name]
-        uses = _uses(mapping, name)
-        if o.type.type != n.type.type:
-            changes.append(Change("TYPE_CHANGED", name, f"values were {o.type.type}, now {n.type.type}"))
-        # New values in a low-cardinality column, and whether a value_map covers them.
-        if o.categorical and n.categorical:
-            seen = {v for v, _ in o.top}
-            new_values = [(v, k) for v, k in n.top if v not in seen and v not in n.pseudo_nulls]
-            if new_values:
-                uncovered = _uncovered(mapping, uses, [v for v, _ in new_values])
-                listing = ", ".join(f"{v!r} x{k}" for v, k in new_values)
-                breaks = bool(uncovered)
-                msg = f"new values {listing}" + (f"; no value_map covers {uncovered}" if uncovered else "")
-                changes.append(Change("NEW_VALUES", name, msg, breaks, tuple(f for f in uses if breaks)))
-        old_formats, new_formats = set(o.dates.formats), set(n.dates.formats)
-        for fmt in sorted(new_formats - old_formats):
-            unparsed = _unparsed(mapping, uses, fmt)
-            changes.append(
-                Change(
-                    "NEW_DATE_FORMAT",
-                    name,
-                    f"dates now also written as {fmt} "
-                    f"(x{n.dates.formats[fmt]})" + ("; no parse_date lists it" if unparsed else ""),
-                    bool(unparsed),
-                    tuple(unparsed),
-                )
-            )
-        old_shapes = {s.shape for s in o.collapsed_shapes}
-        total = max(n.present, 1)
-        for s in n.collapsed_shapes:
-            if s.shape not in old_shapes and s.count / total >= SHAPE_SHARE and n.type.type == "text":
-                changes.append(
-                    Change(
-                        "NEW_SHAPE",
-                        name,
-                        f"{s.count:,} values now look like {s.shape!r} (e.g. {s.examples[:2]})",
-                    )
-                )
-        floor = wilson_lower(o.present, o.rows)
-        share = n.present / n.rows if n.rows else 0.0
-        if n.rows and share < floor:
-            changes.append(
-                Change(
-                    "COMPLETENESS_DROP",
-                    name,
-                    f"{100 * share:.1f}% of rows have a value, was "
-                    f"{100 * o.present / max(o.rows, 1):.1f}% (bound {100 * floor:.1f}%)",
-                )
-            )
-        if (n.len_max or 0) > (o.len_max or 0):
-            too_long = [
-                f
-                for f in uses
-                if mapping
-                and mapping.fields[f].max_length
-                and n.len_max > mapping.fields[f].max_length
-                and not any(s.name == "truncate" for s in mapping.fields[f].steps)
-            ]
-            changes.append(
-                Change(
-                    "LONGER_VALUES",
-                    name,
-                    f"values reach {n.len_max} characters, were at most {o.len_max}",
-                    bool(too_long),
-                    tuple(too_long),
-                )
-            )
-        new_alerts = {a.code for a in n.alerts} - {a.code for a in o.alerts}
-        for code in sorted(new_alerts):
-            message = next(a.message for a in n.alerts if a.code == code)
-            changes.append(Change("NEW_FINDING", name, f"{code}: {message}"))
+    pairs = [
+        ColumnPair(name, before.get(name), after.get(name), mapping) for name in sorted(before.keys() | after.keys())
+    ]
+    changes = [c for r in DRIFT_RULES.values() for p in pairs for c in r.check(p)]
     return Drift(old.source, new.source, changes)
 
 

@@ -13,14 +13,15 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from kit.errors import KitError
 from kit.files import write_atomic
-from kit.mapping.spec import Mapping, TargetField
-from kit.profiling import Profile
+from kit.mapping.spec import Mapping, Step, TargetField
+from kit.profiling import ColumnProfile, Profile
 
 GX_VERSION = "1.24.1"
 # One-sided z for the completeness lower bound: the next extract of the same system falls below it by
@@ -218,39 +219,88 @@ def source_expectations(mapping: Mapping, profile: Profile) -> list[dict]:
             continue
         col = f.from_[0]
         for i, step in enumerate(f.steps):
-            p = step.args
-            if step.name == "value_map" and p.unmapped == "quarantine":
-                fold, table = p.case_insensitive, p.table
-                observed = [v for v, _ in columns[col].top] if col in columns else []
-                covered = sorted({v for v in observed if p.fold(v) in table} | set(p.map))
-                unmapped = sorted({v for v in observed if p.fold(v) not in table} - set(_nulled_tokens(f, i)))
-                exps.append(
-                    _exp(
-                        "expect_column_values_to_be_in_set",
-                        {"column": col, "value_set": covered + sorted(set(_nulled_tokens(f, i)))},
-                        name,
-                        [col],
-                        "value_map covers the source",
-                        "every source value has a translation" + (" (observed spellings included)" if fold else ""),
-                        observed_unmapped=unmapped,
-                    )
-                )
-            elif step.name == "parse_date":
-                formats = list(p.formats)
-                regex = "|".join(strftime_regex(x) for x in formats)
-                severity = "warning" if mapping.failure_for(name) == "default_and_flag" else "critical"
-                exps.append(
-                    _format_exp(
-                        name, f, i, col, regex, "parse_date formats", f"dates come in the formats {formats}", severity
-                    )
-                )
-            elif step.name == "cast":
-                to, mark = p.to, p.decimal_mark
-                regex = {"integer": r"[+-]?\d+", "decimal": r"[+-]?\d+(?:" + re.escape(mark) + r"\d+)?"}.get(to)
-                if regex:
-                    reason = f"values convert to {to} (decimal mark {mark!r})"
-                    exps.append(_format_exp(name, f, i, col, regex, f"cast to {to}", reason))
+            rule = STEP_EXPECTATIONS.get(step.name)
+            if rule is not None:
+                exps += rule.generate(StepSite(mapping, name, f, i, col, columns.get(col)))
     return exps
+
+
+@dataclass
+class StepSite:
+    """Where a step stands: the mapping, the target field, the step's index and its one source column
+    (with its profile, when the extract has that column)."""
+
+    mapping: Mapping
+    name: str
+    field: TargetField
+    index: int
+    column: str
+    profile: ColumnProfile | None
+
+    @property
+    def step(self) -> Step:
+        return self.field.steps[self.index]
+
+
+@dataclass(frozen=True)
+class StepExpectation:
+    step: str
+    description: str
+    generate: Callable[[StepSite], list[dict[str, Any]]]
+
+
+STEP_EXPECTATIONS: dict[str, StepExpectation] = {}
+
+
+def step_expectation(step: str, description: str):
+    """Register what a step assumes about its source column, as expectations of the source suite."""
+
+    def wrap(fn: Callable[[StepSite], list[dict[str, Any]]]) -> Callable[[StepSite], list[dict[str, Any]]]:
+        STEP_EXPECTATIONS[step] = StepExpectation(step, description, fn)
+        return fn
+
+    return wrap
+
+
+@step_expectation("value_map", "every source value has a translation (unmapped: quarantine)")
+def value_map_covers(site: StepSite) -> list[dict[str, Any]]:
+    p = site.step.args
+    if p.unmapped != "quarantine":
+        return []
+    nulled = _nulled_tokens(site.field, site.index)
+    observed = [v for v, _ in site.profile.top] if site.profile else []
+    covered = sorted({v for v in observed if p.fold(v) in p.table} | set(p.map))
+    unmapped = sorted({v for v in observed if p.fold(v) not in p.table} - set(nulled))
+    return [
+        _exp(
+            "expect_column_values_to_be_in_set",
+            {"column": site.column, "value_set": covered + sorted(set(nulled))},
+            site.name,
+            [site.column],
+            "value_map covers the source",
+            "every source value has a translation" + (" (observed spellings included)" if p.case_insensitive else ""),
+            observed_unmapped=unmapped,
+        )
+    ]
+
+
+@step_expectation("parse_date", "every source value is a date in one of the listed formats")
+def parse_date_formats(site: StepSite) -> list[dict[str, Any]]:
+    formats = list(site.step.args.formats)
+    regex = "|".join(strftime_regex(x) for x in formats)
+    severity = "warning" if site.mapping.failure_for(site.name) == "default_and_flag" else "critical"
+    reason = f"dates come in the formats {formats}"
+    return [_format_exp(site.name, site.field, site.index, site.column, regex, "parse_date formats", reason, severity)]
+
+
+@step_expectation("cast", "every source value converts to the integer or decimal asked for")
+def cast_converts(site: StepSite) -> list[dict[str, Any]]:
+    to, mark = site.step.args.to, site.step.args.decimal_mark
+    regex = {"integer": r"[+-]?\d+", "decimal": r"[+-]?\d+(?:" + re.escape(mark) + r"\d+)?"}.get(to)
+    if not regex:
+        return []
+    reason = f"values convert to {to} (decimal mark {mark!r})"
+    return [_format_exp(site.name, site.field, site.index, site.column, regex, f"cast to {to}", reason)]
 
 
 def target_expectations(mapping: Mapping) -> list[dict]:

@@ -77,9 +77,10 @@ def _message(code: str, message: str, column: ColumnProfile | None, redact: bool
     """Alert messages quote values; for a masked column, the rule's data-free description stands in."""
     if not _masked(column, redact):
         return message
-    from kit.profiling.alerts import RULES
+    from kit.profiling.alerts import EXTRACT_RULES, RULES
 
-    return RULES[code].description if code in RULES else f"{code} (details masked)"
+    rule = RULES.get(code) or EXTRACT_RULES.get(code)
+    return rule.description if rule else f"{code} (details masked)"
 
 
 def mask_frame(frame: pl.DataFrame, profile: Profile, redact: bool | Iterable[str] = True) -> pl.DataFrame:

@@ -132,3 +132,51 @@ def test_cli_validate_exit_codes(tmp_path, capsys):
     assert main(["validate", str(MAPPING), "--suite", "source"]) == 1
     assert main(["validate", str(MAPPING), "--suites", str(tmp_path)]) == 2
     assert "kit expectations" in capsys.readouterr().err
+
+
+STEP_CASES = {
+    "value_map": (
+        {"value_map": {"map": {"A": "1"}}},
+        "expect_column_values_to_be_in_set",
+        "value_map covers the source",
+    ),
+    "parse_date": ({"parse_date": ["%Y-%m-%d"]}, "expect_column_values_to_match_regex", "parse_date formats"),
+    "cast": (
+        {"cast": {"to": "decimal", "decimal_mark": ","}},
+        "expect_column_values_to_match_regex",
+        "cast to decimal",
+    ),
+}
+
+
+def test_every_step_expectation_has_a_case():
+    from kit.expectations import STEP_EXPECTATIONS
+
+    assert set(STEP_EXPECTATIONS) == set(STEP_CASES)
+
+
+@pytest.mark.parametrize("step", sorted(STEP_CASES))
+def test_a_step_expectation_says_what_the_step_assumes(step):
+    import polars as pl
+
+    from kit.expectations import source_expectations
+    from kit.mapping.spec import Mapping
+    from kit.profiling import profile
+
+    written, kind, rule = STEP_CASES[step]
+    m = Mapping.model_validate(
+        {
+            "name": "t",
+            "outcome": "x",
+            "source": {"system": "A"},
+            "target": {"system": "B"},
+            "fields": {"f": {"from": "x", "steps": [{"null_if": ["-"]}, written]}},
+        }
+    )
+    exps = [
+        e for e in source_expectations(m, profile(pl.DataFrame({"x": ["A", "-"]}), near=False)) if e["type"] == kind
+    ]
+    assert len(exps) == 1 and exps[0]["meta"]["rule"] == rule and exps[0]["meta"]["target_field"] == "f"
+    # What a null_if before the step turns into null needs no translation or format.
+    allowed = exps[0]["kwargs"].get("value_set") or exps[0]["kwargs"]["regex"]
+    assert "-" in allowed

@@ -9,6 +9,7 @@ import pytest
 
 from kit import read_extract
 from kit.profiling import RULES, profile
+from kit.profiling.alerts import EXTRACT_RULES
 from tests.conftest import SAMPLE
 
 CLEAN = [f"value {i}" for i in range(30)]
@@ -301,3 +302,22 @@ def test_a_scanned_file_profiles_exactly_like_the_loaded_one(tmp_path):
     assert scanned.pop("source") == "scan"
     eager.pop("source")
     assert scanned == eager
+
+
+def test_extract_level_alerts_are_registered_rules_with_their_severity():
+    frame = pl.DataFrame(
+        {
+            "id": ["1", "2", "2", "3", "3", "4", "5"],
+            "name": ["Ann Lee", "Bob Stone", "Bob Stone", "Cy Young", "Cy Yung", "Dee Ray", "Dee Ray"],
+            "city": ["Oslo", "Rome", "Rome", "Oslo", "Oslo", "Lima", "Lima"],
+        }
+    )
+    p = profile(frame, key="id", near=True)
+    fired = {a.code: a for a in p.alerts if a.column is None or a.code == "DUPLICATE_KEY"}
+    assert {"EXACT_DUPLICATE_ROWS", "DUPLICATE_KEY"} <= set(fired) <= set(EXTRACT_RULES)
+    assert fired["EXACT_DUPLICATE_ROWS"].rows == [1, 2]
+    # id 3 repeats with another name: the records disagree, so the registered severity (error) holds.
+    assert fired["DUPLICATE_KEY"].severity == EXTRACT_RULES["DUPLICATE_KEY"].severity == "error"
+    agreeing = profile(frame.filter(pl.col("id") != "3"), key="id", near=False)
+    assert agreeing.alerts_for("DUPLICATE_KEY")[0].severity == "warning"
+    assert not set(RULES) & set(EXTRACT_RULES)

@@ -17,7 +17,7 @@ import polars as pl
 
 from kit.errors import KitError
 from kit.load.report import Extract
-from kit.profiling.alerts import RULES
+from kit.profiling.alerts import EXTRACT_RULES, RULES, ExtractFacts
 from kit.profiling.counts import count_values
 from kit.profiling.dates import date_formats
 from kit.profiling.duplicates import exact_groups, key_duplicates
@@ -297,49 +297,26 @@ def _profile(
         dup.near_clusters = found["total"] - (len(found["clusters"]) - len(clusters))
     else:
         dup.near_skipped = f"{n_rows:,} rows is above the near-duplicate limit {int(near):,}; pass near=True"
-    if dup.near:
-        rows = sorted(i for c in dup.near for i in c.rows)
-        alerts.append(
-            Alert(
-                "NEAR_DUPLICATES",
-                "warning",
-                None,
-                f"{dup.near_clusters:,} groups of records ({len(rows):,} rows) look like the same "
-                f"{'entity' if not keys else 'record'} entered more than once with small differences "
-                f"(compared on {', '.join(found['fields'])}); decide which record survives",
-                [],
-                rows[:MAX_ALERT_ROWS],
-                len(rows),
-            )
-        )
-    if groups:
-        rows = [i for g in groups for i in g]
-        alerts.append(
-            Alert(
-                "EXACT_DUPLICATE_ROWS",
-                "warning",
-                None,
-                f"{total_groups:,} groups of rows are exact copies ({len(rows):,} rows); load each once",
-                [],
-                rows[:MAX_ALERT_ROWS],
-                len(rows),
-            )
-        )
+    key_rows = None
     if keys:
         summary, key_rows = key_duplicates(text, keys, repeated_key)
-        kd = dup.key = KeyDuplicates(**summary)
-        if kd.groups:
-            conflicting = ", ".join(f"{k} ({v})" for k, v in kd.conflicting_columns.items())
-            msg = f"{kd.groups:,} key values appear more than once ({kd.rows:,} rows)"
-            if kd.conflicting_groups:
-                msg += f"; {kd.conflicting_groups:,} of them disagree in {conflicting}: decide which record wins"
-            column = keys[0] if len(keys) == 1 else None
-            examples = (
-                [str(v) for v in key_rows[column].unique(maintain_order=True).head(5).to_list()] if column else []
+        dup.key = KeyDuplicates(**summary)
+    facts = ExtractFacts(dup, keys, key_rows)
+    for r in EXTRACT_RULES.values():
+        spec = r.check(facts)
+        if spec is not None:
+            severity = spec.severity or r.severity
+            alerts.append(
+                Alert(
+                    r.code,
+                    severity,
+                    spec.column,
+                    spec.message,
+                    spec.examples,
+                    spec.rows[:MAX_ALERT_ROWS],
+                    len(spec.rows),
+                )
             )
-            severity = "error" if kd.conflicting_groups else "warning"
-            rows = key_rows["__row"].head(MAX_ALERT_ROWS).to_list()
-            alerts.append(Alert("DUPLICATE_KEY", severity, column, msg, examples, rows, key_rows.height))
     approximate = {}
     if run_near:
         approximate["duplicates.near"] = (

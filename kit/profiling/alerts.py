@@ -8,7 +8,7 @@ business reader understands and a polars mask selecting the rows concerned. The 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import polars as pl
 
@@ -22,7 +22,7 @@ from kit.profiling.measures import (
     ZERO_WIDTH,
     shape_expr,
 )
-from kit.profiling.model import ColumnProfile
+from kit.profiling.model import ColumnProfile, Duplicates
 from kit.profiling.types import COMMA_FORMS, GROUPED_FORMS, NUMBER_FORMS, POINT_FORMS, fits_expr, missing_expr
 
 
@@ -34,24 +34,102 @@ class AlertSpec:
 
 
 @dataclass(frozen=True)
-class Rule:
+class AlertRule:
     code: str
     severity: str
     description: str
     check: Callable[[ColumnProfile], AlertSpec | None]
 
 
-RULES: dict[str, Rule] = {}
+RULES: dict[str, AlertRule] = {}
 
 
 def rule(code: str, severity: str, description: str):
     """Register a column rule under a stable code."""
 
     def wrap(fn: Callable[[ColumnProfile], AlertSpec | None]) -> Callable[[ColumnProfile], AlertSpec | None]:
-        RULES[code] = Rule(code, severity, description, fn)
+        RULES[code] = AlertRule(code, severity, description, fn)
         return fn
 
     return wrap
+
+
+@dataclass
+class ExtractFacts:
+    """What the extract-level rules look at: the duplicates found, the key, and the rows sharing a key."""
+
+    duplicates: Duplicates
+    keys: list[str]
+    key_rows: pl.DataFrame | None = None  # ``__row`` and the key columns of rows whose key repeats
+
+
+@dataclass
+class RowsSpec:
+    """An extract-level rule's finding: the message, every row concerned (in order), and where it points."""
+
+    message: str
+    rows: list[int]
+    column: str | None = None
+    examples: list[str] = field(default_factory=list)
+    severity: str | None = None  # milder than registered when the evidence is weaker
+
+
+@dataclass(frozen=True)
+class ExtractRule:
+    code: str
+    severity: str
+    description: str
+    check: Callable[[ExtractFacts], RowsSpec | None]
+
+
+EXTRACT_RULES: dict[str, ExtractRule] = {}
+
+
+def extract_rule(code: str, severity: str, description: str):
+    """Register a rule about the extract as a whole (rows, not one column) under a stable code."""
+
+    def wrap(fn: Callable[[ExtractFacts], RowsSpec | None]) -> Callable[[ExtractFacts], RowsSpec | None]:
+        EXTRACT_RULES[code] = ExtractRule(code, severity, description, fn)
+        return fn
+
+    return wrap
+
+
+@extract_rule("NEAR_DUPLICATES", "warning", "records that look like the same entity entered more than once")
+def near_duplicate_rows(x: ExtractFacts) -> RowsSpec | None:
+    d = x.duplicates
+    if not d.near:
+        return None
+    rows = sorted(i for c in d.near for i in c.rows)
+    return RowsSpec(
+        f"{d.near_clusters:,} groups of records ({len(rows):,} rows) look like the same "
+        f"{'entity' if not x.keys else 'record'} entered more than once with small differences "
+        f"(compared on {', '.join(d.near_fields or [])}); decide which record survives",
+        rows,
+    )
+
+
+@extract_rule("EXACT_DUPLICATE_ROWS", "warning", "rows that are exact copies of another row")
+def exact_duplicate_rows(x: ExtractFacts) -> RowsSpec | None:
+    d = x.duplicates
+    if not d.exact:
+        return None
+    rows = [i for g in d.exact for i in g]
+    return RowsSpec(f"{d.exact_groups:,} groups of rows are exact copies ({len(rows):,} rows); load each once", rows)
+
+
+@extract_rule("DUPLICATE_KEY", "error", "key values that appear more than once (a warning when the records agree)")
+def duplicate_key(x: ExtractFacts) -> RowsSpec | None:
+    kd = x.duplicates.key
+    if kd is None or not kd.groups or x.key_rows is None:
+        return None
+    msg = f"{kd.groups:,} key values appear more than once ({kd.rows:,} rows)"
+    if kd.conflicting_groups:
+        conflicting = ", ".join(f"{k} ({v})" for k, v in kd.conflicting_columns.items())
+        msg += f"; {kd.conflicting_groups:,} of them disagree in {conflicting}: decide which record wins"
+    column = x.keys[0] if len(x.keys) == 1 else None
+    examples = [str(v) for v in x.key_rows[column].unique(maintain_order=True).head(5).to_list()] if column else []
+    return RowsSpec(msg, x.key_rows["__row"].to_list(), column, examples, None if kd.conflicting_groups else "warning")
 
 
 def _pct(n: int, rows: int) -> str:
