@@ -124,6 +124,7 @@ def cmd_profile(args: argparse.Namespace) -> int:
     import polars as pl
 
     from kit.profiling import profile
+    from kit.render import profile_page, summary_text
 
     near: bool | int = False if args.no_near else (True if args.near else 2_000_000)
     ex, scanned = _scan_or_load(args)
@@ -136,8 +137,8 @@ def cmd_profile(args: argparse.Namespace) -> int:
         # Past the head the scan checked, polars' own parse errors (a row with too many fields).
         reason = str(exc).strip().splitlines()[0]
         raise KitError(f"{args.path}: {reason}; profile it with --load to see which lines") from None
-    print(prof.summary(max_alerts=args.max_alerts))
-    for target, text in ((args.json, lambda: prof.to_json()), (args.html, lambda: prof.to_html(redact=args.redact))):
+    print(summary_text(prof, max_alerts=args.max_alerts))
+    for target, text in ((args.json, lambda: prof.to_json()), (args.html, lambda: profile_page(prof, args.redact))):
         if target:
             _write(Path(target), text() + ("\n" if target == args.json else ""))
             print(f"wrote {target}")
@@ -222,6 +223,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from kit.mapping import export
     from kit.mapping.spec import Mapping
+    from kit.render.signoff import signoff_html
 
     mapping = Mapping.load(args.mapping)
     findings = None
@@ -234,7 +236,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     fmt = args.format or {".md": "md", ".html": "html", ".csv": "csv", ".tsv": "sssom"}.get(Path(args.out).suffix, "")
     render = {
         "md": lambda: export.to_markdown(mapping, findings),
-        "html": lambda: export.to_html(mapping, findings),
+        "html": lambda: signoff_html(mapping, findings),
         "csv": lambda: export.to_csv(mapping),
         "sssom": lambda: export.to_sssom(mapping),
     }
@@ -329,8 +331,9 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
         _write(Path(args.json), result.to_json())
     if args.html:
         from kit.render import page
+        from kit.render.reconcile import reconcile_html
 
-        _write(Path(args.html), page(f"Reconciliation {mapping.name}", result.to_html()))
+        _write(Path(args.html), page(f"Reconciliation {mapping.name}", reconcile_html(result)))
     return 0
 
 
@@ -357,6 +360,7 @@ def cmd_render(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from kit.load import read_extract
     from kit.profiling import profile
+    from kit.render import profile_page, summary_text
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -371,8 +375,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         ppath = out / f"{name}.profile.json"
         ppath.write_text(prof.to_json() + "\n", encoding="utf-8")
         hpath = out / f"{name}.profile.html"
-        _write(hpath, prof.to_html(redact=True))
-        print(prof.summary(max_alerts=8))
+        _write(hpath, profile_page(prof, redact=True))
+        print(summary_text(prof, max_alerts=8))
         written += [ppath, hpath]
         print()
     written += _demo_mapping(out)

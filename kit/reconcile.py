@@ -12,7 +12,6 @@ polars 2, so the comparison is written here in polars (join, compare, count), wh
 
 from __future__ import annotations
 
-import html
 import json
 from dataclasses import asdict, dataclass, field
 
@@ -64,21 +63,6 @@ class Reconciliation:
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2, ensure_ascii=False, default=str) + "\n"
-
-    def to_html(self) -> str:
-        e = html.escape
-        rows = "".join(
-            f"<tr><td>{e(f.field)}</td><td>{f.compared:,}</td><td>{f.mismatches:,}</td><td>"
-            + "; ".join(e(f"{x['key']}: {x['source']!r} vs {x['target']!r}") for x in f.examples[:3])
-            + "</td></tr>"
-            for f in self.fields
-        )
-        return (
-            f"<div class='kit-reconcile'><p>Key {e(', '.join(self.key))} (matched {e(self.key_match)}): "
-            f"<b>{self.matched:,}</b> in both, <b>{self.only_in_source:,}</b> only in the mapped source, "
-            f"<b>{self.only_in_target:,}</b> only in the target.</p><table><tr><th>field</th><th>compared</th>"
-            f"<th>differ</th><th>examples</th></tr>{rows}</table></div>"
-        )
 
 
 def _norm_key(expr: pl.Expr, how: str) -> pl.Expr:

@@ -15,13 +15,14 @@ from kit.drift import drift
 from kit.expectations import generate_suites
 from kit.files import write_atomic as _write
 from kit.load import read_extract
-from kit.mapping import export
 from kit.mapping.apply import apply_mapping, write_safe_csv
 from kit.mapping.lint import findings_json, lint
 from kit.mapping.spec import Mapping
 from kit.profiling import Profile, profile
 from kit.reconcile import reconcile
-from kit.render import page, render_notebooks
+from kit.render import page, profile_page, render_notebooks
+from kit.render.reconcile import reconcile_html
+from kit.render.signoff import signoff_html
 from kit.validation import suites_dir_for, validate
 
 
@@ -58,7 +59,7 @@ def run(mapping_path: str | Path, out: str | Path = "reports", render: bool = Tr
     source_profile = profile(source, key=key, target_encoding=mapping.target.code_page)
     target_profile = profile(target, near=False) if target else None
     wrote(_write(out / f"{name}.source.profile.json", source_profile.to_json() + "\n"))
-    wrote(_write(out / f"{name}.source.profile.html", source_profile.to_html(redact=redact)))
+    wrote(_write(out / f"{name}.source.profile.html", profile_page(source_profile, redact)))
     errors = sum(a.severity == "error" for a in source_profile.alerts)
     say(f"profile: {len(source_profile.alerts)} alerts on the source ({errors} errors)")
 
@@ -102,7 +103,7 @@ def run(mapping_path: str | Path, out: str | Path = "reports", render: bool = Tr
     if target is not None:
         try:
             rec = reconcile(mapping, applied.output, target)
-            wrote(_write(out / f"{name}.reconcile.html", page(f"Reconciliation {name}", rec.to_html())))
+            wrote(_write(out / f"{name}.reconcile.html", page(f"Reconciliation {name}", reconcile_html(rec))))
             wrote(_write(out / f"{name}.reconcile.json", rec.to_json()))
             say(
                 f"reconcile: {rec.matched:,} in both, {rec.only_in_source:,} only in the source, "
@@ -111,7 +112,7 @@ def run(mapping_path: str | Path, out: str | Path = "reports", render: bool = Tr
         except Exception as exc:  # a mapping without a shared key can still run the rest
             say(f"reconcile: skipped ({exc})")
 
-    wrote(_write(out / f"{name}.signoff.html", export.to_html(mapping, findings)))
+    wrote(_write(out / f"{name}.signoff.html", signoff_html(mapping, findings)))
     if render:
         for path in render_notebooks(mapping.path, out, redact=redact):
             wrote(path)

@@ -10,6 +10,7 @@ from kit.cli import main
 from kit.drift import drift
 from kit.profiling import Profile
 from kit.reconcile import reconcile
+from kit.render.reconcile import reconcile_html
 from tests.conftest import SAMPLE
 
 MAPPING = SAMPLE.parent / "mappings" / "crm_to_erp.yaml"
@@ -96,7 +97,7 @@ def test_reconciliation_of_the_sample_counts_and_differences():
     assert diffs["status_code"] == 0 and diffs["country"] == 0
     assert diffs["name"] == 26  # mojibake in the ERP copy of CRM names
     assert diffs["credit_limit"] == r.matched  # lifetime value is not the ERP's credit limit
-    assert "<table>" in r.to_html()
+    assert "<table>" in reconcile_html(r)
 
 
 def test_reconcile_cli(capsys, tmp_path):

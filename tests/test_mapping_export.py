@@ -7,8 +7,10 @@ import io
 import xml.etree.ElementTree as ET
 
 from kit.cli import main
-from kit.mapping.export import flow_svg, to_csv, to_html, to_markdown, to_sssom
+from kit.mapping.export import to_csv, to_markdown, to_sssom
 from kit.mapping.spec import Mapping
+from kit.render.signoff import flow_svg
+from kit.render.signoff import signoff_html as to_html
 from tests.conftest import SAMPLE
 
 SAMPLE_MAPPING = SAMPLE.parent / "mappings" / "crm_to_erp.yaml"

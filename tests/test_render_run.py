@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from kit.cli import main
-from kit.render import render_notebooks, sha256
+from kit.files import sha256
+from kit.render import render_notebooks
 from tests.conftest import SAMPLE
 
 MAPPING = SAMPLE.parent / "mappings" / "crm_to_erp.yaml"

@@ -8,7 +8,6 @@ questions come first, because they are what a sign-off meeting is for.
 from __future__ import annotations
 
 import csv
-import html
 import io
 
 from kit.mapping.apply import neutralise
@@ -154,93 +153,6 @@ def to_markdown(mapping: Mapping, findings: list[Finding] | None = None) -> str:
         out += ["", "## What the data says (kit check)", ""]
         out += [f"- {f.severity} `{f.code}` {f.field or ''}: {f.message}" for f in findings]
     return "\n".join(out) + "\n"
-
-
-def flow_svg(mapping: Mapping) -> str:
-    """Source fields → steps → target fields, as an inline SVG (no scripts, no external references)."""
-    fields = list(mapping.fields.items())
-    sources: list[str] = []
-    for _, f in fields:
-        for s in f.from_:
-            if s not in sources:
-                sources.append(s)
-    row, width = 26, 980
-    height = max(len(sources), len(fields)) * row + 40
-    sy = {s: 30 + i * row for i, s in enumerate(sources)}
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" '
-        'font-size="11" role="img" aria-label="field flows">',
-        f'<text x="10" y="14" font-weight="bold">{html.escape(mapping.source.system)}</text>',
-        f'<text x="{width - 190}" y="14" font-weight="bold">{html.escape(mapping.target.system)}</text>',
-    ]
-    for s, y in sy.items():
-        parts.append(f'<rect x="10" y="{y - 12}" width="170" height="18" rx="3" fill="#eef2f6" stroke="#9aa7b3"/>')
-        parts.append(f'<text x="16" y="{y + 1}">{html.escape(s)}</text>')
-    for i, (name, f) in enumerate(fields):
-        y = 30 + i * row
-        colour = STATUS_COLOUR[f.status]
-        dash = ' stroke-dasharray="4 3"' if f.status == "rejected" else ""
-        for s in f.from_:
-            parts.append(
-                f'<path d="M180 {sy[s] - 3} C 380 {sy[s] - 3}, 560 {y - 3}, {width - 200} {y - 3}" fill="none" '
-                f'stroke="{colour}" stroke-width="1.3"{dash}/>'
-            )
-        label = " → ".join(s.name for s in f.steps) or "as is"
-        parts.append(
-            f'<text x="{width - 210}" y="{y - 6}" text-anchor="end" fill="#444">{html.escape(label[:60])}</text>'
-        )
-        parts.append(
-            f'<rect x="{width - 200}" y="{y - 12}" width="190" height="18" rx="3" fill="#fff" stroke="{colour}"/>'
-        )
-        parts.append(f'<text x="{width - 194}" y="{y + 1}">{html.escape(name)} ({html.escape(f.status)})</text>')
-    parts.append("</svg>")
-    return "\n".join(parts)
-
-
-def to_html(mapping: Mapping, findings: list[Finding] | None = None) -> str:
-    """The sign-off document as a self-contained HTML page, with the flow diagram; every value escaped."""
-    m = mapping
-    e = html.escape
-    rows = decisions(m)
-    table = ["<table><tr>" + "".join(f"<th>{h}</th>" for h in TABLE_HEAD) + "</tr>"]
-    status_at = TABLE_HEAD.index("status")
-    for r in rows:
-        style = f' style="color:{STATUS_COLOUR[r["status"]]};font-weight:600"'
-        cells = "".join(f"<td{style if i == status_at else ''}>{e(c)}</td>" for i, c in enumerate(table_cells(r)))
-        table.append(f"<tr>{cells}</tr>")
-    table.append("</table>")
-    extra = []
-    if m.unmapped_source:
-        extra.append("<h2>Source fields not migrated</h2><ul>")
-        extra += [f"<li><b>{e(k)}</b>: {e(v)}</li>" for k, v in m.unmapped_source.items()]
-        extra.append("</ul>")
-    if findings:
-        extra.append("<h2>What the data says (kit check)</h2><ul>")
-        extra += [
-            f"<li>{e(f.severity)} <code>{e(f.code)}</code> {e(f.field or '')}: {e(f.message)}</li>" for f in findings
-        ]
-        extra.append("</ul>")
-    systems = "".join(
-        f"<tr><td>{side}</td><td>{e(s.system)}</td><td>{e(s.extract or '')}</td><td>{e(', '.join(s.key))}</td>"
-        f"<td>{e(s.owner or '')}</td><td>{e(' '.join((s.notes or '').split()))}</td></tr>"
-        for side, s in (("source", m.source), ("target", m.target))
-    )
-    style = (
-        "body{font-family:system-ui,sans-serif;font-size:13px;max-width:1200px;margin:20px auto;color:#1d1d1f}"
-        "table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:4px 6px;"
-        "text-align:left;vertical-align:top}th{background:#f5f5f7}"
-    )
-    return (
-        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Mapping {e(m.name)}</title>'
-        f"<style>{style}</style></head><body>"
-        f"<h1>Mapping {e(m.name)} (version {e(str(m.version))}): {e(m.source.system)} → {e(m.target.system)}</h1>"
-        f"<h2>Outcome</h2><p>{e(' '.join(m.outcome.split()))}</p>"
-        "<h2>Systems</h2><table><tr><th></th><th>system</th><th>extract</th><th>key</th><th>owner</th><th>notes</th>"
-        f"</tr>{systems}</table>"
-        f"<p>Default source of truth: <b>{e(m.source_of_truth)}</b>; rows that fail: <b>{e(m.on_failure)}</b>.</p>"
-        f"<h2>Field flows</h2>{flow_svg(m)}"
-        "<h2>Decisions (open questions first)</h2>" + "".join(table) + "".join(extra) + "</body></html>\n"
-    )
 
 
 def to_csv(mapping: Mapping) -> str:

@@ -322,18 +322,7 @@ class Profile:
         return list(alert.rows)
 
     def _repr_html_(self) -> str:
-        from kit.render import profile_html
+        # The notebook display protocol; the HTML itself is made in kit.render, which this module never imports.
+        from kit.render.profile import profile_html
 
         return profile_html(self)
-
-    def to_html(self, redact: bool | list[str] = False) -> str:
-        """A self-contained HTML page of this profile (values escaped; ``redact`` masks personal data)."""
-        from kit.render import page, profile_html
-
-        return page(f"Profile of {self.source}", profile_html(self, redact))
-
-    def summary(self, max_alerts: int = 20, redact: bool | list[str] = False) -> str:
-        """Alerts as text, most severe first; ``redact`` shows personal values as shapes."""
-        from kit.render import summary_text
-
-        return summary_text(self, max_alerts, redact)

@@ -1,0 +1,113 @@
+"""A profile as HTML (a Jinja2 template, charts embedded) and as text, with personal data maskable.
+
+Rendering only: every number comes from a ``Profile``; nothing is computed from data here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from markupsafe import Markup
+
+from kit.profiling.model import SEVERITY_ORDER, Profile
+from kit.render.charts import charts
+from kit.render.html import page, render
+from kit.render.redact import alert_message, shown
+
+SEVERITY_COLOUR = {"error": "#b3261e", "warning": "#b26a00", "info": "#44617b"}
+
+CSS = """
+.kit-profile{font-family:system-ui,-apple-system,Segoe UI,sans-serif;font-size:13px;color:#1d1d1f;max-width:1400px}
+.kit-profile h3{margin:4px 0 8px;font-size:16px}
+.kit-profile table{border-collapse:collapse;width:100%;margin:6px 0 12px}
+.kit-profile th,.kit-profile td{border-bottom:1px solid #e3e3e3;padding:3px 6px;text-align:left;vertical-align:top}
+.kit-profile th{background:#f5f5f7;font-weight:600}
+.kit-profile code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px;background:#f3f3f3;padding:0 2px}
+.kit-profile .bar{display:inline-block;width:90px;height:9px;background:#e6e6e6;vertical-align:middle}
+.kit-profile .bar span{display:block;height:9px;background:#2f7d4f}
+.kit-profile .sev{color:#fff;border-radius:3px;padding:0 4px;margin-right:3px;font-size:11px;white-space:nowrap}
+.kit-profile .charts img{max-width:32%;margin-right:1%;vertical-align:top}
+.kit-profile .muted{color:#6b6b6b}
+.kit-side{display:flex;gap:16px;align-items:flex-start}.kit-side>div{flex:1;min-width:0}
+"""
+
+
+def summary_text(profile: Profile, max_alerts: int = 20, redact: bool | Iterable[str] = False) -> str:
+    """The plain-text summary of a profile, with personal values shown as shapes when ``redact``."""
+    by_name = {c.name: c for c in profile.columns}
+    lines = [
+        f"profile of {profile.source}: {profile.rows:,} rows, {len(profile.columns)} columns, "
+        f"{len(profile.alerts)} alerts"
+    ]
+    for a in sorted(profile.alerts, key=lambda a: (SEVERITY_ORDER[a.severity], a.column or ""))[:max_alerts]:
+        col = by_name.get(a.column or "")
+        where = f"{a.column}: " if a.column else ""
+        examples = [shown(v, col, redact) for v in a.examples[:2]]
+        ex = f" e.g. {examples!r}" if examples else ""
+        lines.append(f"  [{a.severity}] {a.code} {where}{alert_message(a.code, a.message, col, redact)}{ex}")
+    if len(profile.alerts) > max_alerts:
+        lines.append(f"  ... {len(profile.alerts) - max_alerts} more alerts (see the JSON)")
+    lines += [f"  not exact: {figure}: {why}" for figure, why in profile.approximate.items()]
+    return "\n".join(lines)
+
+
+def profile_html(profile: Profile, redact: bool | Iterable[str] = False, with_charts: bool = True) -> str:
+    """One profile as a self-contained HTML fragment (``profile_page`` makes a file of it).
+
+    >>> from kit.profiling import profile
+    >>> import polars as pl
+    >>> "&lt;script&gt;" in profile_html(profile(pl.DataFrame({"n": ["<script>"] * 3})), with_charts=False)
+    True
+    """
+    by_name = {c.name: c for c in profile.columns}
+    rows = max(profile.rows, 1)
+    columns = [
+        {
+            "c": c,
+            "share": c.present / rows,
+            # Shapes of free text can still spell a person (a one-letter word, a non-ASCII letter): mask too.
+            "shapes": [(shown(s.shape, c, redact), s.count) for s in c.shapes[:3]],
+            "top": [(shown(v, c, redact), n) for v, n in c.top[:3]],
+            "badges": [(a, alert_message(a.code, a.message, c, redact)) for a in c.alerts],
+        }
+        for c in profile.columns
+    ]
+    alerts = []
+    for a in sorted(profile.alerts, key=lambda a: (SEVERITY_ORDER[a.severity], a.column or "")):
+        col = by_name.get(a.column or "")
+        examples = [shown(v, col, redact) for v in a.examples[:3]]
+        alerts.append((a, alert_message(a.code, a.message, col, redact), examples))
+    return render(
+        "profile.html.j2",
+        css=Markup(CSS),
+        profile=profile,
+        counts={s: sum(1 for a in profile.alerts if a.severity == s) for s in SEVERITY_COLOUR},
+        colour=SEVERITY_COLOUR,
+        redact=bool(redact),
+        charts=charts(profile) if with_charts else [],
+        columns=columns,
+        alerts=alerts,
+    )
+
+
+def profile_page(profile: Profile, redact: bool | Iterable[str] = False) -> str:
+    """A self-contained HTML page of a profile (values escaped; ``redact`` masks personal data)."""
+    return page(f"Profile of {profile.source}", profile_html(profile, redact))
+
+
+def side_by_side(a: Profile, b: Profile, redact: bool | Iterable[str] = False) -> str:
+    """Two profiles (system A and system B) next to each other."""
+    return (
+        f'<style>{CSS}</style><div class="kit-side"><div>{profile_html(a, redact)}</div>'
+        f"<div>{profile_html(b, redact)}</div></div>"
+    )
+
+
+class SideBySide:
+    """Notebook display of two profiles next to each other: ``SideBySide(profile_a, profile_b)``."""
+
+    def __init__(self, a: Profile, b: Profile, redact: bool | Iterable[str] = False) -> None:
+        self.a, self.b, self.redact = a, b, redact
+
+    def _repr_html_(self) -> str:
+        return side_by_side(self.a, self.b, self.redact)
