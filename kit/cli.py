@@ -81,17 +81,15 @@ def cmd_load(args: argparse.Namespace) -> int:
     print(ex.report.summary())
     if args.output:
         out = Path(args.output)
-        out.parent.mkdir(parents=True, exist_ok=True)
         if out.suffix.lower() == ".parquet":
-            ex.frame.write_parquet(out)
+            _write(out, ex.frame.write_parquet)
         elif out.suffix.lower() in (".csv", ".txt"):
-            ex.frame.write_csv(out)
+            _write(out, ex.frame.write_csv)
         else:
             raise KitError(f"{out}: --output must end in .csv or .parquet")
         print(f"wrote {ex.frame.height} rows to {out}")
     if args.report:
-        Path(args.report).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.report).write_text(ex.report.to_json() + "\n", encoding="utf-8")
+        _write(Path(args.report), ex.report.to_json() + "\n")
         print(f"wrote load report to {args.report}")
     return 0
 
@@ -151,37 +149,23 @@ def cmd_profile(args: argparse.Namespace) -> int:
 
 
 def _mapping_and_source(path: str):
-    from kit.load import read_extract
     from kit.mapping.spec import Mapping
 
     mapping = Mapping.load(path)
-    src = mapping.resolve(mapping.source.extract)
-    if src is None:
-        raise KitError(f"{mapping.where('source')}: source has no extract path to check the mapping against")
-    return mapping, read_extract(src, **mapping.source.load)
+    return mapping, mapping.load_extract("source")
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    import json
+    from kit.mapping.lint import check
+    from kit.mapping.spec import Mapping
 
-    from kit.load import read_extract
-    from kit.mapping.lint import findings_json, lint
-    from kit.profiling import profile
-
-    mapping, source = _mapping_and_source(args.mapping)
-    source_profile = profile(source, key=mapping.source.key or None, near=False)
-    target_profile = None
-    tgt = mapping.resolve(mapping.target.extract)
-    if tgt is not None and tgt.exists():
-        target_profile = profile(read_extract(tgt, **mapping.target.load), near=False)
-    findings = lint(mapping, source_profile, target_profile, source.frame)
-    for f in findings:
+    result = check(Mapping.load(args.mapping))
+    for f in result.findings:
         print(f.line())
-    counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
-    print(f"{mapping.path}: {counts['error']} errors, {counts['warning']} warnings, {counts['info']} notes")
+    print(f"{result.mapping.path}: {result.summary()}")
     if args.json:
-        _write(Path(args.json), json.dumps(findings_json(findings), indent=2, ensure_ascii=False) + "\n")
-    return 1 if counts["error"] else 0
+        _write(Path(args.json), result.to_json())
+    return 0 if result.ok else 1
 
 
 def cmd_apply(args: argparse.Namespace) -> int:
@@ -195,8 +179,7 @@ def cmd_apply(args: argparse.Namespace) -> int:
     if args.output:
         out = Path(args.output)
         if out.suffix.lower() == ".parquet":
-            out.parent.mkdir(parents=True, exist_ok=True)
-            applied.output.write_parquet(out)
+            _write(out, applied.output.write_parquet)
         else:
             write_safe_csv(applied.output, out)
         print(f"wrote {applied.output.height:,} rows to {out}")
@@ -228,11 +211,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     mapping = Mapping.load(args.mapping)
     findings = None
     if args.with_findings:
-        from kit.mapping.lint import lint
-        from kit.profiling import profile
+        from kit.mapping.lint import check
 
-        mapping, source = _mapping_and_source(args.mapping)
-        findings = lint(mapping, profile(source, key=mapping.source.key or None, near=False), source=source.frame)
+        findings = check(mapping).findings
     fmt = args.format or {".md": "md", ".html": "html", ".csv": "csv", ".tsv": "sssom"}.get(Path(args.out).suffix, "")
     render = {
         "md": lambda: export.to_markdown(mapping, findings),
@@ -311,7 +292,6 @@ def cmd_drift(args: argparse.Namespace) -> int:
 
 
 def cmd_reconcile(args: argparse.Namespace) -> int:
-    from kit.load import read_extract
     from kit.mapping.apply import apply_mapping
     from kit.reconcile import reconcile
 
@@ -322,7 +302,7 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
     result = reconcile(
         mapping,
         apply_mapping(mapping, source).output,
-        read_extract(target_path, **mapping.target.load),
+        mapping.load_extract("target", target_path),
         key=args.key or None,
         abs_tol=args.tolerance,
     )
@@ -369,11 +349,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
         ex = read_extract(SAMPLE_DIR / name)
         print(ex.report.summary())
         path = out / f"{name}.load.json"
-        path.write_text(ex.report.to_json() + "\n", encoding="utf-8")
+        _write(path, ex.report.to_json() + "\n")
         written.append(path)
         prof = profile(ex, key=key)
         ppath = out / f"{name}.profile.json"
-        ppath.write_text(prof.to_json() + "\n", encoding="utf-8")
+        _write(ppath, prof.to_json() + "\n")
         hpath = out / f"{name}.profile.html"
         _write(hpath, profile_page(prof, redact=True))
         print(summary_text(prof, max_alerts=8))

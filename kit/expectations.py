@@ -93,6 +93,29 @@ class Suites:
         return paths
 
 
+def is_current(suites: Suites, folder: str | Path, name: str) -> dict[Path, bool]:
+    """For each committed suite file, whether its generated expectations are the ones ``suites`` holds
+    (manual expectations aside): False means the mapping changed since and ``kit expectations`` is due.
+
+    >>> from kit.mapping.spec import Mapping
+    >>> from kit.profiling import profile
+    >>> m = Mapping.load("mappings/crm_to_erp.yaml")
+    >>> s = generate_suites(m, profile(m.load_extract("source"), key="contact_id", near=False))
+    >>> set(is_current(s, "expectations", m.name).values())
+    {True}
+    """
+    out = {}
+    for side, suite in (("source", suites.source), ("target", suites.target)):
+        path = Path(folder) / f"{name}.{side}.json"
+        try:
+            committed = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        except json.JSONDecodeError:
+            committed = {}
+        generated = [e for e in committed.get("expectations", []) if not (e.get("meta") or {}).get("manual")]
+        out[path] = generated == suite["expectations"]
+    return out
+
+
 def dumps(suite: dict[str, Any]) -> str:
     return json.dumps(suite, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
 

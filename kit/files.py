@@ -1,12 +1,23 @@
-"""Writing results so a reader never sees half a file: a temporary file beside it, then a rename."""
+"""Writing a user's files so a reader never sees half a file: a temporary file beside it, then a rename.
+
+Every file the kit writes for a user (mapping saves, suites, reports, CSVs, Parquet, run artifacts)
+goes through ``write_atomic``: an interrupted write leaves the old file as it was.
+"""
 
 from __future__ import annotations
 
+import os
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 
-def write_atomic(path: str | Path, text: str) -> Path:
-    """Write ``text`` (UTF-8) to ``path`` atomically, creating folders; returns the path.
+def write_atomic(path: str | Path, content: str | bytes | Callable[[Path], Any]) -> Path:
+    """Write ``content`` to ``path`` atomically, creating folders; returns the path.
+
+    ``content`` is text (written as UTF-8, line ends as given), bytes, or a function that writes a
+    file at the path it is given (``frame.write_parquet``, say).
 
     >>> import tempfile
     >>> write_atomic(Path(tempfile.mkdtemp()) / "a" / "b.txt", "x").read_text()
@@ -14,9 +25,22 @@ def write_atomic(path: str | Path, text: str) -> Path:
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(target)
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    tmp = Path(name)
+    try:
+        if callable(content):
+            os.close(fd)
+            content(tmp)
+        else:
+            data = content.encode("utf-8") if isinstance(content, str) else content
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     return target
 
 

@@ -7,18 +7,17 @@ their results under one folder.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kit.drift import drift
 from kit.expectations import generate_suites
+from kit.extracts import prepare
 from kit.files import write_atomic as _write
-from kit.load import read_extract
 from kit.mapping.apply import apply_mapping, write_safe_csv
-from kit.mapping.lint import findings_json, lint
+from kit.mapping.lint import check
 from kit.mapping.spec import Mapping
-from kit.profiling import Profile, profile
+from kit.profiling import Profile
 from kit.reconcile import reconcile
 from kit.render import page, profile_page, render_notebooks
 from kit.render.reconcile import reconcile_html
@@ -46,18 +45,18 @@ def run(mapping_path: str | Path, out: str | Path = "reports", render: bool = Tr
     say, wrote = result.lines.append, result.written.append
     name = mapping.name
 
-    source = read_extract(mapping.resolve(mapping.source.extract), **mapping.source.load)
-    target_path = mapping.resolve(mapping.target.extract)
-    target = read_extract(target_path, **mapping.target.load) if target_path and target_path.exists() else None
+    inputs = prepare(mapping)
+    source, target, source_profile = inputs.source, inputs.target, inputs.source_profile
     say(
         f"load: source {source.report.rows_loaded:,} rows ({len(source.report.rejects)} rejected lines)"
         + (f", target {target.report.rows_loaded:,} rows" if target else ", no target extract")
     )
     wrote(_write(out / f"{name}.source.load.json", source.report.to_json() + "\n"))
+    # Loaded and profiled once: the notebooks rendered below read these instead of loading again.
+    artifacts = out / "artifacts" / name
+    for path in inputs.save(artifacts):
+        wrote(path)
 
-    key = [k for k in mapping.source.key if k in source.frame.columns] or None
-    source_profile = profile(source, key=key, target_encoding=mapping.target.code_page)
-    target_profile = profile(target, near=False) if target else None
     wrote(_write(out / f"{name}.source.profile.json", source_profile.to_json() + "\n"))
     wrote(_write(out / f"{name}.source.profile.html", profile_page(source_profile, redact)))
     errors = sum(a.severity == "error" for a in source_profile.alerts)
@@ -73,12 +72,10 @@ def run(mapping_path: str | Path, out: str | Path = "reports", render: bool = Tr
         wrote(_write(snapshot, source_profile.to_json() + "\n"))
         say("drift: no snapshot yet; this profile is now the snapshot later runs compare with")
 
-    findings = lint(mapping, source_profile, target_profile, source.frame)
-    wrote(
-        _write(out / f"{name}.findings.json", json.dumps(findings_json(findings), indent=2, ensure_ascii=False) + "\n")
-    )
-    counts = {s: sum(f.severity == s for f in findings) for s in ("error", "warning", "info")}
-    say(f"check: {counts['error']} errors, {counts['warning']} warnings, {counts['info']} notes")
+    checked = check(mapping, source, target, source_profile, inputs.target_profile)
+    findings = checked.findings
+    wrote(_write(out / f"{name}.findings.json", checked.to_json()))
+    say(f"check: {checked.summary()}")
 
     applied = apply_mapping(mapping, source)
     wrote(write_safe_csv(applied.output, out / f"{name}.output.csv"))
@@ -114,7 +111,7 @@ def run(mapping_path: str | Path, out: str | Path = "reports", render: bool = Tr
 
     wrote(_write(out / f"{name}.signoff.html", signoff_html(mapping, findings)))
     if render:
-        for path in render_notebooks(mapping.path, out, redact=redact):
+        for path in render_notebooks(mapping.path, out, redact=redact, artifacts=artifacts):
             wrote(path)
         say(
             f"render: {len(list(out.glob('0*.html')))} notebooks as HTML (code hidden"

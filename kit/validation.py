@@ -307,20 +307,14 @@ def validate(
     >>> v = validate(Mapping.load("mappings/crm_to_erp.yaml"))  # doctest: +SKIP
     >>> v.success, v.summary(failures_only=True)  # doctest: +SKIP
     """
-    from kit.load import read_extract
     from kit.mapping.apply import apply_mapping
 
     if suite not in ("source", "target", "all"):
         raise KitError(f"--suite is source, target or all, not {suite!r}")
     if engine not in ("pandas", "spark"):
         raise KitError(f"--engine is pandas or spark, not {engine!r}")
-    if isinstance(source, (str, Path)):
-        source = read_extract(source, **mapping.source.load)
-    elif source is None:
-        path = mapping.resolve(mapping.source.extract)
-        if path is None:
-            raise KitError(f"{mapping.where('source')}: no source extract to validate")
-        source = read_extract(path, **mapping.source.load)
+    if source is None or isinstance(source, (str, Path)):
+        source = mapping.load_extract("source", source)
     frame = source.frame if isinstance(source, Extract) else source
     folder = Path(suites_dir) if suites_dir else suites_dir_for(mapping)
     runs: dict[str, tuple[dict, Any]] = {}

@@ -180,3 +180,23 @@ def test_a_step_expectation_says_what_the_step_assumes(step):
     # What a null_if before the step turns into null needs no translation or format.
     allowed = exps[0]["kwargs"].get("value_set") or exps[0]["kwargs"]["regex"]
     assert "-" in allowed
+
+
+def test_is_current_says_when_the_committed_suite_is_behind_the_mapping(tmp_path):
+    import shutil
+
+    from kit.expectations import generate_suites, is_current
+    from kit.mapping.spec import Mapping
+    from kit.profiling import profile
+
+    m = Mapping.load("mappings/crm_to_erp.yaml")
+    shutil.copytree("expectations", tmp_path, dirs_exist_ok=True)
+    prof = profile(m.load_extract("source"), key="contact_id", near=False)
+    assert set(is_current(generate_suites(m, prof), tmp_path, m.name).values()) == {True}
+    m.fields["status_code"].required = not m.fields["status_code"].required
+    status = is_current(generate_suites(m, prof), tmp_path, m.name)
+    assert status[tmp_path / f"{m.name}.target.json"] is False
+    assert is_current(generate_suites(m, prof), tmp_path / "none", m.name) == {
+        tmp_path / "none" / f"{m.name}.source.json": False,
+        tmp_path / "none" / f"{m.name}.target.json": False,
+    }

@@ -81,7 +81,7 @@ def test_save_is_atomic_and_leaves_no_temp_files(tmp_path, monkeypatch):
     def boom(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr("kit.mapping.spec.os.replace", boom)
+    monkeypatch.setattr("kit.files.os.replace", boom)
     with pytest.raises(OSError):
         m.save()
     assert path.read_text() == MINIMAL

@@ -37,3 +37,35 @@ def test_kit_run_twice_compares_with_the_snapshot(tmp_path, capsys):
     assert "drift: 0 changes since the snapshot, 0 break the mapping" in second
     for name in ("findings.json", "output.csv", "quarantine.csv", "validation.xml", "reconcile.html", "signoff.html"):
         assert (out / f"crm_to_erp.{name}").exists(), name
+
+
+def test_run_artifacts_round_trip_and_notebooks_read_them_instead_of_the_files(tmp_path):
+    from kit.extracts import RunInputs, prepare
+    from kit.mapping.spec import Mapping
+
+    mapping = Mapping.load(MAPPING)
+    fresh = prepare(mapping)
+    fresh.save(tmp_path / "a")
+    again = RunInputs.load(tmp_path / "a")
+    assert again.source_profile == fresh.source_profile and again.target_profile == fresh.target_profile
+    assert again.source.frame.equals(fresh.source.frame) and again.source.report == fresh.source.report
+    # Artifacts of a cut-down source: a notebook given them shows 200 rows, not the 19,614 of the file.
+    small = fresh.source.frame.head(200)
+    from kit.profiling import profile
+
+    RunInputs(
+        type(fresh.source)(small, fresh.source.report), fresh.target, profile(small, near=False), fresh.target_profile
+    ).save(tmp_path / "b")
+    (html_path,) = render_notebooks(MAPPING, tmp_path / "out", [NOTEBOOK], artifacts=tmp_path / "b")
+    body = html_path.read_text()
+    assert "200 rows" in body and "19,614 rows" not in body
+
+
+def test_run_artifacts_missing_is_a_clear_error(tmp_path):
+    import pytest
+
+    from kit.errors import KitError
+    from kit.extracts import RunInputs
+
+    with pytest.raises(KitError, match="no run artifacts here"):
+        RunInputs.load(tmp_path)

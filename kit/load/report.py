@@ -71,6 +71,23 @@ class LoadReport:
     def to_json(self, indent: int = 2) -> str:
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
 
+    @classmethod
+    def load(cls, path: str | Path) -> LoadReport:
+        """A load report saved with ``to_json`` (``kit load --report``), validated; a ``KitError`` naming
+        the file when it is not one."""
+        from pydantic import TypeAdapter, ValidationError
+
+        from kit.errors import KitError
+
+        try:
+            return TypeAdapter(cls).validate_json(Path(path).read_bytes())
+        except FileNotFoundError:
+            raise KitError(f"{path}: no such load report") from None
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"]) or "document"
+            raise KitError(f"{path}: not a load report: {where}: {first['msg']}") from None
+
     def summary(self) -> str:
         """A few readable lines for a terminal."""
         parts = [f"{self.path}: {self.format}"]

@@ -12,6 +12,7 @@ from pathlib import Path
 import polars as pl
 
 from kit.errors import KitError
+from kit.files import write_atomic
 from kit.load.report import Extract
 from kit.mapping.spec import Mapping, MappingError, TargetField
 from kit.mapping.steps import STEPS, StepContext, StepError
@@ -307,12 +308,7 @@ def write_safe_csv(frame: pl.DataFrame, path: str | Path) -> Path:
         for c, t in frame.schema.items()
         if t == pl.String
     )
-    out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp")
-    safe.write_csv(tmp)
-    tmp.replace(out)
-    return out
+    return write_atomic(path, safe.write_csv)
 
 
 def preview_field(mapping: Mapping, name: str, frame: pl.DataFrame, rows: int = 8) -> dict:

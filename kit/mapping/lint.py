@@ -7,14 +7,16 @@ when the extract is at hand) and yields findings that name the file and line of 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 
 import polars as pl
 
+from kit.load.report import Extract
 from kit.mapping.apply import Applied, apply_mapping
 from kit.mapping.spec import Mapping
-from kit.profiling import ColumnProfile, Profile
+from kit.profiling import ColumnProfile, Profile, profile
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -436,4 +438,63 @@ def _unknown(mapping: Mapping, frame: pl.DataFrame) -> bool:
 
 
 def findings_json(findings: list[Finding]) -> list[dict]:
+    """Findings as plain JSON data, in their order."""
     return [asdict(f) for f in findings]
+
+
+@dataclass
+class Check:
+    """What ``check()`` found for one mapping: the findings (most severe first) and their counts."""
+
+    mapping: Mapping
+    findings: list[Finding]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {s: sum(f.severity == s for f in self.findings) for s in SEVERITY_ORDER}
+
+    @property
+    def ok(self) -> bool:
+        """No error finding (warnings and notes are allowed)."""
+        return not self.counts["error"]
+
+    def summary(self) -> str:
+        """One line of counts, e.g. ``2 errors, 5 warnings, 3 notes``."""
+        c = self.counts
+        return f"{c['error']} errors, {c['warning']} warnings, {c['info']} notes"
+
+    def to_json(self) -> str:
+        return json.dumps(findings_json(self.findings), indent=2, ensure_ascii=False) + "\n"
+
+
+def profile_for_lint(mapping: Mapping, side: str, extract: Extract, near: bool | int = False) -> Profile:
+    """A side's extract profiled as the checks need it: by the side's key (the key columns the extract
+    has), values the target's code page cannot store reported on the source."""
+    system = mapping.source if side == "source" else mapping.target
+    key = [k for k in system.key if k in extract.frame.columns] or None
+    encoding = mapping.target.code_page if side == "source" else None
+    return profile(extract, key=key, target_encoding=encoding, near=near)
+
+
+def check(
+    mapping: Mapping,
+    source: Extract | None = None,
+    target: Extract | None = None,
+    source_profile: Profile | None = None,
+    target_profile: Profile | None = None,
+) -> Check:
+    """Lint a mapping against its extracts: what ``kit check`` and ``kit run`` report. Extracts not given
+    are loaded as the file says (the target only when it exists); profiles not given are made.
+
+    >>> result = check(Mapping.load("mappings/crm_to_erp.yaml"))
+    >>> result.ok, "errors" in result.summary()
+    (False, True)
+    """
+    source = source if source is not None else mapping.load_extract("source")
+    if target is None and target_profile is None and mapping.has_extract("target"):
+        target = mapping.load_extract("target")
+    if source_profile is None:
+        source_profile = profile_for_lint(mapping, "source", source)
+    if target_profile is None and target is not None:
+        target_profile = profile_for_lint(mapping, "target", target)
+    return Check(mapping, lint(mapping, source_profile, target_profile, source.frame))

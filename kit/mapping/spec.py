@@ -12,8 +12,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import io
-import os
-import tempfile
 from pathlib import Path
 from typing import Any, Literal
 
@@ -23,6 +21,8 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 
 from kit.errors import KitError
+from kit.files import write_atomic
+from kit.load.report import Extract
 from kit.mapping.steps import parse_params
 
 STATUSES = ("open", "proposed", "approved", "rejected")
@@ -277,6 +277,34 @@ class Mapping(_Model):
         base = self._path.parent if self._path else Path.cwd()
         return (base / relative).resolve()
 
+    def extract_path(self, side: Literal["source", "target"]) -> Path | None:
+        """Where the file says ``side``'s extract is (resolved against the mapping's folder), or None."""
+        return self.resolve(self._system(side).extract)
+
+    def has_extract(self, side: Literal["source", "target"]) -> bool:
+        """Whether ``side`` names an extract that exists on disk."""
+        path = self.extract_path(side)
+        return path is not None and path.exists()
+
+    def load_extract(self, side: Literal["source", "target"], path: str | Path | None = None) -> Extract:
+        """``side``'s extract, read with the load options the file records (encoding, delimiter ...), so
+        every run reads it the same way; ``path`` reads another extract of the same system instead.
+
+        >>> Mapping.load("mappings/crm_to_erp.yaml").load_extract("target").report.rows_loaded > 0
+        True
+        """
+        from kit.load import read_extract
+
+        where = path or self.extract_path(side)
+        if where is None:
+            raise MappingError(f"{self.where(side)}: {side} has no extract path")
+        return read_extract(where, **self._system(side).load)
+
+    def _system(self, side: str) -> System:
+        if side not in ("source", "target"):
+            raise MappingError(f"side is 'source' or 'target', not {side!r}")
+        return self.source if side == "source" else self.target
+
     def line_of(self, *loc: str | int) -> int | None:
         """1-based line of a key in the file (e.g. ``line_of("fields", "status_code", "steps")``)."""
         return _line_of(self._doc, loc)
@@ -375,15 +403,7 @@ class Mapping(_Model):
                 "in memory until then) or save with overwrite=True"
             )
         text = self.dumps()
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-                fh.write(text)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomic(target, text)
         self._path, self._text = target, text
         self._doc = _yaml().load(text)
         return target

@@ -72,12 +72,14 @@ def render_notebooks(
     no_code: bool = True,
     redact: bool = False,
     timeout: int = 600,
+    artifacts: str | Path | None = None,
 ) -> list[Path]:
     """Execute the analyst's notebooks on a mapping and write self-contained HTML for stakeholders.
 
     Each notebook gets ``mapping_path`` (and ``redact``) through its papermill parameters cell, a
     title page naming the mapping, outcome, owners, date and the extracts' sha256, and no code cells
-    unless ``no_code=False``.
+    unless ``no_code=False``. ``artifacts``: a folder of ``RunInputs.save`` (``kit run`` passes one),
+    so the notebooks read the extracts and profiles made once instead of loading them again.
     """
     import datetime as dt
     import logging
@@ -96,7 +98,7 @@ def render_notebooks(
     previous = os.environ.get("KIT_PROGRESS")
     os.environ["KIT_PROGRESS"] = "0"
     try:
-        written = _render_all(paths, out, mapping, mapping_path, when, no_code, redact, timeout)
+        written = _render_all(paths, out, mapping, mapping_path, when, no_code, redact, timeout, artifacts)
     finally:
         if previous is None:
             os.environ.pop("KIT_PROGRESS", None)
@@ -105,7 +107,7 @@ def render_notebooks(
     return written
 
 
-def _render_all(paths, out, mapping, mapping_path, when, no_code, redact, timeout) -> list[Path]:
+def _render_all(paths, out, mapping, mapping_path, when, no_code, redact, timeout, artifacts) -> list[Path]:
     import nbformat
     import papermill as pm
     from nbconvert import HTMLExporter
@@ -116,6 +118,8 @@ def _render_all(paths, out, mapping, mapping_path, when, no_code, redact, timeou
             raise KitError(f"{path}: no such notebook")
         executed = out / f".{path.stem}.executed.ipynb"
         params = {"mapping_path": str(mapping_path), "redact": redact}
+        if artifacts is not None:
+            params["artifacts"] = str(Path(artifacts).resolve())
         try:
             pm.execute_notebook(
                 str(path),

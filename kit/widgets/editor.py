@@ -16,6 +16,7 @@ import polars as pl
 from ruamel.yaml import YAML
 
 from kit.errors import KitError
+from kit.extracts import RunInputs
 from kit.load.report import Extract
 from kit.mapping.apply import observed_values, preview_field
 from kit.mapping.export import constraints
@@ -60,7 +61,7 @@ class MappingEditor(w.VBox):
     """Edit ``mappings/<name>.yaml`` with its evidence beside each decision.
 
     ``source``/``target``: an Extract (evidence and previews) or a Profile (evidence only); by default
-    the extracts named in the mapping are loaded.
+    the extracts named in the mapping are loaded, or read from ``artifacts`` (a ``kit run`` folder).
     """
 
     def __init__(
@@ -69,12 +70,19 @@ class MappingEditor(w.VBox):
         source: Extract | Profile | None = None,
         target: Extract | Profile | None = None,
         user: str | None = None,
+        artifacts: str | Path | None = None,
     ) -> None:
         self.path = Path(mapping_path)
         self.mapping = Mapping.load(self.path)
         self.user = user or current_user()
-        self.source_frame, self.source_profile = self._side(source, self.mapping.source)
-        self.target_frame, self.target_profile = self._side(target, self.mapping.target)
+        if artifacts is not None:  # what kit run loaded and profiled once
+            inputs = RunInputs.load(artifacts)
+            self.source_frame, self.source_profile = inputs.source.frame, inputs.source_profile
+            self.target_frame = inputs.target.frame if inputs.target is not None else None
+            self.target_profile = inputs.target_profile
+        else:
+            self.source_frame, self.source_profile = self._side(source, "source")
+            self.target_frame, self.target_profile = self._side(target, "target")
         sample = self.source_frame.head(SAMPLE_ROWS) if self.source_frame is not None else None
         self.sample = sample
         self.suggestions = (
@@ -89,17 +97,14 @@ class MappingEditor(w.VBox):
             self.select_field(next(iter(self.mapping.fields)))
 
     # -- data -----------------------------------------------------------------------------------
-    def _side(self, given: Extract | Profile | None, system) -> tuple[pl.DataFrame | None, Profile | None]:
-        from kit.load import read_extract
-
+    def _side(self, given: Extract | Profile | None, side: str) -> tuple[pl.DataFrame | None, Profile | None]:
         if isinstance(given, Profile):
             return None, given
         if given is None:
-            path = self.mapping.resolve(system.extract)
-            if path is None or not path.exists():
+            if not self.mapping.has_extract(side):
                 return None, None
-            given = read_extract(path, **system.load)
-        key = system.key or None
+            given = self.mapping.load_extract(side)
+        key = (self.mapping.source if side == "source" else self.mapping.target).key or None
         return given.frame, profile(given, key=[k for k in (key or []) if k in given.frame.columns] or None, near=False)
 
     @property
