@@ -73,7 +73,7 @@ def worker(tool: str, path: str, rows: int) -> None:
         p = profile(extract, key="customer_id", near=tool == "kit profile + near")
         extra = {"alerts": len(p.alerts), "near_clusters": p.duplicates.get("near_clusters", 0)}
     else:
-        from kit.deep_report import typed_pandas
+        from kit.ydata_report import typed_pandas
 
         frame = pl.read_csv(path, infer_schema=False)
         load_s = time.perf_counter() - start

@@ -29,13 +29,13 @@ _LAZY = {
     "Finding": "kit.mapping",
     "apply_mapping": "kit.mapping",
     "lint": "kit.mapping",
-    "Suggestions": "kit.suggest",
-    "suggest": "kit.suggest",
+    "Suggestions": "kit.suggestions",
+    "suggest": "kit.suggestions",
     "Suites": "kit.expectations",
     "generate_suites": "kit.expectations",
     "Validation": "kit.validation",
     "validate": "kit.validation",
-    "deep_report": "kit.deep_report",
+    "deep_report": "kit.ydata_report",
 }
 
 

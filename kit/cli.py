@@ -75,6 +75,7 @@ def _add_load_options(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_load(args: argparse.Namespace) -> int:
+    """kit load: read an extract and print how it was read; optionally write the rows and the report."""
     from kit.load import read_extract
 
     ex = read_extract(args.path, **_load_kwargs(args))
@@ -94,54 +95,31 @@ def cmd_load(args: argparse.Namespace) -> int:
     return 0
 
 
-def _scan_or_load(args: argparse.Namespace):
-    """``(extract or scan, scanned)``: a scan when asked (``--scan``), or, unless ``--load`` or ``--deep``,
-    for a large delimited file the scan can read faithfully; the loader otherwise."""
-    from kit.load import read_extract
-    from kit.load.scan import SCAN_ABOVE, ScanRefused, scan_extract
-
-    path = Path(args.path)
-    if args.scan and args.deep:
-        raise KitError("--deep needs the loaded rows; run it without --scan")
-    large = path.suffix.lower() in (".csv", ".tsv", ".txt") and path.is_file() and path.stat().st_size >= SCAN_ABOVE
-    if args.scan or (large and not args.load and not args.deep):
-        try:
-            lazy, report = scan_extract(path, **_load_kwargs(args))
-            print(report.summary())
-            return lazy, True
-        except ScanRefused as exc:
-            if args.scan:
-                raise
-            print(f"not scanned ({exc.reason}); loading it whole")
-    ex = read_extract(path, **_load_kwargs(args))
-    print(ex.report.summary())
-    return ex, False
-
-
 def cmd_profile(args: argparse.Namespace) -> int:
-    import polars as pl
-
+    """kit profile: profile an extract (loaded, or scanned when large) and print its alerts."""
+    from kit.load import open_extract
     from kit.profiling import profile
     from kit.render import profile_page, summary_text
 
     near: bool | int = False if args.no_near else (True if args.near else 2_000_000)
-    ex, scanned = _scan_or_load(args)
-    try:
-        source = args.path if scanned else None  # a scan has no path of its own; an extract has
-        prof = profile(ex, args.key or None, target_encoding=args.target_encoding, near=near, source=source)
-    except pl.exceptions.ComputeError as exc:
-        if not scanned:
-            raise
-        # Past the head the scan checked, polars' own parse errors (a row with too many fields).
-        reason = str(exc).strip().splitlines()[0]
-        raise KitError(f"{args.path}: {reason}; profile it with --load to see which lines") from None
+    if args.scan and args.deep:
+        raise KitError("--deep needs the loaded rows; run it without --scan")
+    mode = "scan" if args.scan else "load" if (args.load or args.deep) else "auto"
+    opened = open_extract(args.path, mode, **_load_kwargs(args))
+    if opened.note:
+        print(opened.note)
+    print(opened.summary)
+    ex = opened.data
+    # A scan has no path of its own; an extract has.
+    source = args.path if opened.scanned else None
+    prof = profile(ex, args.key or None, target_encoding=args.target_encoding, near=near, source=source)
     print(summary_text(prof, max_alerts=args.max_alerts))
     for target, text in ((args.json, lambda: prof.to_json()), (args.html, lambda: profile_page(prof, args.redact))):
         if target:
             _write(Path(target), text() + ("\n" if target == args.json else ""))
             print(f"wrote {target}")
     if args.deep:
-        from kit.deep_report import deep_report
+        from kit.ydata_report import deep_report
 
         deep_report(ex, args.deep, sample=args.deep_sample, minimal=args.deep_minimal)
         print(f"wrote {args.deep} (ydata-profiling)")
@@ -156,6 +134,7 @@ def _mapping_and_source(path: str):
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    """kit check: lint a mapping against its extracts; exit 1 on an error finding."""
     from kit.mapping.lint import check
     from kit.mapping.spec import Mapping
 
@@ -169,6 +148,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_apply(args: argparse.Namespace) -> int:
+    """kit apply: map the source rows; print the row accounting, write output and quarantine."""
     from kit.mapping.apply import apply_mapping, write_safe_csv
 
     mapping, source = _mapping_and_source(args.mapping)
@@ -190,11 +170,12 @@ def cmd_apply(args: argparse.Namespace) -> int:
 
 
 def cmd_suggest(args: argparse.Namespace) -> int:
+    """kit suggest: rank source fields for every target field of two extracts."""
     import json
 
     from kit.load import read_extract
     from kit.profiling import profile
-    from kit.suggest import suggest
+    from kit.suggestions import suggest
 
     found = suggest(profile(read_extract(args.source), near=False), profile(read_extract(args.target), near=False))
     print(found.summary())
@@ -204,6 +185,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    """kit export: the mapping as a sign-off document, a reviewers' CSV or SSSOM TSV."""
     from kit.mapping import export
     from kit.mapping.spec import Mapping
     from kit.render.signoff import signoff_html
@@ -229,6 +211,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_expectations(args: argparse.Namespace) -> int:
+    """kit expectations: generate the mapping's GX suites into expectations/."""
     from kit.expectations import generate_suites
     from kit.profiling import profile
     from kit.validation import suites_dir_for
@@ -242,6 +225,7 @@ def cmd_expectations(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    """kit validate: run the committed suites; exit 1 when a critical expectation fails."""
     from kit.mapping.spec import Mapping
     from kit.validation import validate
 
@@ -280,6 +264,7 @@ def _profile_of(path: str, mapping=None):
 
 
 def cmd_drift(args: argparse.Namespace) -> int:
+    """kit drift: what changed between two profiles or extracts; exit 1 when it breaks the mapping."""
     from kit.drift import drift
     from kit.mapping.spec import Mapping
 
@@ -292,6 +277,7 @@ def cmd_drift(args: argparse.Namespace) -> int:
 
 
 def cmd_reconcile(args: argparse.Namespace) -> int:
+    """kit reconcile: the mapped output against the target system's extract."""
     from kit.mapping.apply import apply_mapping
     from kit.reconcile import reconcile
 
@@ -318,6 +304,7 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    """kit run: the main job on one mapping; exit 1 when validation fails or drift breaks the mapping."""
     from kit.run import run
 
     result = run(args.mapping, args.out, render=not args.no_render, redact=not args.no_redact)
@@ -328,6 +315,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
+    """kit render: execute the notebooks on a mapping and write self-contained HTML."""
     from kit.render import render_notebooks
 
     for path in render_notebooks(
@@ -338,6 +326,7 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    """kit demo: profile every sample extract and run the sample mapping; results in one folder."""
     from kit.load import read_extract
     from kit.profiling import profile
     from kit.render import profile_page, summary_text
@@ -397,6 +386,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every ``kit`` command."""
     parser = _Parser(prog="kit", description="Data-mapping kit for system integration.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     p = sub.add_parser("load", help="load an extract and report how it was read (encoding, dialect, rejects)")
@@ -497,7 +487,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Library errors name parameters; on the command line the same choice is a flag.
+FLAG_FOR = {"mode='load'": "--load", "mode='scan'": "--scan", "encoding=": "--encoding", "suite=": "--suite"}
+FLAG_FOR |= {"engine=": "--engine"}
+
+
+def as_flags(message: str) -> str:
+    """A library error message with parameter names replaced by the CLI flags that set them.
+
+    >>> as_flags("not UTF-8; load it whole instead (mode='load')")
+    'not UTF-8; load it whole instead (--load)'
+    """
+    for parameter, flag in FLAG_FOR.items():
+        message = message.replace(parameter, flag)
+    return message
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run ``kit`` with ``argv``; the exit code (0 ok, 1 a check failed, 2 bad input, 3 a bug)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     if not args.command:
@@ -506,7 +513,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except KitError as exc:
-        print(f"kit: error: {exc}", file=sys.stderr)
+        print(f"kit: error: {as_flags(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("kit: interrupted", file=sys.stderr)

@@ -27,6 +27,7 @@ class Change:
     fields: tuple[str, ...] = ()
 
     def line(self) -> str:
+        """The change as one indented line of ``kit drift``'s output."""
         where = f"{self.column}: " if self.column else ""
         mark = "BREAKS " + ", ".join(self.fields) + ": " if self.breaks else ""
         return f"  {self.code} {where}{mark}{self.message}"
@@ -40,14 +41,17 @@ class Drift:
 
     @property
     def breaking(self) -> list[Change]:
+        """The changes that break an assumption of the mapping."""
         return [c for c in self.changes if c.breaks]
 
     def summary(self) -> str:
+        """A headline and one line per change, breaking ones first."""
         lines = [f"drift {self.old} -> {self.new}: {len(self.changes)} changes, {len(self.breaking)} break the mapping"]
         lines += [c.line() for c in sorted(self.changes, key=lambda c: (not c.breaks, c.column or "", c.code))]
         return "\n".join(lines)
 
     def to_json(self) -> str:
+        """The changes as JSON text (with a final newline)."""
         return (
             json.dumps(
                 {"old": self.old, "new": self.new, "changes": [asdict(c) for c in self.changes]},
@@ -75,6 +79,7 @@ class ColumnPair:
 
     @property
     def uses(self) -> list[str]:
+        """The mapping's active fields that read this column."""
         return _uses(self.mapping, self.name)
 
 
@@ -93,6 +98,7 @@ def drift_rule(code: str, description: str):
 
     def wrap(fn: Callable[[ColumnPair], Iterator[Change]]) -> Callable[[ColumnPair], Iterator[Change]]:
         DRIFT_RULES[code] = DriftRule(code, description, fn)
+        fn.__doc__ = fn.__doc__ or f"{code}: {description}."
         return fn
 
     return wrap

@@ -117,6 +117,7 @@ def is_current(suites: Suites, folder: str | Path, name: str) -> dict[Path, bool
 
 
 def dumps(suite: dict[str, Any]) -> str:
+    """A suite as deterministic JSON text: same suite, same bytes."""
     return json.dumps(suite, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
 
 
@@ -262,6 +263,7 @@ class StepSite:
 
     @property
     def step(self) -> Step:
+        """The step at this site."""
         return self.field.steps[self.index]
 
 
@@ -280,6 +282,7 @@ def step_expectation(step: str, description: str):
 
     def wrap(fn: Callable[[StepSite], list[dict[str, Any]]]) -> Callable[[StepSite], list[dict[str, Any]]]:
         STEP_EXPECTATIONS[step] = StepExpectation(step, description, fn)
+        fn.__doc__ = fn.__doc__ or f"What a {step} step assumes of its source column: {description}."
         return fn
 
     return wrap

@@ -14,6 +14,7 @@ T = TypeVar("T")
 
 
 def enabled() -> bool:
+    """Whether to draw progress (a terminal or a notebook, never CI, pipes or rendered reports)."""
     forced = os.environ.get("KIT_PROGRESS")
     if forced is not None:
         return forced not in ("0", "", "false", "no")
@@ -60,6 +61,7 @@ class Stages:
         return self
 
     def start(self, name: str) -> None:
+        """Begin the next stage, named as the bar shows it."""
         self.started += 1
         if self.bar is not None:
             if self.started > 1:

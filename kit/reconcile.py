@@ -47,6 +47,7 @@ class Reconciliation:
     only_in_target_keys: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
+        """Counts in both, only in source, only in target, and the fields that differ."""
         lines = [
             f"reconcile on {', '.join(self.key)} (keys matched {self.key_match}): {self.matched:,} in both, "
             f"{self.only_in_source:,} only in the mapped source, {self.only_in_target:,} only in the target"
@@ -62,6 +63,7 @@ class Reconciliation:
         return "\n".join(lines)
 
     def to_json(self) -> str:
+        """The reconciliation as JSON text."""
         return json.dumps(asdict(self), indent=2, ensure_ascii=False, default=str) + "\n"
 
 

@@ -34,6 +34,7 @@ class RunResult:
     breaking_drift: bool = False
 
     def summary(self) -> str:
+        """What each stage said, then every file written."""
         return "\n".join([*self.lines, "", "wrote:", *[f"  {p}" for p in self.written]])
 
 

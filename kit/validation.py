@@ -49,9 +49,11 @@ class Result:
 
     @property
     def critical_failure(self) -> bool:
+        """Whether this expectation failed and is critical."""
         return not self.success and self.severity == "critical"
 
     def line(self) -> str:
+        """The result as one line of ``kit validate``'s output."""
         status = "ok  " if self.success else ("FAIL" if self.severity == "critical" else "warn")
         what = f"{self.type}({self.column})" if self.column else self.type
         detail = ""
@@ -73,15 +75,18 @@ class Validation:
 
     @property
     def success(self) -> bool:
+        """No critical expectation failed."""
         return not any(r.critical_failure for r in self.results)
 
     def by_field(self) -> dict[str, list[Result]]:
+        """Results grouped by the mapped field they concern."""
         out: dict[str, list[Result]] = {}
         for r in self.results:
             out.setdefault(f"{r.side}: {r.field or '(whole extract)'}", []).append(r)
         return out
 
     def summary(self, failures_only: bool = False) -> str:
+        """Results as text by field, with the owner who must act."""
         lines = []
         for name, results in self.by_field().items():
             shown = [r for r in results if not (failures_only and r.success)]
@@ -98,6 +103,7 @@ class Validation:
         return "\n".join(lines)
 
     def to_json(self) -> str:
+        """The results as JSON text."""
         data = {
             "mapping": self.mapping,
             "success": self.success,
@@ -164,6 +170,7 @@ def suites_dir_for(mapping: Mapping) -> Path:
 
 
 def load_suite(path: Path) -> dict[str, Any]:
+    """A GX suite JSON file, read and checked (no expectation silently dropped)."""
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -310,9 +317,9 @@ def validate(
     from kit.mapping.apply import apply_mapping
 
     if suite not in ("source", "target", "all"):
-        raise KitError(f"--suite is source, target or all, not {suite!r}")
+        raise KitError(f"suite= is source, target or all, not {suite!r}")
     if engine not in ("pandas", "spark"):
-        raise KitError(f"--engine is pandas or spark, not {engine!r}")
+        raise KitError(f"engine= is pandas or spark, not {engine!r}")
     if source is None or isinstance(source, (str, Path)):
         source = mapping.load_extract("source", source)
     frame = source.frame if isinstance(source, Extract) else source

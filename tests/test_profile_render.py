@@ -85,7 +85,7 @@ def test_cli_rejects_an_unknown_target_encoding(capsys):
 @pytest.mark.filterwarnings("ignore")
 def test_deep_report_casts_types_samples_and_stays_quiet(tmp_path, capfd):
     from kit import read_extract
-    from kit.deep_report import deep_report, typed_pandas
+    from kit.ydata_report import deep_report, typed_pandas
 
     ex = read_extract(SAMPLE / "erp_customers.csv")
     pdf = typed_pandas(ex.frame.head(500))

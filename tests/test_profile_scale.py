@@ -181,7 +181,7 @@ def test_kit_profile_scan_turns_bad_input_past_the_head_into_a_clear_error(tmp_p
     path.write_bytes(b"a,b,c\n" + body + late + b"1,2,3\n")
     assert main(["profile", str(path), "--scan", "--no-near"]) == 2
     err = capsys.readouterr().err
-    assert str(path) in err and words in err and "with --load" in err and "Traceback" not in err
+    assert str(path) in err and words in err and "(--load)" in err and "Traceback" not in err
 
 
 def test_in_a_notebook_the_stages_show_as_a_widget_bar(monkeypatch):

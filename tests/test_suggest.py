@@ -6,7 +6,7 @@ import polars as pl
 import pytest
 
 from kit import profile
-from kit.suggest import name_score, suggest
+from kit.suggestions import name_score, suggest
 from sample_data.mixed import make_frame
 from tests.conftest import SAMPLE
 

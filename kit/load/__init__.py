@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Literal
 
 import polars as pl
 
-from kit.errors import EmptyFileError, InputFileError, UnsupportedFormatError
+from kit.errors import EmptyFileError, InputFileError, KitError, UnsupportedFormatError
 from kit.load.delimited import RAGGED_POLICIES, read_delimited
 from kit.load.excel import read_excel
 from kit.load.jsonfile import read_json
@@ -37,7 +39,17 @@ FORMATS = {
     ".pq": "parquet",
 }
 
-__all__ = ["FORMATS", "RAGGED_POLICIES", "Extract", "LoadReport", "Reject", "Undecodable", "read_extract"]
+__all__ = [
+    "FORMATS",
+    "RAGGED_POLICIES",
+    "Extract",
+    "LoadReport",
+    "Opened",
+    "Reject",
+    "Undecodable",
+    "open_extract",
+    "read_extract",
+]
 
 
 def _format_of(path: Path, override: str | None) -> str:
@@ -153,3 +165,42 @@ def read_extract(
             report.warnings.append(f"Parquet keeps its types: {', '.join(typed)}")
     assert report.records_seen == report.rows_loaded + len(report.rejects)
     return Extract(frame, report)
+
+
+@dataclass
+class Opened:
+    """An extract opened for profiling: loaded (an ``Extract``) or scanned (a ``pl.LazyFrame``), the
+    report's summary, and why a large file was loaded whole when a scan was declined."""
+
+    data: Extract | pl.LazyFrame
+    scanned: bool
+    summary: str
+    note: str | None = None
+
+
+def open_extract(path: str | Path, mode: Literal["auto", "scan", "load"] = "auto", **load_options: Any) -> Opened:
+    """Open an extract to profile it: ``"load"`` reads it whole (every line accounted for), ``"scan"``
+    streams a delimited UTF-8 file without holding it (``ScanRefused`` when it cannot be read faithfully),
+    ``"auto"`` scans delimited files from ``SCAN_ABOVE`` bytes and loads the rest, or what a scan declines.
+
+    >>> opened = open_extract("sample_data/erp_customers.csv")
+    >>> opened.scanned, opened.data.frame.height > 0
+    (False, True)
+    """
+    from kit.load.scan import SCAN_ABOVE, ScanRefused, scan_extract
+
+    if mode not in ("auto", "scan", "load"):
+        raise KitError(f"mode= is auto, scan or load, not {mode!r}")
+    p = Path(path)
+    large = p.suffix.lower() in (".csv", ".tsv", ".txt") and p.is_file() and p.stat().st_size >= SCAN_ABOVE
+    note = None
+    if mode == "scan" or (mode == "auto" and large):
+        try:
+            lazy, report = scan_extract(p, **load_options)
+            return Opened(lazy, True, report.summary())
+        except ScanRefused as exc:
+            if mode == "scan":
+                raise
+            note = f"not scanned ({exc.reason}); loading it whole"
+    extract = read_extract(p, **load_options)
+    return Opened(extract, False, extract.report.summary(), note)

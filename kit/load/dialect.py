@@ -60,6 +60,11 @@ def split_lines(text: str) -> list[str]:
 
 
 def line_terminator(text: str) -> str:
+    r"""The line endings of ``text``: CRLF, LF, CR, or mixed (the counts of each).
+
+    >>> line_terminator("a\r\nb\r\n")
+    'CRLF'
+    """
     crlf = text.count("\r\n")
     cr = text.count("\r") - crlf
     lf = text.count("\n") - crlf

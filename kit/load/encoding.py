@@ -276,7 +276,7 @@ def decode(raw: bytes | memoryview, path: str, encoding: str | None = None) -> D
             line = _line_of(view, exc.start)
             raise EncodingError(
                 f"{path}:{line}: cannot be decoded as {encoding} (byte {bytes(view[exc.start : exc.end]).hex()} "
-                f"at offset {exc.start}); try another --encoding or leave it out to detect"
+                f"at offset {exc.start}); try another encoding= or leave it out to detect"
             ) from None
         data = view if norm == "utf-8" else text.encode("utf-8")
         return Decoded(data, encoding, 1.0, bom)

@@ -66,9 +66,11 @@ class LoadReport:
     warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
+        """The report as plain JSON data."""
         return asdict(self)
 
     def to_json(self, indent: int = 2) -> str:
+        """The report as JSON text (what ``kit load --report`` writes)."""
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
 
     @classmethod
@@ -133,6 +135,7 @@ class Extract:
 
     @property
     def name(self) -> str:
+        """The file name without its extension."""
         return Path(self.report.path).stem
 
     def __repr__(self) -> str:

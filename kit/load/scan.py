@@ -29,7 +29,7 @@ class ScanRefused(KitError):
     """What a scan cannot read faithfully; ``reason`` without the advice to load the file instead."""
 
     def __init__(self, reason: str) -> None:
-        super().__init__(f"{reason}; profile it with --load")
+        super().__init__(f"{reason}; load it whole instead (mode='load')")
         self.reason = reason
 
 
@@ -44,6 +44,7 @@ class ScanReport:
     warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
+        """One line saying how the file is scanned, with the scan's warnings."""
         return (
             f"scanning {self.path}: {self.encoding}, delimiter {self.delimiter!r}, {len(self.columns)} columns, "
             f"{self.skip_lines} line(s) before the header; " + "; ".join(self.warnings)

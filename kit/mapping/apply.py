@@ -63,9 +63,11 @@ class Accounting:
     flagged_rows: int = 0
 
     def holds(self) -> bool:
+        """Whether every source row is in the output, the quarantine or the counted dedup."""
         return self.source_rows == self.output_rows + self.quarantined_rows + self.deduplicated_rows
 
     def summary(self) -> str:
+        """The row accounting as one line: source = output + quarantine + dedup."""
         return (
             f"source rows {self.source_rows:,} = output {self.output_rows:,} + quarantine {self.quarantined_rows:,}"
             f" + removed by dedup {self.deduplicated_rows:,}"

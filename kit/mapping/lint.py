@@ -32,6 +32,7 @@ class Finding:
     examples: list[str] = field(default_factory=list)
 
     def line(self) -> str:
+        """The finding as one line: ``file:line: severity CODE field: message``."""
         ex = f" e.g. {self.examples[:3]!r}" if self.examples else ""
         target = f"field {self.field!r}: " if self.field else ""
         return f"{self.where}: {self.severity} {self.code} {target}{self.message}{ex}"
@@ -59,6 +60,7 @@ class LintContext:
     frame: pl.DataFrame | None = None
 
     def column(self, name: str) -> ColumnProfile | None:
+        """The source profile of one column, or None when the extract has no such column."""
         return next((c for c in self.source.columns if c.name == name), None)
 
     def active(self) -> Iterator[tuple[str, object]]:
@@ -91,6 +93,7 @@ def rule(code: str, severity: str, description: str):
 
     def wrap(fn: Callable[[LintContext], Iterator[Hit]]):
         RULES[code] = LintRule(code, severity, description, fn)
+        fn.__doc__ = fn.__doc__ or f"{code} ({severity}): {description}."
         return fn
 
     return wrap
@@ -451,6 +454,7 @@ class Check:
 
     @property
     def counts(self) -> dict[str, int]:
+        """How many findings of each severity."""
         return {s: sum(f.severity == s for f in self.findings) for s in SEVERITY_ORDER}
 
     @property
@@ -464,6 +468,7 @@ class Check:
         return f"{c['error']} errors, {c['warning']} warnings, {c['info']} notes"
 
     def to_json(self) -> str:
+        """The findings as JSON text (what ``kit check --json`` writes)."""
         return json.dumps(findings_json(self.findings), indent=2, ensure_ascii=False) + "\n"
 
 

@@ -78,6 +78,8 @@ class System(_Model):
 
 
 class Suggestion(_Model):
+    """Where a drafted decision came from: the suggestion method and its score."""
+
     method: str
     score: float
 
@@ -212,9 +214,11 @@ class Mapping(_Model):
 
     # -- effective decisions --------------------------------------------------------------------
     def truth_for(self, field: str) -> str:
+        """Which system is the source of truth for a field (the field's own, else the mapping's)."""
         return self.fields[field].source_of_truth or self.source_of_truth
 
     def failure_for(self, field: str) -> str:
+        """What happens to a row that fails a field (the field's own policy, else the mapping's)."""
         return self.fields[field].on_failure or self.on_failure
 
     # -- edits (what the editor, notebooks and scripts change) -------------------------------------
@@ -268,6 +272,7 @@ class Mapping(_Model):
 
     @property
     def path(self) -> Path | None:
+        """The file the mapping was loaded from or last saved to."""
         return self._path
 
     def resolve(self, relative: str | None) -> Path | None:
@@ -318,6 +323,7 @@ class Mapping(_Model):
     # -- files ----------------------------------------------------------------------------------
     @classmethod
     def load(cls, path: str | Path) -> Mapping:
+        """Read and validate a mapping file; a ``MappingError`` naming file, line and field otherwise."""
         path = Path(path)
         try:
             text = path.read_text(encoding="utf-8")
@@ -329,6 +335,7 @@ class Mapping(_Model):
 
     @classmethod
     def loads(cls, text: str, path: str | Path | None = None) -> Mapping:
+        """A mapping from YAML text; ``path`` names it in errors and is where ``save()`` writes."""
         where = str(path) if path else "<mapping>"
         try:
             doc = _yaml().load(text)

@@ -97,6 +97,9 @@ def register_step(
 
     def wrap(fn):
         STEPS[name] = StepDef(name, description, fn, combines, params, scalar)
+        fn.__doc__ = fn.__doc__ or f"The {name} step: {description}."
+        if params is not None and not params.__doc__:
+            params.__doc__ = f"Parameters of the {name} step: {description}."
         return fn
 
     return wrap

@@ -217,7 +217,14 @@ def profile(
         source = source or ("frame" if isinstance(frame, pl.DataFrame) else "scan")
     # Counting, shapes and measures, alert rows, duplicates; and one per mostly distinct column.
     with Stages(label, 4) as stage:
-        return _profile(frame, source, key, pseudo_nulls, top, target_encoding, near, stage)
+        try:
+            return _profile(frame, source, key, pseudo_nulls, top, target_encoding, near, stage)
+        except pl.exceptions.ComputeError as exc:
+            if not isinstance(frame, pl.LazyFrame):
+                raise
+            # Past the head a scan checked, polars' own parse errors (a row with too many fields).
+            reason = str(exc).strip().splitlines()[0]
+            raise KitError(f"{source}: {reason}; load it whole (mode='load') to see which lines") from None
 
 
 def _profile(

@@ -49,6 +49,7 @@ def rule(code: str, severity: str, description: str):
 
     def wrap(fn: Callable[[ColumnProfile], AlertSpec | None]) -> Callable[[ColumnProfile], AlertSpec | None]:
         RULES[code] = AlertRule(code, severity, description, fn)
+        fn.__doc__ = fn.__doc__ or f"{code} ({severity}): {description}."
         return fn
 
     return wrap
@@ -90,6 +91,7 @@ def extract_rule(code: str, severity: str, description: str):
 
     def wrap(fn: Callable[[ExtractFacts], RowsSpec | None]) -> Callable[[ExtractFacts], RowsSpec | None]:
         EXTRACT_RULES[code] = ExtractRule(code, severity, description, fn)
+        fn.__doc__ = fn.__doc__ or f"{code} ({severity}): {description}."
         return fn
 
     return wrap

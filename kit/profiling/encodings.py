@@ -17,6 +17,7 @@ from kit.profiling.model import NotEncodable
 
 
 def check_encoding_name(encoding: str) -> str:
+    """The codec's canonical name, or a ``KitError`` for an unknown one."""
     try:
         return codecs.lookup(encoding).name
     except LookupError as exc:

@@ -216,7 +216,7 @@ def to_data(obj: Any) -> Any:
 def read_profile_data(data: Any, where: str) -> dict[str, Any]:
     """Check the format version of saved profile data; the data without it."""
     if not isinstance(data, dict) or "columns" not in data:
-        raise ProfileFormatError(f"{where}: not a profile (no 'columns'); write one with kit profile --json")
+        raise ProfileFormatError(f"{where}: not a profile (no 'columns'); write one with Profile.to_json")
     data = dict(data)
     version = data.pop("format_version", 1)
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:

@@ -41,6 +41,7 @@ def repeats(present: pl.DataFrame) -> bool:
 
 
 def is_categorical(distinct: int, present: int) -> bool:
+    """Whether a column looks like a code list: few distinct values, each repeated."""
     return 1 < distinct <= MAX_CATEGORIES and present >= MIN_REPEAT * distinct
 
 

@@ -32,6 +32,7 @@ def is_personal(column: ColumnProfile) -> bool:
 
 
 def masked(column: ColumnProfile | None, redact: bool | Iterable[str]) -> bool:
+    """Whether a column's values are masked under ``redact``."""
     if column is None or redact is False:
         return False
     if redact is True:
@@ -40,6 +41,7 @@ def masked(column: ColumnProfile | None, redact: bool | Iterable[str]) -> bool:
 
 
 def shown(value: object, column: ColumnProfile | None, redact: bool | Iterable[str]) -> str:
+    """A value as it may be shown: its shape when its column is masked, else as it is."""
     text = str(value)
     return text.translate(_SHAPE) if masked(column, redact) else text
 

@@ -24,7 +24,7 @@ from kit.mapping.lint import lint
 from kit.mapping.spec import ConflictError, Mapping, Step, TargetField, current_user
 from kit.mapping.steps import STEPS
 from kit.profiling import Profile, profile
-from kit.suggest import suggest
+from kit.suggestions import suggest
 
 STATUSES = ["open", "proposed", "approved", "rejected"]
 UNMAPPED = "(not mapped)"
@@ -109,9 +109,11 @@ class MappingEditor(w.VBox):
 
     @property
     def field(self) -> str | None:
+        """The target field being edited."""
         return self.fields.value
 
     def findings(self, field: str | None = None) -> list:
+        """Lint findings on the whole mapping (or one field) against the editor's sample."""
         if self.source_profile is None:
             return []
         found = lint(self.mapping, self.source_profile, self.target_profile, self.sample)
@@ -223,6 +225,7 @@ class MappingEditor(w.VBox):
 
     # -- one field ------------------------------------------------------------------------------
     def select_field(self, name: str) -> None:
+        """Show a target field's decision, steps and evidence."""
         if name not in self.mapping.fields:
             raise KitError(f"no field {name!r} in {self.path}")
         self._loading = True
@@ -447,6 +450,7 @@ class MappingEditor(w.VBox):
         return True
 
     def reload_file(self) -> None:
+        """Read the mapping file again (after a conflict or someone else's change)."""
         current = self.field
         self.mapping = Mapping.load(self.path)
         self._saved = {n: f.model_copy(deep=True) for n, f in self.mapping.fields.items()}

@@ -158,6 +158,7 @@ def words(name: str) -> list[str]:
 
 
 def concepts(name: str) -> set[str]:
+    """The concepts a field name stands for (words, expanded abbreviations)."""
     out = set()
     for w in words(name):
         if w in STOP:
@@ -198,6 +199,7 @@ def _fold(v: str) -> str:
 
 
 def value_score(a: ColumnProfile, b: ColumnProfile) -> float:
+    """How far two columns share values (Jaccard of their folded top values)."""
     va, vb = {_fold(v) for v, _ in a.top}, {_fold(v) for v, _ in b.top}
     va.discard(""), vb.discard("")
     if not va or not vb:
@@ -206,6 +208,7 @@ def value_score(a: ColumnProfile, b: ColumnProfile) -> float:
 
 
 def type_score(a: ColumnProfile, b: ColumnProfile) -> float:
+    """How compatible two columns' inferred types are (1 the same, 0 unrelated)."""
     ta, tb = a.type.type, b.type.type
     if ta == tb:
         return 1.0
@@ -215,6 +218,7 @@ def type_score(a: ColumnProfile, b: ColumnProfile) -> float:
 
 
 def shape_score(a: ColumnProfile, b: ColumnProfile) -> float:
+    """How alike two columns' value shapes and lengths are."""
     sa = {s.shape: s.count for s in a.collapsed_shapes}
     sb = {s.shape: s.count for s in b.collapsed_shapes}
     cos = 0.0
@@ -256,12 +260,15 @@ class Suggestions:
     targets: list[TargetSuggestion]
 
     def to_dict(self) -> dict:
+        """The suggestions as plain JSON data."""
         return {"targets": [asdict(t) for t in self.targets]}
 
     def best(self) -> dict[str, str | None]:
+        """The best source candidate per target field (None when no candidate is credible)."""
         return {t.target: (t.candidates[0].source if t.candidates else None) for t in self.targets}
 
     def summary(self, n: int = 3) -> str:
+        """The top ``n`` candidates per target field, with their evidence, as text."""
         lines = []
         for t in self.targets:
             cands = ", ".join(f"{c.source} ({c.score:.2f})" for c in t.candidates[:n]) or "no candidate"
