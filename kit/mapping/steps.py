@@ -266,11 +266,19 @@ def _default(v: pl.Expr, p: DefaultParams, ctx: StepContext) -> Outcome:
     return Outcome(v.fill_null(pl.lit(p.value)))
 
 
-class RegexReplaceParams(Params):
-    pattern: Text
-    replace: Text = ""
+class PatternParams(Params):
+    """A regular expression parameter, checked to compile when the file is loaded."""
 
-    _check = field_validator("pattern")(classmethod(lambda cls, v: _regex(v)))
+    pattern: Text
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, v: str) -> str:
+        return _regex(v)
+
+
+class RegexReplaceParams(PatternParams):
+    replace: Text = ""
 
 
 @register_step(
@@ -280,12 +288,9 @@ def _regex_replace(v: pl.Expr, p: RegexReplaceParams, ctx: StepContext) -> Outco
     return Outcome(v.str.replace_all(p.pattern, p.replace))
 
 
-class RegexExtractParams(Params):
-    pattern: Text
+class RegexExtractParams(PatternParams):
     group: int = 1
     required: bool = False
-
-    _check = field_validator("pattern")(classmethod(lambda cls, v: _regex(v)))
 
 
 @register_step(
