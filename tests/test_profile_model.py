@@ -26,7 +26,7 @@ def test_round_trip_is_equal_and_carries_the_version(saved):
     data = json.loads(path.read_text())
     assert next(iter(data)) == "format_version" and data["format_version"] == FORMAT_VERSION
     again = Profile.load(path)
-    assert again == prof
+    assert again == prof == Profile.from_json(prof.to_json())
     assert again.column("status").type.type == prof.column("status").type.type
     assert again.duplicates.key.groups == 1
 

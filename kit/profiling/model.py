@@ -302,6 +302,17 @@ class Profile:
         return prof
 
     @classmethod
+    def from_json(cls, text: str, where: str = "profile") -> Profile:
+        """A profile from the text ``to_json`` wrote, validated; ``where`` names it in errors."""
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ProfileFormatError(f"{where}:{exc.lineno}: not a profile JSON ({exc.msg})") from None
+        except RecursionError:
+            raise ProfileFormatError(f"{where}: nested too deeply to be a profile") from None
+        return cls.from_dict(data, where)
+
+    @classmethod
     def load(cls, path: str | Path) -> Profile:
         """A profile saved with ``kit profile --json`` (or ``to_json``): read, version-checked, validated."""
         return cls.from_dict(load_json(path), str(path))

@@ -24,6 +24,7 @@ from kit.mapping.lint import lint
 from kit.mapping.spec import ConflictError, Mapping, Step, TargetField, current_user
 from kit.mapping.steps import STEPS
 from kit.profiling import Profile, profile
+from kit.render.editor import evidence_html, overview_html
 from kit.suggestions import suggest
 
 STATUSES = ["open", "proposed", "approved", "rejected"]
@@ -208,15 +209,7 @@ class MappingEditor(w.VBox):
             if f.field:
                 counts[f.field] = counts.get(f.field, 0) + (f.severity != "info")
         shown = [n for n, f in self.mapping.fields.items() if self.filter.value in ("all", f.status)]
-        rows = "".join(
-            f"<tr><td>{_e(n)}</td><td>{_e(self.mapping.fields[n].status)}</td>"
-            f"<td>{_e(', '.join(self.mapping.fields[n].from_))}</td><td>{counts.get(n, 0)}</td></tr>"
-            for n in shown
-        )
-        self.overview.value = (
-            "<table class='kit-overview'><tr><th>target field</th><th>status</th><th>from</th><th>findings</th></tr>"
-            f"{rows}</table>"
-        )
+        self.overview.value = overview_html(self.mapping, shown, counts)
         current = self.fields.value
         self._loading = True
         self.fields.options = [(f"{self.mapping.fields[n].status:<9} {n}", n) for n in shown]
@@ -391,41 +384,17 @@ class MappingEditor(w.VBox):
         if name is None:
             return
         f = self.mapping.fields[name]
-        parts = []
+        columns = []
         if self.source_profile is not None:
-            for col in f.from_:
-                try:
-                    c = self.source_profile.column(col)
-                except KitError:
-                    parts.append(f"<p><b>{_e(col)}</b>: not in the source extract</p>")
-                    continue
-                present = c.present
-                shapes = ", ".join(f"<code>{_e(s.shape)}</code> {s.count:,}" for s in c.shapes[:3])
-                alerts = ", ".join(_e(a.code) for a in c.alerts) or "none"
-                parts.append(
-                    f"<p><b>{_e(col)}</b>: {100 * present / max(c.rows, 1):.1f}% complete, type "
-                    f"{_e(c.type.type)}, length {c.len_min}-{c.len_max}, shapes {shapes}; "
-                    f"alerts: {alerts}</p>"
-                )
+            by_name = {c.name: c for c in self.source_profile.columns}
+            columns = [(col, by_name.get(col)) for col in f.from_]
+        preview, error = None, None
         if self.sample is not None and f.from_:
             try:
-                p = preview_field(self.mapping, name, self.sample)
-                failed = sum(p["failures"].values())
-                head = "".join(f"<th>{_e(c)}</th>" for c in p["preview"].columns)
-                body = "".join(
-                    "<tr>" + "".join(f"<td>{_e(v)}</td>" for v in row) + "</tr>" for row in p["preview"].iter_rows()
-                )
-                reasons = "; ".join(f"{_e(k)}: {v:,}" for k, v in p["failures"].items())
-                parts.append(f"<table><tr>{head}</tr>{body}</table>")
-                parts.append(f"<p>quarantine on a sample of {p['rows']:,} rows: <b>{failed:,}</b> {reasons}</p>")
+                preview = preview_field(self.mapping, name, self.sample)
             except KitError as exc:
-                parts.append(f"<p style='color:#b3261e'>{_e(exc)}</p>")
-        found = self.findings(name)
-        if found:
-            parts.append(
-                "<ul>" + "".join(f"<li>{_e(x.severity)} {_e(x.code)}: {_e(x.message)}</li>" for x in found) + "</ul>"
-            )
-        self.evidence.value = "<div class='kit-evidence'>" + "".join(parts) + "</div>"
+                error = str(exc)
+        self.evidence.value = evidence_html(columns, preview, error, self.findings(name))
 
     # -- files ----------------------------------------------------------------------------------
     def _say(self, text: str, error: bool = False) -> None:
