@@ -36,6 +36,7 @@ _LAZY = {
     "Validation": "kit.validation",
     "validate": "kit.validation",
     "deep_report": "kit.ydata_report",
+    "init_mapping": "kit.init",
 }
 
 

@@ -133,6 +133,30 @@ def _mapping_and_source(path: str):
     return mapping, mapping.load_extract("source")
 
 
+def cmd_init(args: argparse.Namespace) -> int:
+    """kit init: draft a mapping from two extracts; every decision in it is a proposal."""
+    from kit.init import init_mapping
+
+    mapping = init_mapping(
+        args.source,
+        args.target,
+        name=args.name,
+        out=args.out,
+        source_key=args.source_key,
+        target_key=args.target_key,
+        source_system=args.source_system,
+        target_system=args.target_system,
+        force=args.force,
+    )
+    statuses = [f.status for f in mapping.fields.values()]
+    print(
+        f"wrote {mapping.path}: {len(statuses)} target fields, {statuses.count('proposed')} proposed, "
+        f"{statuses.count('open')} open; {len(mapping.unmapped_source)} source fields with no target"
+    )
+    print(f"next: kit check {mapping.path}, then review the proposals in the editor (make lab)")
+    return 0
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     """kit check: lint a mapping against its extracts; exit 1 on an error finding."""
     from kit.mapping.lint import check
@@ -154,6 +178,8 @@ def cmd_apply(args: argparse.Namespace) -> int:
     mapping, source = _mapping_and_source(args.mapping)
     applied = apply_mapping(mapping, source)
     print(applied.accounting.summary())
+    if applied.unfilled:
+        print(f"  left empty, no source decided yet: {', '.join(applied.unfilled)}")
     for f, n in applied.failures_by_field.items():
         print(f"  quarantined for {f}: {n:,}")
     if args.output:
@@ -371,6 +397,7 @@ def _demo_mapping(out: Path) -> list[Path]:
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "load": cmd_load,
     "profile": cmd_profile,
+    "init": cmd_init,
     "check": cmd_check,
     "apply": cmd_apply,
     "suggest": cmd_suggest,
@@ -416,6 +443,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--deep", help="also write a ydata-profiling report to this HTML file (slow)")
     p.add_argument("--deep-sample", type=int, default=100_000, help="rows sampled for --deep (default 100,000)")
     p.add_argument("--deep-minimal", action="store_true", help="ydata-profiling minimal mode for --deep")
+    p = sub.add_parser("init", help="draft mappings/<name>.yaml from two extracts (every decision proposed)")
+    p.add_argument("source", help="the source system's extract")
+    p.add_argument("target", help="the target system's extract")
+    p.add_argument("--name", help="mapping name (default: <source>_to_<target> from the file names)")
+    p.add_argument("--out", help="where to write it (default: mappings/<name>.yaml)")
+    p.add_argument("--source-key", action="append", help="source key column (repeatable; default: detected)")
+    p.add_argument("--target-key", action="append", help="target key column (repeatable; default: detected)")
+    p.add_argument("--source-system", help="the source system's name (default: from the file name)")
+    p.add_argument("--target-system", help="the target system's name (default: from the file name)")
+    p.add_argument("--force", action="store_true", help="overwrite an existing mapping file")
     p = sub.add_parser("check", help="lint a mapping against its source data; exit 1 on error findings")
     p.add_argument("mapping", help="mappings/<name>.yaml")
     p.add_argument("--json", help="write the findings as JSON")
@@ -489,7 +526,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 # Library errors name parameters; on the command line the same choice is a flag.
 FLAG_FOR = {"mode='load'": "--load", "mode='scan'": "--scan", "encoding=": "--encoding", "suite=": "--suite"}
-FLAG_FOR |= {"engine=": "--engine"}
+FLAG_FOR |= {"engine=": "--engine", "force=True": "--force"}
 
 
 def as_flags(message: str) -> str:

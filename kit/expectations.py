@@ -93,6 +93,26 @@ class Suites:
         return paths
 
 
+def suites_for(mapping: Mapping, profile: Profile, folder: str | Path | None = None) -> Suites:
+    """The mapping's committed suites when both files exist in ``folder`` (default: ``expectations/``
+    beside ``mappings/``), else suites generated now from the mapping and the source profile (a fresh
+    draft has none committed yet).
+
+    >>> from kit.mapping.spec import Mapping
+    >>> from kit.profiling import profile
+    >>> m = Mapping.load("mappings/crm_to_erp.yaml")
+    >>> len(suites_for(m, profile(m.load_extract("source"), near=False)).source["expectations"]) > 10
+    True
+    """
+    from kit.validation import load_suite, suites_dir_for
+
+    base = Path(folder) if folder else suites_dir_for(mapping)
+    paths = [base / f"{mapping.name}.{side}.json" for side in ("source", "target")]
+    if all(p.exists() for p in paths):
+        return Suites(load_suite(paths[0]), load_suite(paths[1]))
+    return generate_suites(mapping, profile)
+
+
 def is_current(suites: Suites, folder: str | Path, name: str) -> dict[Path, bool]:
     """For each committed suite file, whether its generated expectations are the ones ``suites`` holds
     (manual expectations aside): False means the mapping changed since and ``kit expectations`` is due.

@@ -45,6 +45,16 @@ class RunInputs:
     source_profile: Profile
     target_profile: Profile | None
 
+    def key(self, side: Side) -> list[str] | None:
+        """The key the side was profiled by (its duplicates were checked on it), or None."""
+        prof = self.source_profile if side == "source" else self.target_profile
+        return prof.duplicates.key.key if prof is not None and prof.duplicates.key is not None else None
+
+    @property
+    def extracts(self) -> list[Extract]:
+        """The extracts there are (the target may be missing)."""
+        return [e for e in (self.source, self.target) if e is not None]
+
     def save(self, folder: str | Path) -> list[Path]:
         """Write the rows (Parquet), load reports and profiles (JSON) to ``folder``; the paths written."""
         folder = Path(folder)
@@ -97,3 +107,40 @@ def prepare(mapping: Mapping, artifacts: str | Path | None = None) -> RunInputs:
         profile_side(mapping, "source", source),
         profile_side(mapping, "target", target) if target is not None else None,
     )
+
+
+def explore(source_path: str | Path, target_path: str | Path | None = None) -> RunInputs:
+    """Two extracts before any mapping exists: loaded, their keys detected, profiled.
+
+    >>> inputs = explore("sample_data/crm_contacts.csv", "sample_data/erp_customers.csv")
+    >>> inputs.target_profile.duplicates.key.key
+    ['customer_no']
+    """
+    from kit.init import detect_key
+    from kit.load import read_extract
+
+    def side(path: str | Path) -> tuple[Extract, Profile]:
+        extract = read_extract(path)
+        key = detect_key(profile(extract, near=False))
+        return extract, profile(extract, key=key or None)
+
+    source, source_profile = side(source_path)
+    target, target_profile = side(target_path) if target_path else (None, None)
+    return RunInputs(source, target, source_profile, target_profile)
+
+
+def open_inputs(
+    mapping_path: str | Path | None = None,
+    source_path: str | Path | None = None,
+    target_path: str | Path | None = None,
+    artifacts: str | Path | None = None,
+) -> tuple[Mapping | None, RunInputs]:
+    """What a notebook works on: the extracts given by path (exploring, no mapping yet), else the
+    mapping's extracts (from ``artifacts`` when given). A ``mapping_path`` that is not a mapping file (a
+    CSV, a file not written yet) is a one-line error saying what to pass instead."""
+    if source_path is not None:
+        return None, explore(source_path, target_path)
+    if mapping_path is None:
+        raise KitError("give a mapping_path, or a source_path (and a target_path) to explore extracts")
+    mapping = Mapping.load(mapping_path)  # says what to do when given an extract or a file not written yet
+    return mapping, prepare(mapping, artifacts)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import polars as pl
 
@@ -67,6 +68,17 @@ class Reconciliation:
         return json.dumps(asdict(self), indent=2, ensure_ascii=False, default=str) + "\n"
 
 
+def reconcile_or_skip(
+    mapping: Mapping, output: pl.DataFrame, target: Extract | pl.DataFrame, **options: Any
+) -> tuple[Reconciliation | None, str | None]:
+    """``reconcile``, or the reason it cannot be done (no key shared by the mapped output and the
+    target), for a run or a notebook that goes on without it."""
+    try:
+        return reconcile(mapping, output, target, **options), None
+    except KitError as exc:
+        return None, str(exc)
+
+
 def _norm_key(expr: pl.Expr, how: str) -> pl.Expr:
     text = expr.cast(pl.String)
     if how == "exact":
@@ -106,7 +118,9 @@ def reconcile(
     """
     tframe = target.frame if isinstance(target, Extract) else target
     if key is None:
-        key = [n for n, f in mapping.fields.items() if f.unique and n in tframe.columns and n in output.columns]
+        key = [
+            n for n, f in mapping.fields.items() if f.unique and f.from_ and n in tframe.columns and n in output.columns
+        ]
     if not key:
         raise KitError(
             "no key to reconcile on: mark a mapped field unique (present in both extracts) or pass key=[...]"

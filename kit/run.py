@@ -18,7 +18,7 @@ from kit.mapping.apply import apply_mapping, write_safe_csv
 from kit.mapping.lint import check
 from kit.mapping.spec import Mapping
 from kit.profiling import Profile
-from kit.reconcile import reconcile
+from kit.reconcile import reconcile_or_skip
 from kit.render import page, profile_page, render_notebooks
 from kit.render.reconcile import reconcile_html
 from kit.render.signoff import signoff_html
@@ -99,16 +99,16 @@ def run(mapping_path: str | Path, out: str | Path = "reports", render: bool = Tr
     say(f"validate: {len(validation.results)} expectations, {failed} critical failures")
 
     if target is not None:
-        try:
-            rec = reconcile(mapping, applied.output, target)
+        rec, why = reconcile_or_skip(mapping, applied.output, target)
+        if rec is None:
+            say(f"reconcile: skipped ({why})")
+        else:
             wrote(_write(out / f"{name}.reconcile.html", page(f"Reconciliation {name}", reconcile_html(rec))))
             wrote(_write(out / f"{name}.reconcile.json", rec.to_json()))
             say(
                 f"reconcile: {rec.matched:,} in both, {rec.only_in_source:,} only in the source, "
                 f"{rec.only_in_target:,} only in the target (keys matched {rec.key_match})"
             )
-        except Exception as exc:  # a mapping without a shared key can still run the rest
-            say(f"reconcile: skipped ({exc})")
 
     wrote(_write(out / f"{name}.signoff.html", signoff_html(mapping, findings)))
     if render:

@@ -24,6 +24,7 @@ from xml.etree import ElementTree as ET
 import polars as pl
 
 from kit.errors import KitError
+from kit.expectations import Suites
 from kit.load.report import Extract
 from kit.mapping.spec import Mapping
 from kit.progress import steps
@@ -301,8 +302,10 @@ def validate(
     applied: Any = None,
     engine: str = "pandas",
     spark_master: str | None = None,
+    suites: Suites | None = None,
 ) -> Validation:
-    """Validate the source extract and the mapped rows against the mapping's committed suites.
+    """Validate the source extract and the mapped rows against the mapping's committed suites (or the
+    ``suites`` given, e.g. ``expectations.suites_for`` on a draft nobody committed suites for yet).
 
     ``source`` replaces the extract named in the mapping (e.g. tonight's export). ``result_format``
     "complete" lists every unexpected row (slower on big failures). ``applied``: the result of
@@ -327,12 +330,14 @@ def validate(
     runs: dict[str, tuple[dict, Any]] = {}
     rows: dict[str, int] = {}
     if suite in ("source", "all"):
-        runs["source"] = (load_suite(folder / f"{mapping.name}.source.json"), _text(frame))
+        given = suites.source if suites is not None else load_suite(folder / f"{mapping.name}.source.json")
+        runs["source"] = (given, _text(frame))
         rows["source"] = frame.height
     if suite in ("target", "all"):
         applied = applied if applied is not None else apply_mapping(mapping, frame)
         mapped = applied.mapped.drop("_source_row")
-        runs["target"] = (load_suite(folder / f"{mapping.name}.target.json"), _text(mapped))
+        given = suites.target if suites is not None else load_suite(folder / f"{mapping.name}.target.json")
+        runs["target"] = (given, _text(mapped))
         rows["mapped"] = mapped.height
         row_ids = applied.mapped["_source_row"].to_list()
     if engine == "spark":

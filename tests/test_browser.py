@@ -118,10 +118,20 @@ def test_editor_renders_and_saves_a_decision_from_the_browser(lab):
                 if Mapping.load(mapping_path).fields["crm_contact_ref"].status == "rejected":
                     break
                 time.sleep(0.5)
+            # One of the field-list actions: a new target field, typed and added in the page, then saved.
+            page.locator("input[placeholder='new target field']").fill("segment")
+            page.locator("button.jupyter-button", has_text="add field").click()
+            time.sleep(1)
+            save.first.click()
+            for _ in range(60):
+                if "segment" in Mapping.load(mapping_path).fields:
+                    break
+                time.sleep(0.5)
             page.screenshot(path=str(root / "editor.png"))
             shutil.copy(root / "editor.png", "/tmp/editor.png") if os.environ.get("KIT_KEEP_SCREENSHOT") else None
         finally:
             browser.close()
     saved = Mapping.load(mapping_path)
     assert saved.fields["crm_contact_ref"].status == "rejected"
+    assert saved.fields["segment"].status == "open" and not saved.fields["segment"].from_
     assert mapping_path.read_text().startswith("# Contacts from the SalesCloud CRM")

@@ -298,3 +298,12 @@ def test_every_quarantine_row_carries_a_stable_code():
     }
     assert set(codes.values()) <= set(FAILURE_CODES)
     assert applied.quarantine.columns[:5] == ["_source_row", "id", "field", "code", "reason"]
+
+
+def test_a_field_with_no_source_yet_is_left_empty_and_said_so():
+    m = _mapping({"a": {"from": ["x"]}, "todo": {"type": "date", "status": "open"}, "b": {"from": ["x"]}})
+    applied = apply_mapping(m, pl.DataFrame({"id": ["1", "2"], "x": ["p", "q"]}))
+    assert applied.unfilled == ["todo"] and applied.accounting.holds()
+    assert applied.output.columns == ["_source_row", "a", "todo", "b", "_flags"]
+    assert applied.output["todo"].dtype == pl.Date and applied.output["todo"].null_count() == 2
+    assert applied.mapped["todo"].null_count() == 2

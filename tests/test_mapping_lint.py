@@ -124,6 +124,7 @@ FIRES_AND_FIXED = [
         {},
     ),
     ("SOURCE_FIELD_UNACCOUNTED", {"n": {"from": "name"}}, {"n": {"from": "name"}}, {}),
+    ("NO_SOURCE", {"n": {"status": "approved"}}, {"n": {"from": "name", "status": "approved"}}, {}),
     (
         "NOT_ENCODABLE",
         {"c": {"from": "city"}},

@@ -89,3 +89,83 @@ def test_expectation_and_validation_notebooks_run(name, expected):
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
     assert not [o for o in outputs if o.output_type == "error"]
     assert expected in "".join(o.get("text", "") for o in outputs)
+
+
+def _papermill(name: str, out, **parameters) -> nbformat.NotebookNode:
+    import papermill as pm
+
+    pm.execute_notebook(
+        str(NOTEBOOKS / name),
+        str(out),
+        parameters=parameters,
+        kernel_name="python3",
+        cwd=str(NOTEBOOKS),
+        progress_bar=False,
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],
+    )
+    return nbformat.read(out, as_version=4)
+
+
+@pytest.fixture(scope="module")
+def draft(tmp_path_factory):
+    """Two extracts nobody here curated a mapping for, and the mapping notebook 00 drafts from them."""
+    from tests.test_init import _pair
+
+    folder = tmp_path_factory.mktemp("own")
+    source, target = _pair(folder)
+    nb = _papermill(
+        "00_start_mapping.ipynb",
+        folder / "00.ipynb",
+        source_path=str(source),
+        target_path=str(target),
+        mappings_dir=str(folder / "mappings"),
+    )
+    return folder, source, target, nb
+
+
+def test_start_notebook_drafts_a_mapping_and_opens_the_editor(draft):
+    folder, _, _, nb = draft
+    path = folder / "mappings" / "crm_export_to_shop_customers.yaml"
+    assert path.exists() and "Drafted by kit init" in path.read_text()
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o.output_type == "error"]
+    assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
+    assert any("kit-side" in o.get("data", {}).get("text/html", "") for o in outputs)
+
+
+def test_every_notebook_runs_on_a_freshly_drafted_mapping(draft, tmp_path):
+    from kit.render import render_notebooks
+
+    folder = draft[0]
+    written = render_notebooks(folder / "mappings" / "crm_export_to_shop_customers.yaml", tmp_path, redact=True)
+    assert [p.name for p in written] == [
+        "01_profile_extracts.html",
+        "02_map_fields.html",
+        "03_expectations.html",
+        "04_validate_and_reconcile.html",
+    ]
+    assert "not reconciled" in written[3].read_text() or "in both" in written[3].read_text()
+
+
+def test_profile_notebook_explores_two_extracts_without_a_mapping(draft, tmp_path):
+    _, source, target, _ = draft
+    nb = _papermill(
+        "01_profile_extracts.ipynb", tmp_path / "01.ipynb", source_path=str(source), target_path=str(target)
+    )
+    html = [
+        o["data"]["text/html"]
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+        if "text/html" in o.get("data", {})
+    ]
+    assert any("crm_export.csv" in h and "shop_customers.csv" in h for h in html)
+
+
+def test_a_notebook_given_an_extract_as_its_mapping_says_what_to_do(draft, tmp_path):
+    from kit.errors import KitError
+    from kit.render import render_notebooks
+
+    source = draft[1]
+    with pytest.raises(KitError, match=r"not a mapping file \(\.yaml\); to explore extracts give them as source_path"):
+        render_notebooks(source, tmp_path, [NOTEBOOKS / "01_profile_extracts.ipynb"])

@@ -140,3 +140,34 @@ def test_current_user_falls_back_to_the_os_user(monkeypatch):
     monkeypatch.setattr(subprocess, "run", lambda *a, **k: subprocess.CompletedProcess(a, 1, stdout="", stderr=""))
     monkeypatch.setattr("getpass.getuser", lambda: "os-user")
     assert current_user() == "os-user"
+
+
+def test_editor_adds_removes_and_fills_fields_and_accepts_in_bulk(project):
+    path = project
+    editor = MappingEditor(path, user="tester")
+    editor.new_field.value = "segment"
+    editor.add_field_button.click()
+    assert editor.field == "segment" and editor.mapping.fields["segment"].status == "open"
+    assert not editor.add_field("segment")  # taken: said, not raised
+    editor.select_field("phone")
+    editor.fill.value, editor.fill_value.value = "default", "n/a"
+    editor.to_target_only.click()
+    assert "phone" in editor.mapping.target_only and "phone" not in editor.mapping.fields
+    editor.select_field("vat_exempt")
+    editor.remove_field_button.click()
+    assert "vat_exempt" not in editor.mapping.fields
+    assert "lifetime_value" not in editor.unused.options  # credit_limit reads it
+    editor.unused.value = editor.unused.options[0]
+    editor.unused_reason.value = "kept in the CRM"
+    editor.not_migrated.click()
+    editor.min_score.value = 0.0
+    editor.accept.click()
+    assert editor.save_file()
+    saved = Mapping.load(path)
+    assert "segment" in saved.fields and saved.target_only["phone"].value == "n/a"
+    assert "vat_exempt" not in saved.fields and "kept in the CRM" in saved.unmapped_source.values()
+    approved = [n for n, f in saved.fields.items() if f.status == "approved" and f.decided_by == "tester"]
+    assert "created_on" in approved  # was proposed with a suggestion score
+    editor.target_only.value = "phone"
+    editor.back_to_fields.click()
+    assert editor.mapping.fields["phone"].status == "open" and "phone" not in editor.mapping.target_only

@@ -88,6 +88,7 @@ class Applied:
     accounting: Accounting
     failures_by_field: dict[str, int] = field(default_factory=dict)
     mapped: pl.DataFrame | None = None
+    unfilled: list[str] = field(default_factory=list)  # target fields with no source yet, left empty
 
 
 def _type_check(
@@ -99,7 +100,7 @@ def _type_check(
     the target type passes untouched."""
     if f.type == "string":
         return (value if dtype == pl.String else value.cast(pl.String)), None, ""
-    target = pl.Decimal(18, 2 if f.scale is None else f.scale) if f.type == "decimal" else _TYPES[f.type]
+    target = target_dtype(f)
     if dtype is not None and dtype == target:
         return value, None, ""
     if f.type == "date" and dtype == pl.Date:
@@ -111,6 +112,11 @@ def _type_check(
         return out, value.is_not_null() & out.is_null(), "not a date (add a parse_date step)"
     out = value.cast(target, strict=False)
     return out, value.is_not_null() & out.is_null(), f"not a {f.type} value (add a cast step)"
+
+
+def target_dtype(f: TargetField) -> pl.DataType:
+    """The polars type of a target field's values in the mapped output."""
+    return pl.Decimal(18, 2 if f.scale is None else f.scale) if f.type == "decimal" else _TYPES[f.type]
 
 
 def _literal(value: str | None, dtype: pl.DataType) -> pl.Expr:
@@ -202,7 +208,9 @@ def apply_mapping(mapping: Mapping, source: Extract | pl.DataFrame) -> Applied:
         kept = indexed.unique(mapping.dedup.key, keep=mapping.dedup.keep, maintain_order=True)
         deduplicated = sorted(set(indexed[ROW].to_list()) - set(kept[ROW].to_list()))
         indexed = kept
-    fields = [n for n, f in mapping.fields.items() if f.status != "rejected"]
+    fields = [n for n, f in mapping.fields.items() if f.status != "rejected" and f.from_]
+    # Open questions: a target field nothing feeds yet is left empty (a null of its type), and said so.
+    unfilled = [n for n, f in mapping.fields.items() if f.status != "rejected" and not f.from_]
     compiled = [compile_field(mapping, n, frame.columns) for n in fields]
     try:
         evaluated = indexed.select(
@@ -237,6 +245,9 @@ def apply_mapping(mapping: Mapping, source: Extract | pl.DataFrame) -> Applied:
     output = good.select(ROW, *[c.name for c in compiled], FLAGS).with_columns(
         pl.when(pl.col(FLAGS) == "").then(None).otherwise(pl.col(FLAGS)).alias(FLAGS)
     )
+    if unfilled:
+        output = output.with_columns(pl.lit(None, dtype=target_dtype(mapping.fields[n])).alias(n) for n in unfilled)
+        output = output.select(ROW, *[n for n in mapping.fields if n in output.columns], FLAGS)
     for name, fill in mapping.target_only.items():
         if fill.fill == "constant":
             output = output.with_columns(pl.lit(fill.value).alias(name))
@@ -284,8 +295,10 @@ def apply_mapping(mapping: Mapping, source: Extract | pl.DataFrame) -> Applied:
     if not accounting.holds():  # a bug in kit, never a property of the data
         raise KitError(f"row accounting does not add up: {accounting.summary()}")
     by_field = dict(quarantine.group_by("field").len().sort("field").iter_rows())
-    mapped = evaluated.select(ROW, *[c.name for c in compiled])
-    return Applied(output, quarantine, deduplicated, accounting, by_field, mapped)
+    mapped = evaluated.select(ROW, *[c.name for c in compiled]).with_columns(
+        pl.lit(None, dtype=target_dtype(mapping.fields[n])).alias(n) for n in unfilled
+    )
+    return Applied(output, quarantine, deduplicated, accounting, by_field, mapped, unfilled)
 
 
 # Spreadsheets run a cell starting with one of these as a formula (CSV injection).

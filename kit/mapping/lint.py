@@ -348,6 +348,18 @@ def required_unmapped(ctx: LintContext) -> Iterator[Hit]:
             yield Hit(name, "is required but nothing fills it", ctx.mapping.where("fields", name))
 
 
+@rule("NO_SOURCE", "warning", "a decided (proposed or approved) field that no source feeds")
+def no_source(ctx: LintContext) -> Iterator[Hit]:
+    for name, f in ctx.mapping.fields.items():
+        if f.status in ("proposed", "approved") and not f.from_ and name not in ctx.mapping.target_only:
+            yield Hit(
+                name,
+                f"is {f.status} but no source field feeds it, so kit apply leaves it empty; add from: or "
+                "move it to target_only with how it is filled",
+                ctx.mapping.where("fields", name),
+            )
+
+
 @rule("TARGET_FIELD_UNMAPPED", "warning", "a column of the target extract with no decision")
 def target_unmapped(ctx: LintContext) -> Iterator[Hit]:
     if ctx.target is None:

@@ -257,6 +257,61 @@ class Mapping(_Model):
             raise MappingError(f"{self.where('fields', field)}: field {field!r} has no value_map step")
         return step
 
+    def add_field(self, name: str, **constraints: Any) -> TargetField:
+        """A new target field (``type``, ``required``, ``max_length`` ...), an open decision until a
+        source is chosen; a ``MappingError`` when the name is taken.
+
+        >>> m = Mapping.load("mappings/crm_to_erp.yaml")
+        >>> m.add_field("segment", max_length=10).status
+        'open'
+        """
+        name = name.strip()
+        if not name or name in self.fields or name in self.target_only:
+            raise MappingError(f"{self.where('fields')}: target field {name!r} is empty or exists already")
+        self.fields = {**self.fields, name: TargetField.model_validate({"status": "open", **constraints})}
+        return self.fields[name]
+
+    def remove_field(self, name: str) -> None:
+        """Drop a target field and its decision (the diff shows it)."""
+        self._field(name)
+        self.fields = {n: f for n, f in self.fields.items() if n != name}
+
+    def move_to_target_only(self, name: str, fill: str, value: str | None = None, why: str | None = None) -> None:
+        """The target field is filled without a source (``default``, ``constant``, ``lookup`` or ``system``)."""
+        self._field(name)
+        only = TargetOnly(fill=fill, value=value, why=why)
+        self.fields = {n: f for n, f in self.fields.items() if n != name}
+        self.target_only = {**self.target_only, name: only}
+
+    def move_to_fields(self, name: str) -> TargetField:
+        """Back from ``target_only``: an open decision again, fed by a source to be chosen."""
+        if name not in self.target_only:
+            raise MappingError(f"{self.where('target_only')}: {name!r} is not in target_only")
+        self.target_only = {n: t for n, t in self.target_only.items() if n != name}
+        return self.add_field(name)
+
+    def leave_unmapped(self, column: str, reason: str) -> None:
+        """A source column deliberately not migrated, with the reason (``unmapped_source``)."""
+        if not reason.strip():
+            raise MappingError(f"{self.where('unmapped_source')}: say why {column!r} is not migrated")
+        self.unmapped_source = {**self.unmapped_source, column: reason.strip()}
+
+    def accept_proposed(self, min_score: float, user: str, today: dt.date | None = None) -> list[str]:
+        """Approve, as ``user``, every proposed field fed by a source whose suggestion scored at least
+        ``min_score``; the fields approved (one change, one diff)."""
+        accepted = []
+        for name, f in self.fields.items():
+            score = f.suggestion.score if f.suggestion else f.confidence
+            if f.status == "proposed" and f.from_ and score is not None and score >= min_score:
+                f.status, f.decided_by, f.decided_on = "approved", user, today or dt.date.today()
+                accepted.append(name)
+        return accepted
+
+    def _field(self, name: str) -> TargetField:
+        if name not in self.fields:
+            raise MappingError(f"{self.where('fields')}: no target field {name!r}")
+        return self.fields[name]
+
     def stamp(self, before: dict[str, TargetField], user: str, today: dt.date | None = None) -> list[str]:
         """Date (and, where nobody is named yet, attribute to ``user``) every field decision that differs
         from ``before`` (copies taken when the file was loaded or last saved); the fields stamped."""
@@ -325,10 +380,15 @@ class Mapping(_Model):
     def load(cls, path: str | Path) -> Mapping:
         """Read and validate a mapping file; a ``MappingError`` naming file, line and field otherwise."""
         path = Path(path)
+        if path.suffix.lower() not in (".yaml", ".yml"):
+            raise MappingError(
+                f"{path}: not a mapping file (.yaml); to explore extracts give them as source_path and "
+                "target_path, or draft a mapping from them with kit init"
+            )
         try:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
-            raise MappingError(f"{path}: no such mapping file") from None
+            raise MappingError(f"{path}: no such mapping file; draft one with kit init SOURCE TARGET") from None
         except UnicodeDecodeError as exc:
             raise MappingError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
         return cls.loads(text, path)

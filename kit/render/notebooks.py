@@ -22,6 +22,16 @@ _EXTERNAL = re.compile(
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
+KIT_NOTEBOOKS = Path(__file__).resolve().parent.parent.parent / "notebooks"
+
+
+def notebook_folder(mapping_path: Path) -> Path:
+    """The notebooks of the project the mapping belongs to (``notebooks/`` beside its ``mappings/``), or
+    the kit's own for a mapping drafted elsewhere (``kit init`` in a folder of your own)."""
+    beside = mapping_path.parent.parent / "notebooks"
+    return beside if all((beside / n).exists() for n in NOTEBOOK_ORDER) else KIT_NOTEBOOKS
+
+
 def title_cell(mapping, when: str) -> str:
     """Markdown for the title page: mapping, outcome, owners, date and the extracts' fingerprints."""
     lines = [
@@ -88,8 +98,7 @@ def render_notebooks(
 
     mapping_path = Path(mapping_path).resolve()
     mapping = Mapping.load(mapping_path)
-    root = mapping_path.parent.parent
-    paths = [Path(n) for n in notebooks] if notebooks else [root / "notebooks" / n for n in NOTEBOOK_ORDER]
+    paths = [Path(n) for n in notebooks] if notebooks else [notebook_folder(mapping_path) / n for n in NOTEBOOK_ORDER]
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     when = dt.datetime.now().strftime("%Y-%m-%d %H:%M")

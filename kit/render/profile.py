@@ -95,8 +95,10 @@ def profile_page(profile: Profile, redact: bool | Iterable[str] = False) -> str:
     return page(f"Profile of {profile.source}", profile_html(profile, redact))
 
 
-def side_by_side(a: Profile, b: Profile, redact: bool | Iterable[str] = False) -> str:
-    """Two profiles (system A and system B) next to each other."""
+def side_by_side(a: Profile, b: Profile | None, redact: bool | Iterable[str] = False) -> str:
+    """Two profiles (system A and system B) next to each other; A alone when there is no B."""
+    if b is None:
+        return profile_html(a, redact)
     return (
         f'<style>{CSS}</style><div class="kit-side"><div>{profile_html(a, redact)}</div>'
         f"<div>{profile_html(b, redact)}</div></div>"
@@ -106,7 +108,7 @@ def side_by_side(a: Profile, b: Profile, redact: bool | Iterable[str] = False) -
 class SideBySide:
     """Notebook display of two profiles next to each other: ``SideBySide(profile_a, profile_b)``."""
 
-    def __init__(self, a: Profile, b: Profile, redact: bool | Iterable[str] = False) -> None:
+    def __init__(self, a: Profile, b: Profile | None, redact: bool | Iterable[str] = False) -> None:
         self.a, self.b, self.redact = a, b, redact
 
     def _repr_html_(self) -> str:

@@ -8,6 +8,7 @@ the evidence (``preview_field`` on a sample, ``lint``, ``suggest``, the profile)
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -150,11 +151,34 @@ class MappingEditor(w.VBox):
         self.save = w.Button(description="save", icon="save", button_style="primary")
         self.reload = w.Button(description="reload", icon="refresh")
         self.message = w.HTML()
+        # Managing the field list: add, remove, fill without a source, leave a source column behind, accept.
+        self.new_field = w.Text(placeholder="new target field", layout=w.Layout(width="200px"))
+        self.add_field_button = w.Button(description="add field", icon="plus")
+        self.remove_field_button = w.Button(description="remove field", icon="trash")
+        self.fill = w.Dropdown(options=["default", "constant", "lookup", "system"], description="fill")
+        self.fill_value = w.Text(placeholder="value (default, constant)", layout=w.Layout(width="200px"))
+        self.to_target_only = w.Button(description="target only", icon="arrow-right")
+        self.target_only = w.Dropdown(options=sorted(self.mapping.target_only), description="target only")
+        self.back_to_fields = w.Button(description="back to fields", icon="arrow-left")
+        self.unused = w.Dropdown(options=[], description="source")
+        self.unused_reason = w.Text(placeholder="why it is not migrated", layout=w.Layout(width="260px"))
+        self.not_migrated = w.Button(description="not migrated", icon="ban")
+        self.min_score = w.FloatSlider(min=0, max=1, step=0.05, value=0.8, description="min score")
+        self.accept = w.Button(description="accept proposed", icon="check-double")
+        self.manage = w.VBox(
+            [
+                w.HBox([self.new_field, self.add_field_button, self.remove_field_button]),
+                w.HBox([self.fill, self.fill_value, self.to_target_only, self.target_only, self.back_to_fields]),
+                w.HBox([self.unused, self.unused_reason, self.not_migrated]),
+                w.HBox([self.min_score, self.accept]),
+            ]
+        )
         self.header = w.VBox(
             [
                 w.HTML(f"<b>{_e(self.mapping.name)}</b>: {_e(' '.join(self.mapping.outcome.split()))}"),
                 self.filter,
                 self.overview,
+                self.manage,
             ]
         )
         step_buttons = w.HBox([self.add_step, self.remove_step, self.step_up, self.step_down, self.set_params])
@@ -201,6 +225,76 @@ class MappingEditor(w.VBox):
         self.undo.on_click(lambda _: self.undo_field())
         self.save.on_click(lambda _: self.save_file())
         self.reload.on_click(lambda _: self.reload_file())
+        self.add_field_button.on_click(lambda _: self.add_field(self.new_field.value))
+        self.remove_field_button.on_click(lambda _: self.remove_field())
+        self.to_target_only.on_click(lambda _: self.move_to_target_only(self.fill.value, self.fill_value.value))
+        self.back_to_fields.on_click(lambda _: self.target_only.value and self.move_to_fields(self.target_only.value))
+        self.not_migrated.on_click(lambda _: self.leave_unmapped(self.unused.value, self.unused_reason.value))
+        self.accept.on_click(lambda _: self.accept_proposed(self.min_score.value))
+
+    # -- the field list ---------------------------------------------------------------------------
+    def _after_list_change(self, select: str | None, said: str) -> None:
+        self.target_only.options = sorted(self.mapping.target_only)
+        self._refresh_overview()
+        if select in self.mapping.fields:
+            self.select_field(select)
+        self._say(said)
+
+    def _guard(self, action: Callable[[], str]) -> bool:
+        try:
+            said = action()
+        except KitError as exc:
+            self._say(_e(exc), error=True)
+            return False
+        self._after_list_change(self.field if self.field in self.mapping.fields else None, said)
+        return True
+
+    def add_field(self, name: str) -> bool:
+        """Add a target field (an open decision); it becomes the field being edited."""
+        name = name.strip()
+        said = f"added {_e(name)}: an open decision until a source is chosen"
+        if not self._guard(lambda: (self.mapping.add_field(name), said)[1]):
+            return False
+        self.new_field.value = ""
+        self.select_field(name)
+        return True
+
+    def remove_field(self) -> bool:
+        """Remove the field being edited (and its decision)."""
+        name = self.field
+        return name is not None and self._guard(lambda: (self.mapping.remove_field(name), f"removed {_e(name)}")[1])
+
+    def move_to_target_only(self, fill: str, value: str = "") -> bool:
+        """The field being edited is filled without a source (default, constant, lookup or the system)."""
+        name = self.field
+        if name is None:
+            return False
+        return self._guard(
+            lambda: (self.mapping.move_to_target_only(name, fill, value or None), f"{_e(name)}: filled by {fill}")[1]
+        )
+
+    def move_to_fields(self, name: str) -> bool:
+        """A ``target_only`` field back among the mapped fields, as an open decision."""
+        return self._guard(lambda: (self.mapping.move_to_fields(name), f"{_e(name)}: back among the fields")[1])
+
+    def leave_unmapped(self, column: str | None, reason: str) -> bool:
+        """Record that a source column is deliberately not migrated, and why."""
+        if not column:
+            return False
+        return self._guard(lambda: (self.mapping.leave_unmapped(column, reason), f"{_e(column)}: not migrated")[1])
+
+    def accept_proposed(self, min_score: float) -> list[str]:
+        """Approve, as the current user, every proposed field whose suggestion scored at least ``min_score``."""
+        accepted: list[str] = []
+
+        def act() -> str:
+            accepted.extend(self.mapping.accept_proposed(min_score, self.user))
+            return (
+                f"approved {len(accepted)} proposed fields scoring {min_score:.2f} or more: {_e(', '.join(accepted))}"
+            )
+
+        self._guard(act)
+        return accepted
 
     # -- overview -------------------------------------------------------------------------------
     def _refresh_overview(self) -> None:
@@ -210,6 +304,10 @@ class MappingEditor(w.VBox):
                 counts[f.field] = counts.get(f.field, 0) + (f.severity != "info")
         shown = [n for n, f in self.mapping.fields.items() if self.filter.value in ("all", f.status)]
         self.overview.value = overview_html(self.mapping, shown, counts)
+        used = {c for f in self.mapping.fields.values() for c in f.from_} | set(self.mapping.unmapped_source)
+        self.unused.options = (
+            [c.name for c in self.source_profile.columns if c.name not in used] if (self.source_profile) else []
+        )
         current = self.fields.value
         self._loading = True
         self.fields.options = [(f"{self.mapping.fields[n].status:<9} {n}", n) for n in shown]
