@@ -307,3 +307,12 @@ def test_a_field_with_no_source_yet_is_left_empty_and_said_so():
     assert applied.output.columns == ["_source_row", "a", "todo", "b", "_flags"]
     assert applied.output["todo"].dtype == pl.Date and applied.output["todo"].null_count() == 2
     assert applied.mapped["todo"].null_count() == 2
+
+
+def test_source_columns_named_like_quarantine_columns_do_not_clash():
+    m = _mapping({"code": {"from": ["code"], "max_length": 2}, "reason": {"from": ["reason"]}})
+    frame = pl.DataFrame({"id": ["1", "2"], "code": ["AB", "ABC"], "reason": ["x", "y"]})
+    applied = apply_mapping(m, frame)
+    q = applied.quarantine
+    assert q.columns == ["_source_row", "id", "field", "code", "reason", "action", "source.code", "source.reason"]
+    assert q.row(0) == (1, "2", "code", "TOO_LONG", "longer than 2 chars", "quarantine", "ABC", "y")

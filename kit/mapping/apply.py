@@ -19,6 +19,7 @@ from kit.mapping.steps import STEPS, StepContext, StepError
 
 ROW = "_source_row"
 FLAGS = "_flags"
+QUARANTINE_COLUMNS = (ROW, "field", "code", "reason", "action")
 # The stable code of every quarantine row, beside its readable reason: what lint and reports select on.
 FAILURE_CODES = {
     "TOO_LONG": "longer than the target field's max_length",
@@ -272,17 +273,16 @@ def apply_mapping(mapping: Mapping, source: Extract | pl.DataFrame) -> Applied:
     )
     source_cols = sorted({c for n in fields for c in mapping.fields[n].from_} | set(key), key=frame.columns.index)
     failing_rows = indexed.filter(pl.col(ROW).is_in(long[ROW].unique()))
+    # A source column named like one of the quarantine's own (a status table's ``code``) is shown as source.<name>.
+    shown = {c: f"source.{c}" if c in QUARANTINE_COLUMNS else c for c in source_cols}
     quarantine = (
-        long.join(failing_rows.select(ROW, *source_cols), on=ROW, how="left")
+        long.join(failing_rows.select(ROW, *[pl.col(c).alias(shown[c]) for c in source_cols]), on=ROW, how="left")
         .sort(ROW, "field")
         .select(
             ROW,
-            *[k for k in key if k in source_cols],
-            "field",
-            "code",
-            "reason",
-            "action",
-            *[c for c in source_cols if c not in key],
+            *[shown[k] for k in key if k in source_cols],
+            *QUARANTINE_COLUMNS[1:],
+            *[shown[c] for c in source_cols if c not in key],
         )
     )
     accounting = Accounting(
