@@ -86,7 +86,8 @@ def test_editor_renders_and_saves_a_decision_from_the_browser(lab):
 
     url, token, root = lab
     mapping_path = root / "mappings" / "crm_to_erp.yaml"
-    assert Mapping.load(mapping_path).fields["crm_contact_ref"].status == "approved"
+    # The editor shows the open questions first: credit_limit is the sample's open decision.
+    assert Mapping.load(mapping_path).fields["credit_limit"].status == "open"
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
@@ -115,7 +116,7 @@ def test_editor_renders_and_saves_a_decision_from_the_browser(lab):
             time.sleep(1)  # the change travels to the kernel
             save.first.click()
             for _ in range(60):
-                if Mapping.load(mapping_path).fields["crm_contact_ref"].status == "rejected":
+                if Mapping.load(mapping_path).fields["credit_limit"].status == "rejected":
                     break
                 time.sleep(0.5)
             # One of the field-list actions: a new target field, typed and added in the page, then saved.
@@ -132,6 +133,6 @@ def test_editor_renders_and_saves_a_decision_from_the_browser(lab):
         finally:
             browser.close()
     saved = Mapping.load(mapping_path)
-    assert saved.fields["crm_contact_ref"].status == "rejected"
+    assert saved.fields["credit_limit"].status == "rejected"
     assert saved.fields["segment"].status == "open" and not saved.fields["segment"].from_
     assert mapping_path.read_text().startswith("# Contacts from the SalesCloud CRM")

@@ -112,3 +112,14 @@ def test_init_refuses_to_overwrite_without_force(tmp_path, capsys):
     with pytest.raises(MappingError, match="exists already"):
         init_mapping(source, target, out=out)
     assert yaml.safe_load(out.read_text())["name"] == "crm_export_to_shop_customers"
+
+
+def test_draft_from_profiles_and_loaded_extracts(tmp_path):
+    from kit import profile, read_extract
+
+    source, target = _pair(tmp_path)
+    m = init_mapping(
+        read_extract(source), profile(read_extract(target)), out=tmp_path / "p.yaml", target_key=["customer_id"]
+    )
+    assert m.fields["email"].from_ == ["EMail"] and m.source.load["encoding"] == "cp1252"
+    assert m.target.key == ["customer_id"] and m.target.load == {}

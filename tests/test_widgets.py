@@ -145,6 +145,8 @@ def test_current_user_falls_back_to_the_os_user(monkeypatch):
 def test_editor_adds_removes_and_fills_fields_and_accepts_in_bulk(project):
     path = project
     editor = MappingEditor(path, user="tester")
+    # Open questions first, then proposals, each in file order.
+    assert editor.field == "credit_limit" and editor.field_order()[:3] == ["credit_limit", "phone", "created_on"]
     editor.new_field.value = "segment"
     editor.add_field_button.click()
     assert editor.field == "segment" and editor.mapping.fields["segment"].status == "open"

@@ -96,7 +96,7 @@ class MappingEditor(w.VBox):
         super().__init__([self.header, self.body, self.message])
         self._refresh_overview()
         if self.mapping.fields:
-            self.select_field(next(iter(self.mapping.fields)))
+            self.select_field(self.field_order()[0])
 
     # -- data -----------------------------------------------------------------------------------
     def _side(self, given: Extract | Profile | None, side: str) -> tuple[pl.DataFrame | None, Profile | None]:
@@ -233,6 +233,12 @@ class MappingEditor(w.VBox):
         self.accept.on_click(lambda _: self.accept_proposed(self.min_score.value))
 
     # -- the field list ---------------------------------------------------------------------------
+    def field_order(self) -> list[str]:
+        """Target fields as the editor lists them: the questions first (open, then proposed), each group in
+        file order."""
+        rank = {"open": 0, "proposed": 1}
+        return sorted(self.mapping.fields, key=lambda n: rank.get(self.mapping.fields[n].status, 2))
+
     def _after_list_change(self, select: str | None, said: str) -> None:
         self.target_only.options = sorted(self.mapping.target_only)
         self._refresh_overview()
@@ -302,7 +308,7 @@ class MappingEditor(w.VBox):
         for f in self.findings():
             if f.field:
                 counts[f.field] = counts.get(f.field, 0) + (f.severity != "info")
-        shown = [n for n, f in self.mapping.fields.items() if self.filter.value in ("all", f.status)]
+        shown = [n for n in self.field_order() if self.filter.value in ("all", self.mapping.fields[n].status)]
         self.overview.value = overview_html(self.mapping, shown, counts)
         used = {c for f in self.mapping.fields.values() for c in f.from_} | set(self.mapping.unmapped_source)
         self.unused.options = (
