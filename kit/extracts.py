@@ -112,9 +112,9 @@ def prepare(mapping: Mapping, artifacts: str | Path | None = None) -> RunInputs:
 def explore(source_path: str | Path, target_path: str | Path | None = None) -> RunInputs:
     """Two extracts before any mapping exists: loaded, their keys detected, profiled.
 
-    >>> inputs = explore("sample_data/crm_contacts.csv", "sample_data/erp_customers.csv")
-    >>> inputs.target_profile.duplicates.key.key
-    ['customer_no']
+    >>> inputs = explore("sample_data/erp_status_codes.parquet")
+    >>> inputs.key("source"), inputs.target is None
+    (['code'], True)
     """
     from kit.init import detect_key
     from kit.load import read_extract
