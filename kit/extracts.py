@@ -116,13 +116,12 @@ def explore(source_path: str | Path, target_path: str | Path | None = None) -> R
     >>> inputs.key("source"), inputs.target is None
     (['code'], True)
     """
-    from kit.init import detect_key
+    from kit.init import detect_key_in
     from kit.load import read_extract
 
     def side(path: str | Path) -> tuple[Extract, Profile]:
         extract = read_extract(path)
-        key = detect_key(profile(extract, near=False))
-        return extract, profile(extract, key=key or None)
+        return extract, profile(extract, key=detect_key_in(extract.frame) or None)
 
     source, source_profile = side(source_path)
     target, target_profile = side(target_path) if target_path else (None, None)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from kit.errors import KitError
@@ -25,6 +26,7 @@ from kit.load import read_extract
 from kit.load.report import Extract
 from kit.mapping.spec import Mapping, MappingError, _yaml
 from kit.profiling import ColumnProfile, Profile, profile
+from kit.profiling.measures import DEFAULT_PSEUDO_NULLS, shape_values
 from kit.suggestions import Candidate, Suggestions, suggest
 
 CREDIBLE = 0.4  # a candidate below this score is no proposal: the field stays open
@@ -77,23 +79,54 @@ def load_options(extract: Extract) -> dict[str, Any]:
     return out
 
 
+def _best_key(candidates: list[tuple[int, str, str]]) -> list[str]:
+    """Among complete, unique columns (position, name, shape of a value): an id-like name first, then an
+    id-like shape (digits, or letters and digits without spaces), then the leftmost: keys come first."""
+
+    def rank(c: tuple[int, str, str]) -> tuple:
+        i, name, shape = c
+        id_shape = bool(shape) and " " not in shape and "9" in shape
+        return (not ID_NAME.search(name), not id_shape, i)
+
+    return [min(candidates, key=rank)[1]] if candidates else []
+
+
 def detect_key(prof: Profile) -> list[str]:
-    """The column that identifies a record: complete and unique, an id-like name preferred, then an
-    id-like shape (digits, or letters and digits without spaces); none when no column is both.
+    """The column of a profile that identifies a record: complete and unique, by ``_best_key``; none
+    when no column is both.
 
     >>> import polars as pl
     >>> detect_key(profile(pl.DataFrame({"name": ["a", "b"], "cust_no": ["01", "02"]}), near=False))
     ['cust_no']
     """
-    unique = [(i, c) for i, c in enumerate(prof.columns) if c.rows and c.present == c.rows and c.distinct == c.rows]
+    return _best_key(
+        [
+            (i, c.name, c.shapes[0].shape if c.shapes else "")
+            for i, c in enumerate(prof.columns)
+            if c.rows and c.present == c.rows and c.distinct == c.rows
+        ]
+    )
 
-    def rank(item: tuple[int, ColumnProfile]) -> tuple:
-        i, c = item
-        shape = c.shapes[0].shape if c.shapes else ""
-        id_shape = bool(shape) and " " not in shape and any(ch == "9" for ch in shape)
-        return (not ID_NAME.search(c.name), not id_shape, i)  # then the leftmost: keys come first
 
-    return [min(unique, key=rank)[1].name] if unique else []
+def detect_key_in(frame: pl.DataFrame) -> list[str]:
+    """``detect_key`` from the rows themselves, in one pass and without profiling them.
+
+    >>> detect_key_in(pl.DataFrame({"name": ["a", "b"], "cust_no": ["01", "02"]}))
+    ['cust_no']
+    """
+    if frame.height == 0 or frame.width == 0:
+        return []
+    text = [pl.col(c).cast(pl.String) for c in frame.columns]
+    # Missing as a profile counts it: null, empty or blank, or a placeholder token.
+    missing = [(t.is_null() | (t.str.strip_chars() == "") | t.is_in(DEFAULT_PSEUDO_NULLS)).sum() for t in text]
+    row = frame.select(
+        *[t.n_unique().alias(f"u{i}") for i, t in enumerate(text)],
+        *[m.alias(f"m{i}") for i, m in enumerate(missing)],
+    ).row(0)
+    width = frame.width
+    unique = [i for i in range(width) if row[i] == frame.height and row[width + i] == 0]
+    first = frame.row(0)
+    return _best_key([(i, frame.columns[i], shape_values(pl.Series([str(first[i])]))[0]) for i in unique])
 
 
 def _pattern(c: ColumnProfile) -> str | None:

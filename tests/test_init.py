@@ -123,3 +123,22 @@ def test_draft_from_profiles_and_loaded_extracts(tmp_path):
     )
     assert m.fields["email"].from_ == ["EMail"] and m.source.load["encoding"] == "cp1252"
     assert m.target.key == ["customer_id"] and m.target.load == {}
+
+
+def test_exploring_profiles_each_extract_once_as_if_by_its_detected_key(tmp_path):
+    from kit import profile, read_extract
+    from kit.extracts import explore
+
+    source, target = _pair(tmp_path)
+    inputs = explore(source, target)
+    assert inputs.key("target") == ["customer_id"]
+    assert inputs.target_profile == profile(read_extract(target), key="customer_id")
+
+
+@pytest.mark.parametrize("name", ["crm_contacts.csv", "erp_customers.xlsx", "erp_customers_feed.ndjson"])
+def test_key_detection_from_rows_agrees_with_the_profile(name):
+    from kit import profile, read_extract
+    from kit.init import detect_key, detect_key_in
+
+    extract = read_extract(SAMPLE / name)
+    assert detect_key_in(extract.frame) == detect_key(profile(extract, near=False))
