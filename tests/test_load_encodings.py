@@ -106,3 +106,10 @@ def test_large_utf8_file_with_late_legacy_byte_falls_back_to_detection(write):
     ex = read_extract(write("t.csv", raw))
     assert ex.report.encoding == "cp1252"
     assert ex.frame["name"].to_list()[-1] == "Café"
+
+
+@pytest.mark.parametrize("text", ["ééé", "üü", "Ä", "àéè"])
+def test_a_few_accented_letters_keep_the_business_code_page(write, text):
+    # Three bytes of E9 read as well in cp1251 ("ййй"): with this little evidence the prior decides.
+    ex = read_extract(write("tiny.csv", f"col0\n{text}\n", encoding="cp1252"))
+    assert ex.report.encoding == "cp1252" and ex.frame["col0"].to_list() == [text]

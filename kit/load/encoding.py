@@ -222,6 +222,16 @@ def _non_ascii_sample(raw: bytes | memoryview, limit: int = 200_000) -> bytes:
     return bytes(out)
 
 
+# Below this many non-ASCII characters the letters say little about the code page ("ééé" reads as
+# "ййй" in cp1251 just as well), so the business prior weighs more, fading as the evidence grows.
+EVIDENCE_CHARS = 20
+
+
+def _prior_weight(text: str) -> float:
+    non_ascii = sum(1 for ch in text if ord(ch) > 127)
+    return max(1.0, EVIDENCE_CHARS / max(non_ascii, 1))
+
+
 def _choose_legacy(raw: bytes | memoryview) -> tuple[str, float]:
     sample = _non_ascii_sample(raw)
     scored: list[tuple[float, str]] = []
@@ -234,7 +244,7 @@ def _choose_legacy(raw: bytes | memoryview) -> tuple[str, float]:
         if text in seen:
             continue  # same reading as a preferred code page: not a rival
         seen.add(text)
-        scored.append((_plausibility(text) + prior, enc))
+        scored.append((_plausibility(text) + prior * _prior_weight(text), enc))
     if not scored:
         return "cp1252", 0.1
     scored.sort(reverse=True)
