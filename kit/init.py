@@ -356,7 +356,8 @@ def draft(
                 f" (best: {best.source} at {best.score:.2f})" if best else ""
             )
         fields[t.name] = entry
-        fields.yaml_set_comment_before_after_key(t.name, before="\n", indent=2) if len(fields) > 1 else None
+        if len(fields) > 1:  # a blank line between fields, as in a hand-written mapping
+            fields.yaml_set_comment_before_after_key(t.name, before="\n", indent=2)
     doc["fields"] = fields
     leftover = CommentedMap((c.name, "no target candidate") for c in source.profile.columns if c.name not in used)
     if leftover:

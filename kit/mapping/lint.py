@@ -16,7 +16,7 @@ import polars as pl
 from kit.load.report import Extract
 from kit.mapping.apply import Applied, apply_mapping
 from kit.mapping.spec import Mapping
-from kit.profiling import ColumnProfile, Profile, profile
+from kit.profiling import ColumnProfile, Profile
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -484,15 +484,6 @@ class Check:
         return json.dumps(findings_json(self.findings), indent=2, ensure_ascii=False) + "\n"
 
 
-def profile_for_lint(mapping: Mapping, side: str, extract: Extract, near: bool | int = False) -> Profile:
-    """A side's extract profiled as the checks need it: by the side's key (the key columns the extract
-    has), values the target's code page cannot store reported on the source."""
-    system = mapping.source if side == "source" else mapping.target
-    key = [k for k in system.key if k in extract.frame.columns] or None
-    encoding = mapping.target.code_page if side == "source" else None
-    return profile(extract, key=key, target_encoding=encoding, near=near)
-
-
 def check(
     mapping: Mapping,
     source: Extract | None = None,
@@ -507,11 +498,13 @@ def check(
     >>> result.ok, "errors" in result.summary()
     (False, True)
     """
+    from kit.extracts import profile_side  # kit.extracts imports kit.mapping: not at module level
+
     source = source if source is not None else mapping.load_extract("source")
     if target is None and target_profile is None and mapping.has_extract("target"):
         target = mapping.load_extract("target")
     if source_profile is None:
-        source_profile = profile_for_lint(mapping, "source", source)
+        source_profile = profile_side(mapping, "source", source, near=False)
     if target_profile is None and target is not None:
-        target_profile = profile_for_lint(mapping, "target", target)
+        target_profile = profile_side(mapping, "target", target, near=False)
     return Check(mapping, lint(mapping, source_profile, target_profile, source.frame))
