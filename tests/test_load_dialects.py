@@ -166,7 +166,18 @@ def test_unbalanced_quote_is_read_literally_when_sniffed(write):
 
 
 def test_unbalanced_quote_does_not_swallow_the_rest(write):
+    """The stray quote is data: the record is read with it, the rest is untouched, and the report says so."""
     text = 'id,name,email\n1,Ann,a@x\n2,"Bob,b@y\n3,Cy,c@z\n4,Di,d@w\n'
+    ex = read_extract(write("t.csv", text), quote_char='"')
+    accounted(ex)
+    assert ex.frame["id"].to_list() == ["1", "2", "3", "4"]
+    assert ex.frame["name"].to_list() == ["Ann", '"Bob', "Cy", "Di"]
+    assert ex.report.quote_repairs == [3] and not ex.report.rejects
+    assert any("quote taken literally" in w for w in ex.report.warnings)
+
+
+def test_a_line_that_no_reading_fits_is_still_rejected(write):
+    text = 'id,name,email\n1,Ann,a@x\n2,"Bob,b@y,extra,more\n3,Cy,c@z\n4,Di,d@w\n'
     ex = read_extract(write("t.csv", text), quote_char='"')
     accounted(ex)
     assert ex.frame["id"].to_list() == ["1", "3", "4"]

@@ -51,9 +51,26 @@ def test_zip_with_csv_extension(write):
         read_extract(write("t.csv", b"PK\x03\x04" + b"\x00" * 100))
 
 
-def test_unsupported_extension(write):
-    with pytest.raises(UnsupportedFormatError, match=r"unsupported extension '\.docx'"):
-        read_extract(write("t.docx", "a"))
+@pytest.mark.parametrize("name", ["t.ssv", "t.tab", "t.txt", "t.dat", "t.asc", "t.out", "export", "t.docx"])
+def test_text_tables_are_read_by_content_whatever_their_extension(write, name):
+    ex = read_extract(write(name, "id;name\n1;Ann\n2;Bob\n"))
+    assert ex.frame.columns == ["id", "name"] and ex.frame.height == 2
+
+
+def test_unknown_extension_says_the_format_came_from_the_content(write):
+    ex = read_extract(write("t.out", '[{"id": 1}, {"id": 2}]'))
+    assert ex.report.format == "json" and "content" in ex.report.decisions["format"]
+
+
+@pytest.mark.parametrize(("head", "what"), [(b"PK\x03\x04rest", "zip"), (b"%PDF-1.4", "PDF"), (b"\x89PNG\r\n", "PNG")])
+def test_binary_files_with_unknown_extensions_are_refused_by_name(write, head, what):
+    with pytest.raises(BinaryFileError, match=what):
+        read_extract(write("t.docx", head + bytes(range(256)) * 4))
+
+
+def test_unsupported_format_override(write):
+    with pytest.raises(UnsupportedFormatError, match="unknown format"):
+        read_extract(write("t.csv", "a"), format="docx")
 
 
 def test_unknown_sheet(tmp_path):

@@ -27,6 +27,9 @@ FORMATS = {
     ".txt": "csv",
     ".dat": "csv",
     ".psv": "csv",
+    ".ssv": "csv",
+    ".asc": "csv",
+    ".prn": "csv",
     ".xlsx": "excel",
     ".xlsm": "excel",
     ".xls": "excel",
@@ -63,12 +66,34 @@ def _format_of(path: Path, override: str | None) -> str:
     if suffixes and suffixes[-1] == ".gz":
         suffixes = suffixes[:-1]
     ext = suffixes[-1] if suffixes else ""
-    if ext not in FORMATS:
-        raise UnsupportedFormatError(
-            f"{path}: unsupported extension {ext or '(none)'!r}; the loader reads {', '.join(sorted(FORMATS))} "
-            "(or pass format=)"
-        )
-    return FORMATS[ext]
+    return FORMATS.get(ext, "sniff")
+
+
+def _sniff_format(path: Path, raw: bytes) -> str:
+    """The format of a file whose extension says nothing (``.out``, ``.export``, none): by its content.
+    Binary files are refused by name; text is JSON when it parses as JSON, else delimited text."""
+    from kit.load.encoding import check_binary
+
+    head = raw[:65536]
+    if head.startswith(b"PAR1"):
+        return "parquet"
+    check_binary(head, str(path))  # a zip, a PDF, an image ... named in a one-line error
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if text[:1] in (b"{", b"["):
+        import json
+
+        try:
+            json.loads(raw.decode("utf-8"))
+            return "json"
+        except (UnicodeDecodeError, ValueError):
+            lines = [line for line in raw.decode("utf-8", "replace").splitlines()[:20] if line.strip()]
+            try:
+                for line in lines:
+                    json.loads(line)
+                return "ndjson"
+            except ValueError:
+                pass
+    return "csv"
 
 
 def read_extract(
@@ -132,6 +157,11 @@ def read_extract(
         report.overrides["ragged"] = ragged
     if not raw:
         raise EmptyFileError(f"{p}: is empty (0 bytes)")
+    if fmt == "sniff":
+        fmt = report.format = _sniff_format(p, raw)
+        report.decisions["format"] = (
+            f"{fmt}: read from the content (the extension {p.suffix or '(none)'!r} says nothing)"
+        )
 
     if fmt == "csv":
         frame = read_delimited(

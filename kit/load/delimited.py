@@ -9,6 +9,7 @@ line number and a reason.
 from __future__ import annotations
 
 import codecs
+import csv
 import re
 from dataclasses import dataclass
 
@@ -17,7 +18,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from kit.errors import DialectError, EmptyFileError, EncodingError
-from kit.load.dialect import Dialect, parse_records, sniff, split_lines
+from kit.load.dialect import Dialect, keep_backslashes, parse_records, sniff, split_lines, stray_quote_repair
 from kit.load.encoding import Decoded, decode, record_decoding
 from kit.load.report import LoadReport, Reject
 
@@ -45,6 +46,18 @@ class _Locator:
         self.line = first_line
 
     def find(self, text: str) -> int:
+        if not text.strip():
+            # A blank line: the next line break that follows a line break (or the body's start).
+            nl = self.newline
+            pos = 0 if self.cursor == 0 and self.body[:1] in (nl, b"\r") else self.body.find(nl + nl, self.cursor)
+            if pos < 0:
+                pos = self.body.find(nl + b"\r" + nl, self.cursor)
+            if pos < 0:
+                return self.line
+            pos += 0 if pos == 0 and self.cursor == 0 else len(nl)
+            self.line += self.body.count(nl, self.cursor, pos)
+            self.cursor = pos
+            return self.line
         needle = text.encode("utf-8")
         pos = self.body.find(needle, self.cursor) if needle else -1
         if pos < 0:
@@ -54,7 +67,7 @@ class _Locator:
         return self.line
 
 
-def _parse_arrow(body: pa.Buffer, names: list[str], d: Dialect) -> tuple[pa.Table, list[_Bad]]:
+def _parse_arrow(body: pa.Buffer, names: list[str], d: Dialect, newlines: bool = True) -> tuple[pa.Table, list[_Bad]]:
     bad: list[_Bad] = []
 
     def handler(row: pacsv.InvalidRow) -> str:
@@ -69,7 +82,7 @@ def _parse_arrow(body: pa.Buffer, names: list[str], d: Dialect) -> tuple[pa.Tabl
             quote_char=d.quote_char or False,
             escape_char=d.escape_char or False,
             double_quote=True,
-            newlines_in_values=bool(d.quote_char),
+            newlines_in_values=bool(d.quote_char) and newlines,
             ignore_empty_lines=False,
             invalid_row_handler=handler,
         ),
@@ -83,8 +96,35 @@ def _parse_arrow(body: pa.Buffer, names: list[str], d: Dialect) -> tuple[pa.Tabl
     return table, bad
 
 
+def _parse_python(body: bytes, names: list[str], d: Dialect) -> tuple[pa.Table, list[_Bad]]:
+    """Python's csv for what Arrow's reader cannot do (a space after each delimiter); same results."""
+    lines = split_lines(body.decode("utf-8"))
+    reader = csv.reader(
+        iter(lines),
+        delimiter=d.delimiter,
+        quotechar=d.quote_char or '"',
+        quoting=csv.QUOTE_MINIMAL if d.quote_char else csv.QUOTE_NONE,
+        escapechar=d.escape_char,
+        doublequote=True,
+        skipinitialspace=d.skip_space,
+        strict=False,
+    )
+    columns: list[list[str | None]] = [[] for _ in names]
+    bad: list[_Bad] = []
+    prev = 0
+    for number, row in enumerate(reader, start=1):
+        raw = "".join(lines[prev : reader.line_num]).rstrip("\r\n")
+        prev = reader.line_num
+        if len(row) == len(names):
+            for column, value in zip(columns, row, strict=True):
+                column.append(value if value != "" else None)
+        else:
+            bad.append(_Bad(number, len(row), raw))
+    return pa.table({n: pa.array(c, pa.string()) for n, c in zip(names, columns, strict=True)}), bad
+
+
 def _split_fields(text: str, d: Dialect) -> list[str]:
-    records = parse_records([text], d.delimiter, d.quote_char, d.escape_char)
+    records = parse_records([text], d.delimiter, d.quote_char, d.escape_char, d.skip_space)
     return records[0].fields if records else []
 
 
@@ -123,6 +163,7 @@ def read_delimited(
     def parse(decoded: Decoded) -> pl.DataFrame:
         report.warnings.clear()  # a second attempt starts from a clean account
         report.blank_lines = 0
+        report.blank_line_numbers = []
         return _read_decoded(path, decoded, report, delimiter, quote_char, escape_char, has_header, skip_lines, ragged)
 
     try:
@@ -186,19 +227,35 @@ def _read_decoded(
     report.header_row = d.header_line
     report.preamble_lines = d.preamble_lines
     report.warnings.extend(d.warnings)
+    report.decisions.update(d.decisions)
+    if d.preamble_lines:
+        report.decisions["preamble"] = (
+            f"{len(d.preamble_lines)} lines above the header skipped: titles, notes or lines of delimiters only"
+        )
     if not d.columns:
         report.columns = []
         return pl.DataFrame()
 
     body_offset = len("".join(lines[: d.body_line]).encode("utf-8"))
-    body = pa.py_buffer(data)[body_offset:]
+    body_end = len(data) if d.end_line is None else len("".join(lines[: d.end_line]).encode("utf-8"))
+    if d.end_line is not None:
+        _account_other_tables(d, data, body_end, report)
+    raw_body = bytes(memoryview(data)[body_offset:body_end]) if d.escape_char or d.skip_space or d.end_line else None
+    if d.escape_char and raw_body is not None:
+        # The backslash escapes quotes here; elsewhere (8\'9") it is data and stays.
+        raw_body = keep_backslashes(raw_body.decode("utf-8"), d.quote_char, d.delimiter).encode("utf-8")
+    body = pa.py_buffer(raw_body) if raw_body is not None else pa.py_buffer(data)[body_offset:]
     internal = [f"f{i}" for i in range(len(d.columns))]
-    if not bytes(body[:65536]).strip():
+    if not bytes(body[:65536]).strip(b"\r\n"):
         report.blank_lines += sum(1 for line in lines[d.body_line :] if not line.strip())
         report.columns = list(d.columns)
         return pl.DataFrame(schema=dict.fromkeys(d.columns, pl.String))
     try:
-        table, bad = _parse_arrow(body, internal, d)
+        table, bad = (
+            _parse_python(raw_body, internal, d)
+            if d.skip_space and raw_body is not None
+            else _parse_arrow(body, internal, d)
+        )
     except pa.ArrowInvalid as exc:
         if "UTF8" in str(exc) and decoded.confidence >= 1.0:
             raise EncodingError(f"{path}: invalid UTF-8 in the data: {exc}") from None
@@ -206,6 +263,17 @@ def _read_decoded(
     frame = pl.from_arrow(table)
     assert isinstance(frame, pl.DataFrame)
 
+    if d.quote_char and not d.skip_space and frame.height:
+        merged = _merged_rows(frame, d)
+        if merged.any() and not _multiline_values(frame.filter(~merged)):
+            # Line breaks appear only where a stray quote swallowed whole records, never in a value of
+            # their own: the records are one per line, and the damaged lines are read one by one.
+            table, bad = _parse_arrow(body, internal, d, newlines=False)
+            frame = pl.from_arrow(table)
+            assert isinstance(frame, pl.DataFrame)
+            report.decisions["records"] = (
+                "one per line: no value holds a line break except where a stray quote swallowed records"
+            )
     locator = _Locator(memoryview(data)[body_offset:], d.body_line + 1, d.line_terminator == "CR")
     width = len(d.columns)
     rejects: list[Reject] = []
@@ -221,6 +289,8 @@ def _read_decoded(
         bad_lines[b.number] = (b, line)
         if not b.text.strip():
             report.blank_lines += 1
+            if len(report.blank_line_numbers) < 100:
+                report.blank_line_numbers.append(line)
             continue
         footer_candidates.append((b, line))
 
@@ -230,13 +300,22 @@ def _read_decoded(
     footer_numbers = {b.number for b, _ in footer}
     report.footer_lines = [b.text for b, _ in reversed(footer)]
 
+    quote_repairs: list[tuple[int, str]] = []
+    single_line_fixes = 0
     for b, line in footer_candidates:
         if b.number in footer_numbers:
             continue
         if "\n" in b.text or "\r" in b.text:
-            rec, rej = _recover_merged(b, line, d, width)
+            rec, rej, fixed = _recover_merged(b, line, d, width)
             repaired.extend(rec)
             rejects.extend(rej)
+            quote_repairs.extend(fixed)
+            continue
+        fix = stray_quote_repair(b.text, d.delimiter, d.quote_char, d.escape_char, d.skip_space, width)
+        if fix is not None:
+            repaired.append((b.number, list(fix[0])))
+            quote_repairs.append((line, fix[1]))
+            single_line_fixes += 1
             continue
         reason = f"{b.fields} fields, expected {width}"
         if ragged != "reject":
@@ -255,9 +334,16 @@ def _read_decoded(
     else:
         keep = None
 
+    if quote_repairs:
+        line, how = min(quote_repairs)
+        report.warnings.append(
+            f"{len(quote_repairs)} records read with a quote taken literally (first at line {line}: {how}); "
+            "check them in the source"
+        )
+        report.quote_repairs = sorted(line for line, _ in quote_repairs)
     if repaired:
         frame = _insert_repaired(frame, keep, repaired, skipped, total_records, internal)
-        report.repaired_rows = sum(1 for n, _ in repaired if n > 0)
+        report.repaired_rows = sum(1 for n, _ in repaired if n > 0) - single_line_fixes
     elif keep is not None:
         frame = frame.filter(keep)
 
@@ -278,6 +364,18 @@ def _read_decoded(
             "see rejects in the report"
         )
     return frame
+
+
+def _account_other_tables(d: Dialect, data: bytes | memoryview, body_end: int, report: LoadReport) -> None:
+    """A second table is not loaded into the first: its lines are counted and named in the report."""
+    rest = bytes(memoryview(data)[body_end:])
+    n = len(split_lines(rest.decode("utf-8", "replace")))
+    for line, header in d.other_tables:
+        report.other_tables.append({"line": line, "header": header, "lines": n})
+        report.warnings.append(
+            f"a second table starts at line {line} ({header[:60]!r}); its {n} lines are not loaded with the "
+            f"first: load them with skip_lines={line - 1}"
+        )
 
 
 def _footer(
@@ -305,18 +403,31 @@ def _footer(
     return footer
 
 
-def _warn_merged_records(frame: pl.DataFrame, d: Dialect, report: LoadReport) -> None:
-    """A stray quote can swallow whole records into one field and still leave a valid-looking row.
-
-    Such a field holds a line break followed by a line with as many delimiters as a record has.
-    """
-    if not d.quote_char or frame.width < 2 or frame.height == 0:
-        return
+def _merged_rows(frame: pl.DataFrame, d: Dialect) -> pl.Series:
+    """Rows with a field holding a line break followed by a line with as many delimiters as a record has:
+    what a stray quote leaves when it swallows whole records into one field."""
+    if frame.width < 2:
+        return pl.Series([False] * frame.height)
     delim = re.escape(d.delimiter)
     pattern = rf"[\r\n][^\r\n]*(?:{delim}[^\r\n]*){{{frame.width - 1},}}"
-    hits = frame.select(
+    return frame.select(
         pl.any_horizontal(pl.col(c).str.contains(pattern).fill_null(False) for c in frame.columns)
     ).to_series()
+
+
+def _multiline_values(frame: pl.DataFrame) -> bool:
+    return bool(
+        frame.select(pl.any_horizontal(pl.col(c).str.contains("[\r\n]").fill_null(False) for c in frame.columns))
+        .to_series()
+        .any()
+    )
+
+
+def _warn_merged_records(frame: pl.DataFrame, d: Dialect, report: LoadReport) -> None:
+    """A stray quote can swallow whole records into one field and still leave a valid-looking row."""
+    if not d.quote_char or frame.height == 0:
+        return
+    hits = _merged_rows(frame, d)
     if hits.any():
         first = int(hits.arg_true()[0])
         report.warnings.append(
@@ -327,17 +438,24 @@ def _warn_merged_records(frame: pl.DataFrame, d: Dialect, report: LoadReport) ->
 
 def _recover_merged(
     b: _Bad, line: int, d: Dialect, width: int
-) -> tuple[list[tuple[int, list[str | None]]], list[Reject]]:
+) -> tuple[list[tuple[int, list[str | None]]], list[Reject], list[tuple[int, str]]]:
     """A record spanning lines with the wrong field count: usually one stray quote swallowed the lines
-    after it. Re-read those lines one by one so the good ones are loaded and only the bad one is rejected."""
+    after it. Re-read those lines one by one so the good ones are loaded, the one with the stray quote
+    read with that quote taken literally, and only what still does not fit is rejected."""
     pieces = split_lines(b.text)
     rows: list[tuple[int, list[str | None]]] = []
     rejects: list[Reject] = []
+    fixed: list[tuple[int, str]] = []
     for k, piece in enumerate(pieces):
         text = piece.rstrip("\r\n")
         fields = _split_fields(text, d) if text.strip() else []
         if not text.strip():
             continue
+        if len(fields) != width:
+            fix = stray_quote_repair(text, d.delimiter, d.quote_char, d.escape_char, d.skip_space, width)
+            if fix is not None:
+                fields = fix[0]
+                fixed.append((line + k, fix[1]))
         if len(fields) == width:
             # Negative numbers keep recovered rows in file order just before the next parsed record.
             rows.append((-(b.number * 10_000 + k), list(fields)))
@@ -345,7 +463,7 @@ def _recover_merged(
             rejects.append(
                 Reject(line=line + k, reason=f"{len(fields)} fields, expected {width} (unbalanced quote?)", raw=text)
             )
-    return rows, rejects
+    return rows, rejects, fixed
 
 
 def _insert_repaired(

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import charset_normalizer
 
 from kit.errors import BinaryFileError, EncodingError
+from kit.load.languages import language_fit
 from kit.load.report import LoadReport, Undecodable
 
 BOMS: list[tuple[bytes, str]] = [
@@ -25,16 +26,46 @@ BOMS: list[tuple[bytes, str]] = [
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 ]
 
-# Single-byte code pages first: Western exports are by far the most common, so cp1252 carries a prior.
+# The code pages tried when a file is neither UTF-8 nor UTF-16, with the prior each carries: Western
+# exports are by far the most common, so cp1252 leads. The prior decides ties; the decoded text's
+# own evidence (which script, which language's letters, how messy) decides the rest.
 CANDIDATES: list[tuple[str, float]] = [
     ("cp1252", 0.10),
     ("latin-1", 0.05),
     ("iso8859-15", 0.04),
     ("mac_roman", 0.0),
-    ("cp1250", 0.0),
-    ("cp1251", 0.0),
+    ("cp1250", 0.02),
+    ("iso8859-2", 0.0),
+    ("cp1251", 0.02),
+    ("koi8-r", 0.0),
+    ("koi8-u", -0.01),
+    ("iso8859-5", 0.0),
+    ("cp866", 0.0),
+    ("cp855", -0.02),
+    ("mac_cyrillic", -0.01),
+    ("cp1253", 0.01),
+    ("iso8859-7", 0.0),
+    ("cp737", -0.02),
+    ("cp1254", 0.01),
+    ("iso8859-9", 0.0),
+    ("cp857", -0.02),
+    ("cp1255", 0.01),
+    ("iso8859-8", 0.0),
+    ("cp862", -0.02),
+    ("cp1256", 0.01),
+    ("iso8859-6", 0.0),
+    ("cp1257", 0.01),
+    ("iso8859-13", 0.0),
+    ("iso8859-4", -0.01),
+    ("iso8859-16", -0.01),
+    ("cp1258", -0.01),
+    ("tis-620", 0.0),
+    ("cp874", 0.0),
     ("cp850", -0.05),
-    ("koi8-r", -0.05),
+    ("cp852", -0.03),
+    ("cp437", -0.05),
+    ("cp860", -0.05),
+    ("cp861", -0.05),
     ("cp932", 0.0),
     ("euc_jp", 0.0),
     ("gb18030", 0.0),
@@ -56,7 +87,6 @@ BINARY_SIGNATURES: list[tuple[bytes, str]] = [
 
 CJK_CANDIDATES = {"cp932", "euc_jp", "gb18030", "big5", "euc_kr"}
 
-COMMON_WESTERN = set("àáâãäåæçèéêëìíîïñòóôõöøùúûüýÿßÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜÝœŒšŠžŽ")
 COMMON_SYMBOLS = set("’‘“”–—…€£¥°º ª§©®±×·«»¿¡½¼¾²³µ•™¢¦¨¬¯´¸¹")
 
 _MAX_LOCATIONS = 100
@@ -73,6 +103,7 @@ class Decoded:
     undecodable_count: int = 0
     undecodable: list[Undecodable] = field(default_factory=list)
     note: str | None = None
+    guess: Guess | None = None  # the evidence, when the code page was chosen among rivals
 
 
 def _line_of(raw: bytes | memoryview, offset: int) -> int:
@@ -188,20 +219,22 @@ def _plausibility(text: str) -> float:
         cat = unicodedata.category(ch)
         if ch == "\ufffd" or cat in ("Cc", "Co", "Cn", "Cs"):
             total -= 3
-        elif cat[0] == "L":
+        elif cat[0] == "L" and ch not in "ºª":
             script = _script(ch)
             if "\uff61" <= ch <= "\uff9f":
                 total -= 0.5  # half-width katakana: what Western bytes look like through cp932
             elif script == "LATIN":
-                total += 1 if ch in COMMON_WESTERN else 0.3
+                total += 1
                 if ch.isupper() and prev.islower():
                     total -= 1.5  # "JosÈ": upper-case accent inside a lower-case word
                 if ord(prev) > 127 and ord(nxt) > 127 and prev.isalpha() and nxt.isalpha():
-                    total -= 1.2  # runs of accented letters: another script read as Latin
+                    total -= 0.6  # runs of accented letters: another script read as Latin
             else:
                 same = {script} | (_JAPANESE if script in _JAPANESE else set())
                 neighbours = [c for c in (prev, nxt) if ord(c) > 127 and c.isalpha()]
                 total += 1 if any(_script(c) in same for c in neighbours) else -1
+                if ch.isupper() and prev.islower():
+                    total -= 1.5  # "вЧЕРА": a sister code page swaps the cases of a whole script
         elif ch in COMMON_SYMBOLS:
             total += 0.3
             if prev.isalpha() and nxt.isalpha():
@@ -232,34 +265,96 @@ def _prior_weight(text: str) -> float:
     return max(1.0, EVIDENCE_CHARS / max(non_ascii, 1))
 
 
-def _choose_legacy(raw: bytes | memoryview) -> tuple[str, float]:
+# How much the language evidence counts beside the plausibility of the characters (-3..1).
+LANGUAGE_WEIGHT = 2.0
+SCORED_BYTES = 40_000  # enough text to judge a code page; scoring is per character in Python
+
+
+@dataclass
+class Guess:
+    """A code page chosen from the evidence, and the one that came closest."""
+
+    encoding: str
+    confidence: float
+    language: str | None = None
+    runner_up: str | None = None
+    runner_up_confidence: float | None = None
+
+
+def _score(text: str, prior: float) -> tuple[float, str | None]:
+    language, fit = language_fit(text)
+    return _plausibility(text) + LANGUAGE_WEIGHT * fit + prior * _prior_weight(text), language
+
+
+def _choose_legacy(raw: bytes | memoryview) -> Guess:
     sample = _non_ascii_sample(raw)
-    scored: list[tuple[float, str]] = []
+    judged = sample[:SCORED_BYTES]
+    judged = judged[: judged.rfind(b"\n") + 1] or judged
+    scored: list[tuple[float, str, str | None]] = []
     seen: set[str] = set()
     for enc, prior in CANDIDATES:
         try:
-            text = sample.decode(enc)
+            text = judged.decode(enc)
         except UnicodeDecodeError:
             continue
         if text in seen:
             continue  # same reading as a preferred code page: not a rival
         seen.add(text)
-        scored.append((_plausibility(text) + prior * _prior_weight(text), enc))
+        score, language = _score(text, prior)
+        scored.append((score, enc, language))
     if not scored:
-        return "cp1252", 0.1
-    scored.sort(reverse=True)
-    best_score, best = scored[0]
-    cjk = [enc for _, enc in scored if enc in CJK_CANDIDATES and _ > best_score - 0.2]
+        return Guess("cp1252", 0.1)
+    scored.sort(key=lambda t: -t[0])
+    best_score, best, language = scored[0]
+    cjk = [enc for score, enc, _ in scored if enc in CJK_CANDIDATES and score > best_score - 0.2]
     if best in CJK_CANDIDATES and len(cjk) > 1:
         # CJK code pages all decode each other's bytes into real ideographs; charset-normalizer's
         # frequency model tells them apart better than plausibility does.
         match = charset_normalizer.from_bytes(sample, cp_isolation=cjk).best()
-        if match is not None and match.encoding in cjk:
+        if match is not None and match.encoding in cjk and match.encoding != best:
             best = match.encoding
-    runner = scored[1][0] if len(scored) > 1 else -3.0
-    # Confidence: how plausible the winner is, and how far ahead of the runner-up.
-    confidence = max(0.05, min(0.99, 0.5 + (best_score - runner) / 2)) if best_score > 0 else 0.1
-    return best, round(confidence, 2)
+            best_score, _, language = next(t for t in scored if t[1] == best)
+    rivals = [t for t in scored if t[1] != best]
+    runner_score = rivals[0][0] if rivals else best_score - 2.0
+
+    def confidence(score: float, other: float) -> float:
+        # How far ahead of the other reading, on the scale of one character's plausibility.
+        return round(max(0.05, min(0.99, 0.5 + (score - other) / 2)) if score > 0 else 0.1, 2)
+
+    return Guess(
+        best,
+        confidence(best_score, runner_score),
+        language,
+        rivals[0][1] if rivals else None,
+        confidence(runner_score, best_score) if rivals else None,
+    )
+
+
+# Seven-bit encodings that switch character sets with escape sequences (Japanese and Korean mail and
+# old Unix exports). Their bytes are valid ASCII, so they must be recognised before UTF-8.
+ISO2022 = [
+    (b"\x1b$)C", "iso2022_kr"),
+    (b"\x1b$B", "iso2022_jp"),
+    (b"\x1b$@", "iso2022_jp"),
+    (b"\x1b$(D", "iso2022_jp_1"),
+]
+
+
+def _iso2022(view: memoryview, head: bytes) -> Decoded | None:
+    for marker, encoding in ISO2022:
+        if marker in head and not re.search(rb"[\x80-\xff]", head):
+            try:
+                text = bytes(view).decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            return Decoded(
+                text.encode("utf-8"),
+                encoding,
+                0.95,
+                False,
+                note=f"{encoding}: escape sequences switch to {encoding[8:].upper()} characters",
+            )
+    return None
 
 
 def decode(raw: bytes | memoryview, path: str, encoding: str | None = None) -> Decoded:
@@ -308,6 +403,9 @@ def decode(raw: bytes | memoryview, path: str, encoding: str | None = None) -> D
         text, count, located = _decode_tracking(view, u16)
         return Decoded(text.encode("utf-8"), u16, 0.8, False, count, located, note="UTF-16 without a BOM")
 
+    escaped = _iso2022(view, head)
+    if escaped:
+        return escaped
     bad, good = _utf8_errors(view)
     if not bad:
         has_non_ascii = re.search(rb"[\x80-\xff]", head) is not None or good > 1
@@ -316,9 +414,9 @@ def decode(raw: bytes | memoryview, path: str, encoding: str | None = None) -> D
         # Mostly valid UTF-8 with a few damaged bytes: keep UTF-8 and say exactly where the damage is.
         text, count, located = _decode_tracking(view, "utf-8")
         return Decoded(text.encode("utf-8"), "utf-8", 0.9, False, count, located, note="damaged UTF-8")
-    enc, confidence = _choose_legacy(view)
-    text, count, located = _decode_tracking(view, enc)
-    return Decoded(text.encode("utf-8"), enc, confidence, False, count, located)
+    guess = _choose_legacy(view)
+    text, count, located = _decode_tracking(view, guess.encoding)
+    return Decoded(text.encode("utf-8"), guess.encoding, guess.confidence, False, count, located, guess=guess)
 
 
 def record_decoding(decoded: Decoded, report: LoadReport) -> None:
@@ -328,6 +426,15 @@ def record_decoding(decoded: Decoded, report: LoadReport) -> None:
     report.bom = decoded.bom
     report.undecodable_count = decoded.undecodable_count
     report.undecodable = decoded.undecodable
+    g = decoded.guess
+    if g is not None:
+        evidence = f"{g.language} text" if g.language else "the most plausible characters"
+        runner = f"; runner-up {g.runner_up} ({g.runner_up_confidence:.2f})" if g.runner_up else ""
+        report.decisions["encoding"] = f"{g.encoding}: not UTF-8; reads as {evidence}{runner}"
+    elif decoded.bom:
+        report.decisions["encoding"] = f"{decoded.encoding}: byte order mark"
+    elif decoded.confidence >= 1.0 and decoded.encoding.startswith("utf-8"):
+        report.decisions["encoding"] = "utf-8: every byte sequence is valid UTF-8"
     if decoded.note:
         report.warnings.append(f"encoding: {decoded.note}")
     if decoded.undecodable_count:

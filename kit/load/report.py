@@ -58,6 +58,10 @@ class LoadReport:
     ragged: str = "reject"
     repaired_rows: int = 0
     columns: list[str] = field(default_factory=list)
+    quote_repairs: list[int] = field(default_factory=list)  # lines read with a stray quote taken literally
+    other_tables: list[dict[str, Any]] = field(default_factory=list)  # tables after the first: line, header, lines
+    blank_line_numbers: list[int] = field(default_factory=list)  # where blank lines were (the first 100)
+    decisions: dict[str, str] = field(default_factory=dict)  # what the loader decided, and the evidence
     undecodable_count: int = 0
     undecodable: list[Undecodable] = field(default_factory=list)
     sheet: str | None = None
@@ -122,6 +126,10 @@ class LoadReport:
             parts.append(
                 f"  undecodable byte sequences: {self.undecodable_count} (first at line {self.undecodable[0].line})"
             )
+        parts.extend(f"  decided {key}: {why}" for key, why in self.decisions.items())
+        if self.blank_line_numbers:
+            more = " ..." if self.blank_lines > len(self.blank_line_numbers) else ""
+            parts.append(f"  blank lines at {', '.join(map(str, self.blank_line_numbers[:10]))}{more}")
         parts.extend(f"  warning: {w}" for w in self.warnings)
         return "\n".join(parts)
 
