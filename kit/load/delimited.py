@@ -60,6 +60,8 @@ class _Locator:
             return self.line
         needle = text.encode("utf-8")
         pos = self.body.find(needle, self.cursor) if needle else -1
+        while pos > 0 and self.body[pos - 1 : pos] not in (b"\n", b"\r"):
+            pos = self.body.find(needle, pos + 1)  # a record starts a line; "1,2,3" is not inside "0,1,2,3,4"
         if pos < 0:
             return self.line
         self.line += self.body.count(self.newline, self.cursor, pos)
@@ -289,8 +291,6 @@ def _read_decoded(
         bad_lines[b.number] = (b, line)
         if not b.text.strip():
             report.blank_lines += 1
-            if len(report.blank_line_numbers) < 100:
-                report.blank_line_numbers.append(line)
             continue
         footer_candidates.append((b, line))
 
@@ -348,6 +348,8 @@ def _read_decoded(
         frame = frame.filter(keep)
 
     frame.columns = d.columns
+    if report.blank_lines and d.line_terminator != "CR":
+        report.blank_line_numbers = _blank_line_numbers(memoryview(data)[body_offset:body_end], d.body_line + 1)
     _warn_merged_records(frame, d, report)
     if d.has_header:
         header_text = lines[d.header_line].rstrip("\r\n") if d.header_line is not None else ""
@@ -364,6 +366,19 @@ def _read_decoded(
             "see rejects in the report"
         )
     return frame
+
+
+def _blank_line_numbers(body: bytes | memoryview, first_line: int, limit: int = 100) -> list[int]:
+    """Where the blank lines (or lines of delimiters only) of the body are, the first ``limit`` of them."""
+    text = bytes(body)
+    out = []
+    for m in re.finditer(rb"(?m)^[ \t,;|]*\r?$", text):
+        if m.start() == len(text):
+            break
+        out.append(first_line + text.count(b"\n", 0, m.start()))
+        if len(out) >= limit:
+            break
+    return out
 
 
 def _account_other_tables(d: Dialect, data: bytes | memoryview, body_end: int, report: LoadReport) -> None:

@@ -275,6 +275,7 @@ def choose_dialect(lines: list[str]) -> Choice:
         "quote": f"{quote!r}" if quote else "none: no value is quoted",
     }
     escape = None
+    why["escape"] = "none: RFC 4180 has no escape character, and no backslash escapes a quote here"
     if quote and re.search(r"\\" + re.escape(quote), text):
         # RFC 4180 has no escape character: take the backslash as one only when the file needs it, where
         # a quote after a backslash cannot end a value (a letter follows it) or the records break without it.

@@ -433,8 +433,11 @@ def record_decoding(decoded: Decoded, report: LoadReport) -> None:
         report.decisions["encoding"] = f"{g.encoding}: not UTF-8; reads as {evidence}{runner}"
     elif decoded.bom:
         report.decisions["encoding"] = f"{decoded.encoding}: byte order mark"
-    elif decoded.confidence >= 1.0 and decoded.encoding.startswith("utf-8"):
-        report.decisions["encoding"] = "utf-8: every byte sequence is valid UTF-8"
+    elif decoded.encoding.startswith("utf-8") and not decoded.undecodable_count:
+        report.decisions["encoding"] = {
+            1.0: "utf-8: every byte sequence is valid UTF-8",
+            0.99: "utf-8: plain ASCII",
+        }.get(decoded.confidence, "utf-8: the first megabyte is valid UTF-8; the rest is checked as it is parsed")
     if decoded.note:
         report.warnings.append(f"encoding: {decoded.note}")
     if decoded.undecodable_count:

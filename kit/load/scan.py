@@ -96,8 +96,11 @@ def scan_extract(path: str | Path, **load_options) -> tuple[pl.LazyFrame, ScanRe
         raise ScanRefused(f"{p}:{first.line}: {first.reason}; a scan cannot account for ragged rows")
     if report.footer_lines:
         raise ScanRefused(f"{where}: ends with a footer line")
-    if report.other_tables or report.quote_repairs or report.escape_char or "followed by a space" in str(
-        report.decisions.get("delimiter", "")
+    if (
+        report.other_tables
+        or report.quote_repairs
+        or report.escape_char
+        or "followed by a space" in str(report.decisions.get("delimiter", ""))
     ):
         raise ScanRefused(f"{where}: a second table, stray quotes, an escape or ', ' need the loader")
     if len(report.decisions.get("header", "").split(":")[0].split("-")) > 1:
