@@ -265,6 +265,7 @@ def _read_decoded(
     frame = pl.from_arrow(table)
     assert isinstance(frame, pl.DataFrame)
 
+    merged: pl.Series | None = None
     if d.quote_char and not d.skip_space and frame.height:
         merged = _merged_rows(frame, d)
         if merged.any() and not _multiline_values(frame.filter(~merged)):
@@ -273,6 +274,7 @@ def _read_decoded(
             table, bad = _parse_arrow(body, internal, d, newlines=False)
             frame = pl.from_arrow(table)
             assert isinstance(frame, pl.DataFrame)
+            merged = None
             report.decisions["records"] = (
                 "one per line: no value holds a line break except where a stray quote swallowed records"
             )
@@ -350,7 +352,8 @@ def _read_decoded(
     frame.columns = d.columns
     if report.blank_lines and d.line_terminator != "CR":
         report.blank_line_numbers = _blank_line_numbers(memoryview(data)[body_offset:body_end], d.body_line + 1)
-    _warn_merged_records(frame, d, report)
+    # The rows checked for merged records above are these rows when none was dropped or put back.
+    _warn_merged_records(frame, d, report, merged if keep is None and not repaired else None)
     if d.has_header:
         header_text = lines[d.header_line].rstrip("\r\n") if d.header_line is not None else ""
         frame, repeated = _drop_repeated_headers(frame, d, header_text, data, body_offset)
@@ -438,11 +441,11 @@ def _multiline_values(frame: pl.DataFrame) -> bool:
     )
 
 
-def _warn_merged_records(frame: pl.DataFrame, d: Dialect, report: LoadReport) -> None:
+def _warn_merged_records(frame: pl.DataFrame, d: Dialect, report: LoadReport, hits: pl.Series | None = None) -> None:
     """A stray quote can swallow whole records into one field and still leave a valid-looking row."""
     if not d.quote_char or frame.height == 0:
         return
-    hits = _merged_rows(frame, d)
+    hits = _merged_rows(frame, d) if hits is None or hits.len() != frame.height else hits
     if hits.any():
         first = int(hits.arg_true()[0])
         report.warnings.append(
