@@ -221,3 +221,17 @@ def test_kit_load_prints_the_decisions(write, capsys):
     out = capsys.readouterr().out
     for key in ("delimiter", "quote", "header", "preamble", "encoding"):
         assert f"decided {key}:" in out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        body(HEADER, HEADER, *ROWS * 2),
+        body("id, name, city", '1, "Smith, Ann", Oslo', "2, Bob, Rome", "3, Cy, Bonn"),
+    ],
+)
+def test_a_scan_refuses_what_only_the_loader_reads_right(write, text):
+    from kit.load.scan import ScanRefused, scan_extract
+
+    with pytest.raises(ScanRefused):
+        scan_extract(write("t.csv", text))

@@ -9,7 +9,6 @@ line number and a reason.
 from __future__ import annotations
 
 import codecs
-import csv
 import re
 from dataclasses import dataclass
 
@@ -18,7 +17,15 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from kit.errors import DialectError, EmptyFileError, EncodingError
-from kit.load.dialect import Dialect, keep_backslashes, parse_records, sniff, split_lines, stray_quote_repair
+from kit.load.dialect import (
+    Dialect,
+    csv_reader,
+    keep_backslashes,
+    parse_records,
+    sniff,
+    split_lines,
+    stray_quote_repair,
+)
 from kit.load.encoding import Decoded, decode, record_decoding
 from kit.load.report import LoadReport, Reject
 
@@ -46,18 +53,6 @@ class _Locator:
         self.line = first_line
 
     def find(self, text: str) -> int:
-        if not text.strip():
-            # A blank line: the next line break that follows a line break (or the body's start).
-            nl = self.newline
-            pos = 0 if self.cursor == 0 and self.body[:1] in (nl, b"\r") else self.body.find(nl + nl, self.cursor)
-            if pos < 0:
-                pos = self.body.find(nl + b"\r" + nl, self.cursor)
-            if pos < 0:
-                return self.line
-            pos += 0 if pos == 0 and self.cursor == 0 else len(nl)
-            self.line += self.body.count(nl, self.cursor, pos)
-            self.cursor = pos
-            return self.line
         needle = text.encode("utf-8")
         pos = self.body.find(needle, self.cursor) if needle else -1
         while pos > 0 and self.body[pos - 1 : pos] not in (b"\n", b"\r"):
@@ -101,16 +96,7 @@ def _parse_arrow(body: pa.Buffer, names: list[str], d: Dialect, newlines: bool =
 def _parse_python(body: bytes, names: list[str], d: Dialect) -> tuple[pa.Table, list[_Bad]]:
     """Python's csv for what Arrow's reader cannot do (a space after each delimiter); same results."""
     lines = split_lines(body.decode("utf-8"))
-    reader = csv.reader(
-        iter(lines),
-        delimiter=d.delimiter,
-        quotechar=d.quote_char or '"',
-        quoting=csv.QUOTE_MINIMAL if d.quote_char else csv.QUOTE_NONE,
-        escapechar=d.escape_char,
-        doublequote=True,
-        skipinitialspace=d.skip_space,
-        strict=False,
-    )
+    reader = csv_reader(iter(lines), d.delimiter, d.quote_char, d.escape_char, d.skip_space)
     columns: list[list[str | None]] = [[] for _ in names]
     bad: list[_Bad] = []
     prev = 0
@@ -227,6 +213,8 @@ def _read_decoded(
     report.line_terminator = d.line_terminator
     report.has_header = d.has_header
     report.header_row = d.header_line
+    report.header_lines = list(d.header_lines)
+    report.delimiter_space = d.skip_space
     report.preamble_lines = d.preamble_lines
     report.warnings.extend(d.warnings)
     report.decisions.update(d.decisions)
@@ -242,11 +230,11 @@ def _read_decoded(
     body_end = len(data) if d.end_line is None else len("".join(lines[: d.end_line]).encode("utf-8"))
     if d.end_line is not None:
         _account_other_tables(d, data, body_end, report)
-    raw_body = bytes(memoryview(data)[body_offset:body_end]) if d.escape_char or d.skip_space or d.end_line else None
+    raw_body = bytes(memoryview(data)[body_offset:body_end]) if d.escape_char or d.skip_space else None
     if d.escape_char and raw_body is not None:
         # The backslash escapes quotes here; elsewhere (8\'9") it is data and stays.
         raw_body = keep_backslashes(raw_body.decode("utf-8"), d.quote_char, d.delimiter).encode("utf-8")
-    body = pa.py_buffer(raw_body) if raw_body is not None else pa.py_buffer(data)[body_offset:]
+    body = pa.py_buffer(raw_body) if raw_body is not None else pa.py_buffer(data)[body_offset:body_end]
     internal = [f"f{i}" for i in range(len(d.columns))]
     if not bytes(body[:65536]).strip(b"\r\n"):
         report.blank_lines += sum(1 for line in lines[d.body_line :] if not line.strip())

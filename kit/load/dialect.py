@@ -92,14 +92,10 @@ def keep_backslashes(text: str, quote: str | None, delimiter: str) -> str:
     return re.sub(rf"\\(?=[^{specials}]|$)", lambda m: "\\\\", text)
 
 
-def parse_records(
-    lines: list[str], delimiter: str, quote: str | None, escape: str | None, skip_space: bool = False
-) -> list[Record]:
-    """Parse physical lines into records with Python's csv, keeping each record's line span."""
-    if escape:
-        lines = [keep_backslashes(line, quote, delimiter) for line in lines]
-    reader = csv.reader(
-        iter(lines),
+def csv_reader(lines, delimiter: str, quote: str | None, escape: str | None, skip_space: bool = False):
+    """Python's csv reader for a dialect: the sniffer's parser, and the loader's where Arrow's cannot go."""
+    return csv.reader(
+        lines,
         delimiter=delimiter,
         quotechar=quote or '"',
         quoting=csv.QUOTE_MINIMAL if quote else csv.QUOTE_NONE,
@@ -108,6 +104,15 @@ def parse_records(
         skipinitialspace=skip_space,
         strict=False,
     )
+
+
+def parse_records(
+    lines: list[str], delimiter: str, quote: str | None, escape: str | None, skip_space: bool = False
+) -> list[Record]:
+    """Parse physical lines into records with Python's csv, keeping each record's line span."""
+    if escape:
+        lines = [keep_backslashes(line, quote, delimiter) for line in lines]
+    reader = csv_reader(iter(lines), delimiter, quote, escape, skip_space)
     out: list[Record] = []
     prev = 0
     try:
@@ -171,10 +176,9 @@ def _cell_is_value(cell: str) -> bool:
 
 
 def _consistency(records: list[Record]) -> float:
-    lengths = Counter(len(r.fields) for r in records if r.fields and r.fields != [""])
-    if not lengths:
+    pattern = _pattern(records)
+    if not pattern:
         return 0.0
-    pattern = sum(n * (length - 1) / length for length, n in lengths.items()) / len(lengths)
     cells = [c for r in records for c in r.fields]
     typed = sum(1 for c in cells if _cell_is_value(c)) / len(cells) if cells else 0.0
     return pattern * max(typed, 1e-3)

@@ -49,6 +49,8 @@ class LoadReport:
     line_terminator: str | None = None
     has_header: bool = True
     header_row: int | None = None
+    header_lines: list[int] = field(default_factory=list)  # 0-based; more than one for a multi-row header
+    delimiter_space: bool = False  # a space follows each delimiter (", ") and is stripped
     preamble_lines: list[str] = field(default_factory=list)
     footer_lines: list[str] = field(default_factory=list)
     blank_lines: int = 0
