@@ -37,6 +37,7 @@ _LAZY = {
     "validate": "kit.validation",
     "deep_report": "kit.ydata_report",
     "init_mapping": "kit.init",
+    "Redactor": "kit.redact",
 }
 
 

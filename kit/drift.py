@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
+from typing import TYPE_CHECKING
 
 from kit.expectations import wilson_lower
 from kit.mapping.spec import Mapping
 from kit.profiling import ColumnProfile, Profile
+
+if TYPE_CHECKING:
+    from kit.redact import Redactor
 
 SHAPE_SHARE = 0.01  # a new shape matters from 1% of the values
 
@@ -43,6 +47,19 @@ class Drift:
     def breaking(self) -> list[Change]:
         """The changes that break an assumption of the mapping."""
         return [c for c in self.changes if c.breaks]
+
+    def redacted(self, redactor: Redactor) -> Drift:
+        """A copy in which a change on a masked column is told by its rule's description (its messages
+        quote values)."""
+        if not redactor:
+            return self
+        changes = [
+            replace(c, message=redactor.message(c.message, c.column, DRIFT_RULES[c.code].description))
+            if c.code in DRIFT_RULES
+            else c
+            for c in self.changes
+        ]
+        return replace(self, changes=changes)
 
     def summary(self) -> str:
         """A headline and one line per change, breaking ones first."""

@@ -13,14 +13,17 @@ polars 2, so the comparison is written here in polars (join, compare, count), wh
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import asdict, dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
 from kit.errors import KitError
 from kit.load.report import Extract
 from kit.mapping.spec import Mapping
+
+if TYPE_CHECKING:
+    from kit.redact import Redactor
 
 KEY_NORMALISATIONS = ("exact", "trimmed", "no leading zeros")
 
@@ -46,6 +49,34 @@ class Reconciliation:
     fields: list[FieldDiff]
     only_in_source_keys: list[str] = field(default_factory=list)
     only_in_target_keys: list[str] = field(default_factory=list)
+
+    def redacted(self, redactor: Redactor) -> Reconciliation:
+        """A copy whose differing values and keys from masked columns are shapes."""
+        if not redactor:
+            return self
+        # A composite key is shown masked when any of its columns is.
+        key = next((k for k in self.key if redactor.masks(k)), self.key[0] if self.key else None)
+        fields = [
+            replace(
+                f,
+                examples=[
+                    {
+                        **x,
+                        "key": redactor.value(x.get("key"), key),
+                        "source": None if x.get("source") is None else redactor.value(x["source"], f.field),
+                        "target": None if x.get("target") is None else redactor.value(x["target"], f.field),
+                    }
+                    for x in f.examples
+                ],
+            )
+            for f in self.fields
+        ]
+        return replace(
+            self,
+            fields=fields,
+            only_in_source_keys=redactor.values(self.only_in_source_keys, key),
+            only_in_target_keys=redactor.values(self.only_in_target_keys, key),
+        )
 
     def summary(self) -> str:
         """Counts in both, only in source, only in target, and the fields that differ."""

@@ -15,10 +15,11 @@ from kit.expectations import generate_suites
 from kit.extracts import prepare
 from kit.files import write_atomic as _write
 from kit.mapping.apply import apply_mapping, write_safe_csv
-from kit.mapping.lint import check
+from kit.mapping.lint import check, redact_findings
 from kit.mapping.spec import Mapping
 from kit.profiling import Profile
 from kit.reconcile import reconcile_or_skip
+from kit.redact import Redactor
 from kit.render import page, profile_page, render_notebooks
 from kit.render.reconcile import reconcile_html
 from kit.render.signoff import signoff_html
@@ -39,7 +40,12 @@ class RunResult:
 
 
 def run(mapping_path: str | Path, out: str | Path = "reports", render: bool = True, redact: bool = True) -> RunResult:
-    """Run the whole path on one mapping; results under ``out``. See ``kit run --help``."""
+    """Run the whole path on one mapping; results under ``out``. See ``kit run --help``.
+
+    With ``redact`` every report (HTML, Markdown, JUnit, the JSON reports, Data Docs, the rendered
+    notebooks) shows personal values as shapes and raw record lines masked; the data files are the
+    data: ``*.output.csv``, ``*.quarantine.csv``, ``artifacts/`` and ``snapshots/``.
+    """
     mapping = Mapping.load(mapping_path)
     out = Path(out)
     result = RunResult(mapping.name)
@@ -48,18 +54,19 @@ def run(mapping_path: str | Path, out: str | Path = "reports", render: bool = Tr
 
     inputs = prepare(mapping)
     source, target, source_profile = inputs.source, inputs.target, inputs.source_profile
+    redactor = Redactor.of(redact, source_profile, inputs.target_profile, mapping=mapping)
     say(
         f"load: source {source.report.rows_loaded:,} rows ({len(source.report.rejects)} rejected lines)"
         + (f", target {target.report.rows_loaded:,} rows" if target else ", no target extract")
     )
-    wrote(_write(out / f"{name}.source.load.json", source.report.to_json() + "\n"))
+    wrote(_write(out / f"{name}.source.load.json", source.report.redacted(redactor).to_json() + "\n"))
     # Loaded and profiled once: the notebooks rendered below read these instead of loading again.
     artifacts = out / "artifacts" / name
     for path in inputs.save(artifacts):
         wrote(path)
 
-    wrote(_write(out / f"{name}.source.profile.json", source_profile.to_json() + "\n"))
-    wrote(_write(out / f"{name}.source.profile.html", profile_page(source_profile, redact)))
+    wrote(_write(out / f"{name}.source.profile.json", source_profile.redacted(redactor).to_json() + "\n"))
+    wrote(_write(out / f"{name}.source.profile.html", profile_page(source_profile, redactor)))
     errors = sum(a.severity == "error" for a in source_profile.alerts)
     say(f"profile: {len(source_profile.alerts)} alerts on the source ({errors} errors)")
 
@@ -67,7 +74,7 @@ def run(mapping_path: str | Path, out: str | Path = "reports", render: bool = Tr
     if snapshot.exists():
         changes = drift(Profile.load(snapshot), source_profile, mapping)
         result.breaking_drift = bool(changes.breaking)
-        wrote(_write(out / f"{name}.drift.json", changes.to_json()))
+        wrote(_write(out / f"{name}.drift.json", changes.redacted(redactor).to_json()))
         say(f"drift: {len(changes.changes)} changes since the snapshot, {len(changes.breaking)} break the mapping")
     else:
         wrote(_write(snapshot, source_profile.to_json() + "\n"))
@@ -75,7 +82,7 @@ def run(mapping_path: str | Path, out: str | Path = "reports", render: bool = Tr
 
     checked = check(mapping, source, target, source_profile, inputs.target_profile)
     findings = checked.findings
-    wrote(_write(out / f"{name}.findings.json", checked.to_json()))
+    wrote(_write(out / f"{name}.findings.json", checked.redacted(redactor).to_json()))
     say(f"check: {checked.summary()}")
 
     applied = apply_mapping(mapping, source)
@@ -89,8 +96,11 @@ def run(mapping_path: str | Path, out: str | Path = "reports", render: bool = Tr
         wrote(suites_dir)
         generate_suites(mapping, source_profile).write(suites_dir, name)
         say(f"expectations: none committed; generated into {suites_dir}")
-    validation = validate(mapping, source=source, suites_dir=suites_dir, docs=out / "data_docs", applied=applied)
+    validation = validate(
+        mapping, source=source, suites_dir=suites_dir, docs=out / "data_docs", applied=applied, redact=redactor
+    )
     result.validation_passed = validation.success
+    validation = validation.redacted(redactor)
     wrote(_write(out / f"{name}.validation.json", validation.to_json()))
     wrote(_write(out / f"{name}.validation.xml", validation.to_junit()))
     wrote(_write(out / f"{name}.validation.md", validation.to_markdown()))
@@ -103,6 +113,7 @@ def run(mapping_path: str | Path, out: str | Path = "reports", render: bool = Tr
         if rec is None:
             say(f"reconcile: skipped ({why})")
         else:
+            rec = rec.redacted(redactor)
             wrote(_write(out / f"{name}.reconcile.html", page(f"Reconciliation {name}", reconcile_html(rec))))
             wrote(_write(out / f"{name}.reconcile.json", rec.to_json()))
             say(
@@ -110,7 +121,7 @@ def run(mapping_path: str | Path, out: str | Path = "reports", render: bool = Tr
                 f"{rec.only_in_target:,} only in the target (keys matched {rec.key_match})"
             )
 
-    wrote(_write(out / f"{name}.signoff.html", signoff_html(mapping, findings)))
+    wrote(_write(out / f"{name}.signoff.html", signoff_html(mapping, redact_findings(findings, redactor))))
     if render:
         for path in render_notebooks(mapping.path, out, redact=redact, artifacts=artifacts):
             wrote(path)

@@ -16,9 +16,9 @@ import logging
 import shutil
 import tempfile
 import warnings
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree as ET
 
 import polars as pl
@@ -28,6 +28,9 @@ from kit.expectations import Suites
 from kit.load.report import Extract
 from kit.mapping.spec import Mapping
 from kit.progress import steps
+
+if TYPE_CHECKING:
+    from kit.redact import Redactor
 
 
 @dataclass
@@ -85,6 +88,13 @@ class Validation:
         for r in self.results:
             out.setdefault(f"{r.side}: {r.field or '(whole extract)'}", []).append(r)
         return out
+
+    def redacted(self, redactor: Redactor) -> Validation:
+        """A copy whose unexpected examples from masked columns are shapes (the row numbers are kept)."""
+        if not redactor:
+            return self
+        results = [replace(r, examples=redactor.values(r.examples, r.column)) for r in self.results]
+        return replace(self, results=results)
 
     def summary(self, failures_only: bool = False) -> str:
         """Results as text by field, with the owner who must act."""
@@ -242,10 +252,36 @@ def _spark_frame(frame: pl.DataFrame, spark, folder: Path):
     return spark.read.parquet(str(path))
 
 
+def _mask_stored_results(project: Path, redactor: Redactor) -> None:
+    """Mask the values GX stored with each validation result (what Data Docs show) for masked columns."""
+    keys = ("partial_unexpected_list", "unexpected_list")
+    for path in (project / "gx" / "uncommitted" / "validations").rglob("*.json"):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for res in data.get("results", []):
+            column = (res.get("expectation_config") or {}).get("kwargs", {}).get("column")
+            if not redactor.masks(column):
+                continue
+            r = res.get("result") or {}
+            for key in keys:
+                if isinstance(r.get(key), list):
+                    r[key] = [None if v is None else redactor.value(v, column) for v in r[key]]
+            for item in r.get("partial_unexpected_counts") or []:
+                if isinstance(item, dict) and item.get("value") is not None:
+                    item["value"] = redactor.value(item["value"], column)
+            if isinstance(r.get("observed_value"), str):
+                r["observed_value"] = redactor.value(r["observed_value"], column)
+        path.write_text(json.dumps(data), encoding="utf-8")
+
+
 def _run(
-    suites: dict[str, tuple[dict, Any]], docs: Path | None, result_format: str, engine: str = "pandas"
+    suites: dict[str, tuple[dict, Any]],
+    docs: Path | None,
+    result_format: str,
+    engine: str = "pandas",
+    redactor: Redactor | None = None,
 ) -> dict[str, Any]:
-    """Run each suite on its frame in one GX context (pandas, or Spark DataFrames); results by side."""
+    """Run each suite on its frame in one GX context (pandas, or Spark DataFrames); results by side.
+    Data Docs show the values of ``redactor``'s masked columns as shapes."""
     with _quiet():
         import great_expectations as gx
         from great_expectations.data_context.types.base import ProgressBarsConfig
@@ -282,6 +318,9 @@ def _run(
                 else:
                     out[side] = vd.run(batch_parameters={"dataframe": pdf}, result_format=fmt)
             if project and docs:
+                if redactor:
+                    _mask_stored_results(project, redactor)
+                    ctx.build_data_docs()
                 site = project / "gx" / "uncommitted" / "data_docs" / "local_site"
                 if docs.exists():
                     shutil.rmtree(docs)
@@ -290,6 +329,16 @@ def _run(
         finally:
             if project:
                 shutil.rmtree(project, ignore_errors=True)
+
+
+def _redactor(redact: bool | list[str] | Redactor, frame: pl.DataFrame, mapping: Mapping) -> Redactor:
+    from kit.redact import Redactor
+
+    if redact is True:
+        from kit.profiling import profile
+
+        return Redactor.of(True, profile(frame, near=False), mapping=mapping)
+    return Redactor.of(redact)
 
 
 def validate(
@@ -303,6 +352,7 @@ def validate(
     engine: str = "pandas",
     spark_master: str | None = None,
     suites: Suites | None = None,
+    redact: bool | list[str] | Redactor = False,
 ) -> Validation:
     """Validate the source extract and the mapped rows against the mapping's committed suites (or the
     ``suites`` given, e.g. ``expectations.suites_for`` on a draft nobody committed suites for yet).
@@ -312,7 +362,9 @@ def validate(
     ``apply_mapping`` on this source when the caller has it already (it is not computed twice).
     ``engine="spark"`` runs the same suites through GX's Spark data source (the frames handed over as
     Parquet; ``spark_master`` or an active SparkSession picks the cluster); Spark results carry no row
-    indices.
+    indices. ``redact`` masks personal values in the Data Docs written to ``docs`` (True: the personal
+    columns of both extracts' profiles and the fields fed from them; the returned results are raw: use
+    ``Validation.redacted`` to show them).
 
     >>> v = validate(Mapping.load("mappings/crm_to_erp.yaml"))  # doctest: +SKIP
     >>> v.success, v.summary(failures_only=True)  # doctest: +SKIP
@@ -326,6 +378,7 @@ def validate(
     if source is None or isinstance(source, (str, Path)):
         source = mapping.load_extract("source", source)
     frame = source.frame if isinstance(source, Extract) else source
+    redactor = _redactor(redact, frame, mapping) if docs else None
     folder = Path(suites_dir) if suites_dir else suites_dir_for(mapping)
     runs: dict[str, tuple[dict, Any]] = {}
     rows: dict[str, int] = {}
@@ -344,10 +397,10 @@ def validate(
         spark = spark_session(spark_master)
         with tempfile.TemporaryDirectory(prefix="kit-spark-") as tmp:
             runs = {side: (s, _spark_frame(f, spark, Path(tmp))) for side, (s, f) in runs.items()}
-            raw = _run(runs, Path(docs) if docs else None, result_format, engine)
+            raw = _run(runs, Path(docs) if docs else None, result_format, engine, redactor)
     else:
         runs = {side: (s, f.to_pandas()) for side, (s, f) in runs.items()}
-        raw = _run(runs, Path(docs) if docs else None, result_format, engine)
+        raw = _run(runs, Path(docs) if docs else None, result_format, engine, redactor)
     results: list[Result] = []
     for side, run in raw.items():
         suite_json = runs[side][0]

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
+
+if TYPE_CHECKING:
+    from kit.redact import Redactor
 
 
 @dataclass
@@ -95,6 +98,17 @@ class LoadReport:
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first["loc"]) or "document"
             raise KitError(f"{path}: not a load report: {where}: {first['msg']}") from None
+
+    def redacted(self, redactor: Redactor) -> LoadReport:
+        """A copy with raw lines (rejects, preamble, footer) masked whole; line numbers and reasons kept."""
+        if not redactor:
+            return self
+        return replace(
+            self,
+            rejects=[Reject(r.line, r.reason, redactor.record(r.raw)) for r in self.rejects],
+            preamble_lines=[redactor.record(x) for x in self.preamble_lines],
+            footer_lines=[redactor.record(x) for x in self.footer_lines],
+        )
 
     def summary(self) -> str:
         """A few readable lines for a terminal."""

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -17,6 +18,9 @@ from kit.load.report import Extract
 from kit.mapping.apply import Applied, apply_mapping
 from kit.mapping.spec import Mapping
 from kit.profiling import ColumnProfile, Profile
+
+if TYPE_CHECKING:
+    from kit.redact import Redactor
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -452,6 +456,21 @@ def _unknown(mapping: Mapping, frame: pl.DataFrame) -> bool:
     return any(c not in frame.columns for _, f in mapping.fields.items() if f.status != "rejected" for c in f.from_)
 
 
+def redact_findings(findings: list[Finding], redactor: Redactor) -> list[Finding]:
+    """The findings with a masked field's message told by its rule's description and its examples as
+    shapes (counts and places kept)."""
+    if not redactor:
+        return findings
+    return [
+        replace(
+            f,
+            message=redactor.message(f.message, f.field, RULES[f.code].description) if f.code in RULES else f.message,
+            examples=redactor.values(f.examples, f.field),
+        )
+        for f in findings
+    ]
+
+
 def findings_json(findings: list[Finding]) -> list[dict]:
     """Findings as plain JSON data, in their order."""
     return [asdict(f) for f in findings]
@@ -473,6 +492,10 @@ class Check:
     def ok(self) -> bool:
         """No error finding (warnings and notes are allowed)."""
         return not self.counts["error"]
+
+    def redacted(self, redactor: Redactor) -> Check:
+        """A copy with the findings redacted (``redact_findings``)."""
+        return Check(self.mapping, redact_findings(self.findings, redactor))
 
     def summary(self) -> str:
         """One line of counts, e.g. ``2 errors, 5 warnings, 3 notes``."""

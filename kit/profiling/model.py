@@ -10,11 +10,14 @@ they always were.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kit.errors import KitError
+
+if TYPE_CHECKING:
+    from kit.redact import Redactor
 
 # 1: the layout before the version was written (identical otherwise, so it loads). 2: with the version.
 FORMAT_VERSION = 2
@@ -331,6 +334,47 @@ class Profile:
     def rows_for(self, alert: Alert) -> list[int]:
         """0-based indices of the loaded rows the alert concerns (the first 10,000; ``alert.total`` counts all)."""
         return list(alert.rows)
+
+    def redacted(self, redactor: Redactor) -> Profile:
+        """A copy showing the values of masked columns as shapes, and the messages that quote them as
+        their rules' data-free descriptions (the same profile when nothing is masked)."""
+        if not redactor:
+            return self
+        from kit.profiling.alerts import EXTRACT_RULES, RULES
+        from kit.redact import shape
+
+        def describe(code: str) -> str:
+            rule = RULES.get(code) or EXTRACT_RULES.get(code)
+            return rule.description if rule else f"{code} (details masked)"
+
+        def column(c: ColumnProfile) -> ColumnProfile:
+            if not redactor.masks(c.name):
+                return c
+            return replace(
+                c,
+                top=[(shape(v), n) for v, n in c.top],
+                # Shapes from the profiler keep non-ASCII letters, which can still spell a person.
+                shapes=[Shape(shape(s.shape), s.count, [shape(v) for v in s.examples]) for s in c.shapes],
+                collapsed_shapes=[
+                    Shape(shape(s.shape), s.count, [shape(v) for v in s.examples]) for s in c.collapsed_shapes
+                ],
+                variants=[
+                    Variant(shape(v.value), v.count, {shape(k): n for k, n in v.variants.items()}) for v in c.variants
+                ],
+                typos=[Typo(shape(t.value), t.count, shape(t.likely), t.score) for t in c.typos],
+                alerts=[
+                    ColumnAlert(a.code, a.severity, describe(a.code), [shape(v) for v in a.examples]) for a in c.alerts
+                ],
+            )
+
+        def alert(a: Alert) -> Alert:
+            # Extract-level messages hold counts and column names only.
+            kept = a.code in EXTRACT_RULES
+            message = a.message if kept else redactor.message(a.message, a.column, describe(a.code))
+            return replace(a, message=message, examples=redactor.values(a.examples, a.column))
+
+        alerts = [alert(a) for a in self.alerts]
+        return replace(self, columns=[column(c) for c in self.columns], alerts=alerts)
 
     def _repr_html_(self) -> str:
         # The notebook display protocol; the HTML itself is made in kit.render, which this module never imports.

@@ -1,7 +1,7 @@
 """Rendering: every output a person reads, made from results (profiles, mappings, reconciliations)
 and never computed from data here. One module per output (``profile``, ``charts``, ``signoff``,
 ``reconcile``, ``notebooks``), HTML from the Jinja2 templates in ``templates/`` with every value
-escaped (``html``), and redaction in one place (``redact``).
+escaped (``html``); what is masked when a report is shared is decided in ``kit.redact``.
 
 >>> from kit.render import page
 >>> page("t", "<p>x</p>").startswith("<!DOCTYPE html>")
@@ -11,13 +11,10 @@ True
 from kit.render.html import page, render
 from kit.render.notebooks import NOTEBOOK_ORDER, render_notebooks, self_contained, title_cell
 from kit.render.profile import SideBySide, profile_html, profile_page, side_by_side, summary_text
-from kit.render.redact import is_personal, mask_frame
 
 __all__ = [
     "NOTEBOOK_ORDER",
     "SideBySide",
-    "is_personal",
-    "mask_frame",
     "page",
     "profile_html",
     "profile_page",

@@ -10,9 +10,9 @@ from collections.abc import Iterable
 from markupsafe import Markup
 
 from kit.profiling.model import SEVERITY_ORDER, Profile
+from kit.redact import Redactor
 from kit.render.charts import charts
 from kit.render.html import page, render
-from kit.render.redact import alert_message, shown
 
 SEVERITY_COLOUR = {"error": "#b3261e", "warning": "#b26a00", "info": "#44617b"}
 
@@ -34,17 +34,15 @@ CSS = """
 
 def summary_text(profile: Profile, max_alerts: int = 20, redact: bool | Iterable[str] = False) -> str:
     """The plain-text summary of a profile, with personal values shown as shapes when ``redact``."""
-    by_name = {c.name: c for c in profile.columns}
+    profile = profile.redacted(Redactor.of(redact, profile))
     lines = [
         f"profile of {profile.source}: {profile.rows:,} rows, {len(profile.columns)} columns, "
         f"{len(profile.alerts)} alerts"
     ]
     for a in sorted(profile.alerts, key=lambda a: (SEVERITY_ORDER[a.severity], a.column or ""))[:max_alerts]:
-        col = by_name.get(a.column or "")
         where = f"{a.column}: " if a.column else ""
-        examples = [shown(v, col, redact) for v in a.examples[:2]]
-        ex = f" e.g. {examples!r}" if examples else ""
-        lines.append(f"  [{a.severity}] {a.code} {where}{alert_message(a.code, a.message, col, redact)}{ex}")
+        ex = f" e.g. {a.examples[:2]!r}" if a.examples else ""
+        lines.append(f"  [{a.severity}] {a.code} {where}{a.message}{ex}")
     if len(profile.alerts) > max_alerts:
         lines.append(f"  ... {len(profile.alerts) - max_alerts} more alerts (see the JSON)")
     lines += [f"  not exact: {figure}: {why}" for figure, why in profile.approximate.items()]
@@ -59,31 +57,30 @@ def profile_html(profile: Profile, redact: bool | Iterable[str] = False, with_ch
     >>> "&lt;script&gt;" in profile_html(profile(pl.DataFrame({"n": ["<script>"] * 3})), with_charts=False)
     True
     """
-    by_name = {c.name: c for c in profile.columns}
+    redactor = Redactor.of(redact, profile)
+    profile = profile.redacted(redactor)
     rows = max(profile.rows, 1)
     columns = [
         {
             "c": c,
             "share": c.present / rows,
-            # Shapes of free text can still spell a person (a one-letter word, a non-ASCII letter): mask too.
-            "shapes": [(shown(s.shape, c, redact), s.count) for s in c.shapes[:3]],
-            "top": [(shown(v, c, redact), n) for v, n in c.top[:3]],
-            "badges": [(a, alert_message(a.code, a.message, c, redact)) for a in c.alerts],
+            "shapes": [(s.shape, s.count) for s in c.shapes[:3]],
+            "top": c.top[:3],
+            "badges": [(a, a.message) for a in c.alerts],
         }
         for c in profile.columns
     ]
-    alerts = []
-    for a in sorted(profile.alerts, key=lambda a: (SEVERITY_ORDER[a.severity], a.column or "")):
-        col = by_name.get(a.column or "")
-        examples = [shown(v, col, redact) for v in a.examples[:3]]
-        alerts.append((a, alert_message(a.code, a.message, col, redact), examples))
+    alerts = [
+        (a, a.message, a.examples[:3])
+        for a in sorted(profile.alerts, key=lambda a: (SEVERITY_ORDER[a.severity], a.column or ""))
+    ]
     return render(
         "profile.html.j2",
         css=Markup(CSS),
         profile=profile,
         counts={s: sum(1 for a in profile.alerts if a.severity == s) for s in SEVERITY_COLOUR},
         colour=SEVERITY_COLOUR,
-        redact=bool(redact),
+        redact=bool(redactor),
         charts=charts(profile) if with_charts else [],
         columns=columns,
         alerts=alerts,
