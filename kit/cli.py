@@ -112,7 +112,10 @@ def cmd_profile(args: argparse.Namespace) -> int:
     ex = opened.data
     # A scan has no path of its own; an extract has.
     source = args.path if opened.scanned else None
-    prof = profile(ex, args.key or None, target_encoding=args.target_encoding, near=near, source=source)
+    columns = [c.strip() for c in args.columns.split(",") if c.strip()] if args.columns else None
+    prof = profile(
+        ex, args.key or None, target_encoding=args.target_encoding, near=near, source=source, columns=columns
+    )
     print(summary_text(prof, max_alerts=args.max_alerts))
     for target, text in ((args.json, lambda: prof.to_json()), (args.html, lambda: profile_page(prof, args.redact))):
         if target:
@@ -355,6 +358,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """kit demo: profile every sample extract and run the sample mapping; results in one folder."""
     from kit.load import read_extract
     from kit.profiling import profile
+    from kit.redact import Redactor
     from kit.render import profile_page, summary_text
 
     out = Path(args.out)
@@ -362,20 +366,22 @@ def cmd_demo(args: argparse.Namespace) -> int:
     written = []
     for name, key in SAMPLE_EXTRACTS.items():
         ex = read_extract(SAMPLE_DIR / name)
-        print(ex.report.summary())
-        path = out / f"{name}.load.json"
-        _write(path, ex.report.to_json() + "\n")
-        written.append(path)
         prof = profile(ex, key=key)
+        # The demo's folder is a set of reports to show: personal values masked in every file of it.
+        redactor = Redactor.of(True, prof)
+        print(ex.report.redacted(redactor).summary())
+        path = out / f"{name}.load.json"
+        _write(path, ex.report.redacted(redactor).to_json() + "\n")
+        written.append(path)
         ppath = out / f"{name}.profile.json"
-        _write(ppath, prof.to_json() + "\n")
+        _write(ppath, prof.redacted(redactor).to_json() + "\n")
         hpath = out / f"{name}.profile.html"
-        _write(hpath, profile_page(prof, redact=True))
-        print(summary_text(prof, max_alerts=8))
+        _write(hpath, profile_page(prof, redactor))
+        print(summary_text(prof, max_alerts=8, redact=redactor))
         written += [ppath, hpath]
         print()
     written += _demo_mapping(out)
-    print(f"Results in {out}/ (per extract: a load report, a profile as JSON and as HTML with personal data masked;")
+    print(f"Results in {out}/ (per extract: a load report, a profile as JSON and as HTML, personal data masked;")
     print("for the sample mapping: findings, mapped rows, quarantine, validation, reconciliation, sign-off, and the")
     print(f"analyst's notebooks rendered for stakeholders: open {out}/01_profile_extracts.html first):")
     for p in written:
@@ -425,6 +431,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", help="the extract to profile (any format `kit load` reads)")
     _add_load_options(p)
     p.add_argument("--key", action="append", help="key column (repeat for a compound key): duplicate keys are checked")
+    p.add_argument("--columns", help="profile only these columns (comma-separated), e.g. of a very wide extract")
     p.add_argument("--json", help="write the profile as JSON")
     p.add_argument("--html", help="write the profile as a self-contained HTML page")
     p.add_argument("--redact", action="store_true", help="in the HTML, show personal data as shapes (Aaaa 9999)")
@@ -526,7 +533,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 # Library errors name parameters; on the command line the same choice is a flag.
 FLAG_FOR = {"mode='load'": "--load", "mode='scan'": "--scan", "encoding=": "--encoding", "suite=": "--suite"}
-FLAG_FOR |= {"engine=": "--engine", "force=True": "--force"}
+FLAG_FOR |= {"engine=": "--engine", "force=True": "--force", "columns=[...]": "--columns a,b,c"}
 
 
 def as_flags(message: str) -> str:
@@ -555,6 +562,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("kit: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # Whoever read the output stopped (``kit load x | head``): nothing is wrong, nothing more to say.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except MemoryError:
+        print("kit: error: out of memory on this input; try a smaller extract", file=sys.stderr)
+        return 2
     except Exception as exc:
         if os.environ.get("KIT_DEBUG"):
             raise

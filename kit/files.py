@@ -23,9 +23,17 @@ def write_atomic(path: str | Path, content: str | bytes | Callable[[Path], Any])
     >>> write_atomic(Path(tempfile.mkdtemp()) / "a" / "b.txt", "x").read_text()
     'x'
     """
+    from kit.errors import KitError
+
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    if target.is_dir():
+        raise KitError(f"{target}: is a folder; give the path of a file to write")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        # A parent that is a file, a read-only folder, a full disk: said with the path, not a traceback.
+        raise KitError(f"{target}: cannot write here: {exc.strerror or exc}") from None
     tmp = Path(name)
     try:
         if callable(content):
@@ -38,6 +46,9 @@ def write_atomic(path: str | Path, content: str | bytes | Callable[[Path], Any])
                 fh.flush()
                 os.fsync(fh.fileno())
         os.replace(tmp, target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise KitError(f"{target}: cannot write: {exc.strerror or exc}; the file is as it was") from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

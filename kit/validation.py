@@ -180,14 +180,59 @@ def suites_dir_for(mapping: Mapping) -> Path:
     return base / "expectations"
 
 
+SEVERITIES = ("critical", "warning", "info")
+
+
 def load_suite(path: Path) -> dict[str, Any]:
     """A GX suite JSON file, read and checked (no expectation silently dropped)."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise KitError(f"{path}: no suite; generate it with `kit expectations MAPPING`") from None
+    except IsADirectoryError:
+        raise KitError(f"{path}: is a folder, not a suite file") from None
+    except NotADirectoryError:
+        raise KitError(f"{path.parent}: not a folder of suites") from None
+    except UnicodeDecodeError as exc:
+        raise KitError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except OSError as exc:
+        raise KitError(f"{path}: cannot be read: {exc.strerror or exc}") from None
     except json.JSONDecodeError as exc:
         raise KitError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg})") from None
+    except RecursionError:
+        raise KitError(f"{path}: nested too deeply to be a suite") from None
+    return check_suite(data, str(path))
+
+
+def check_suite(suite: Any, where: str) -> dict[str, Any]:
+    """The suite, when it has the shape great-expectations needs; a KitError naming what is wrong.
+
+    Checked before GX sees it, because GX answers a hand-edited suite with its own internal errors.
+    """
+    if not isinstance(suite, dict):
+        raise KitError(f"{where}: not a suite (a JSON object with a name and a list of expectations)")
+    if not isinstance(suite.get("name"), str) or not suite["name"].strip():
+        raise KitError(f"{where}: the suite has no name")
+    if not isinstance(suite.get("expectations"), list):
+        raise KitError(f"{where}: 'expectations' is not a list")
+    for key in ("meta", "notes", "id"):
+        if key in suite and suite[key] is not None and not isinstance(suite[key], (dict, str, list)):
+            raise KitError(f"{where}: {key!r} has the wrong type ({type(suite[key]).__name__})")
+    if suite.get("meta") is not None and not isinstance(suite["meta"], dict):
+        raise KitError(f"{where}: 'meta' is not an object")
+    for i, e in enumerate(suite["expectations"], start=1):
+        what = f"{where}: expectation {i}"
+        if not isinstance(e, dict):
+            raise KitError(f"{what} is not an object")
+        if not isinstance(e.get("type"), str) or not e["type"].startswith("expect_"):
+            raise KitError(f"{what}: 'type' is not an expectation type (expect_...)")
+        if not isinstance(e.get("kwargs", {}), dict):
+            raise KitError(f"{what} ({e['type']}): 'kwargs' is not an object")
+        if e.get("meta") is not None and not isinstance(e["meta"], dict):
+            raise KitError(f"{what} ({e['type']}): 'meta' is not an object")
+        if e.get("severity") is not None and e["severity"] not in SEVERITIES:
+            raise KitError(f"{what} ({e['type']}): severity is one of {', '.join(SEVERITIES)}, not {e['severity']!r}")
+    return suite
 
 
 def _text_pandas(frame: pl.DataFrame):
@@ -300,7 +345,10 @@ def _run(
             for side, (suite_json, pdf) in steps(list(suites.items()), "validating"):
                 asset = source.add_dataframe_asset(side)
                 batch = asset.add_batch_definition_whole_dataframe(f"{side}_all")
-                suite = ctx.suites.add(gx.ExpectationSuite(**suite_json))
+                try:
+                    suite = ctx.suites.add(gx.ExpectationSuite(**suite_json))
+                except Exception as exc:  # GX's own errors for a suite it cannot build
+                    raise KitError(f"suite {suite_json.get('name')!r}: great-expectations refused it: {exc}") from None
                 if len(suite.expectations) != len(suite_json["expectations"]):
                     raise KitError(f"suite {suite_json['name']}: GX dropped unknown expectation types")
                 vd = ctx.validation_definitions.add(gx.ValidationDefinition(data=batch, suite=suite, name=side))
@@ -383,13 +431,21 @@ def validate(
     runs: dict[str, tuple[dict, Any]] = {}
     rows: dict[str, int] = {}
     if suite in ("source", "all"):
-        given = suites.source if suites is not None else load_suite(folder / f"{mapping.name}.source.json")
+        given = (
+            check_suite(suites.source, "source suite")
+            if suites is not None
+            else load_suite(folder / f"{mapping.name}.source.json")
+        )
         runs["source"] = (given, _text(frame))
         rows["source"] = frame.height
     if suite in ("target", "all"):
         applied = applied if applied is not None else apply_mapping(mapping, frame)
         mapped = applied.mapped.drop("_source_row")
-        given = suites.target if suites is not None else load_suite(folder / f"{mapping.name}.target.json")
+        given = (
+            check_suite(suites.target, "target suite")
+            if suites is not None
+            else load_suite(folder / f"{mapping.name}.target.json")
+        )
         runs["target"] = (given, _text(mapped))
         rows["mapped"] = mapped.height
         row_ids = applied.mapped["_source_row"].to_list()

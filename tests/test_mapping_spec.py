@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from kit.errors import KitError
 from kit.mapping.spec import Mapping, MappingError
 
 SAMPLE_MAPPING = Path(__file__).resolve().parent.parent / "mappings" / "crm_to_erp.yaml"
@@ -82,7 +83,7 @@ def test_save_is_atomic_and_leaves_no_temp_files(tmp_path, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr("kit.files.os.replace", boom)
-    with pytest.raises(OSError):
+    with pytest.raises(KitError, match=r"m\.yaml: cannot write: disk full; the file is as it was"):
         m.save()
     assert path.read_text() == MINIMAL
     assert [p.name for p in tmp_path.iterdir()] == ["m.yaml"]

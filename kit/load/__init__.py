@@ -188,6 +188,7 @@ def read_extract(
         except Exception as exc:  # polars raises several untyped errors for corrupt files
             raise InputFileError(f"{p}: cannot be read as Parquet: {exc}") from None
         report.typed = True
+        frame = _nested_as_text(frame, report)
         report.rows_loaded = report.records_seen = frame.height
         report.columns = list(frame.columns)
         typed = [f"{c} ({t})" for c, t in frame.schema.items() if t != pl.String]
@@ -195,6 +196,33 @@ def read_extract(
             report.warnings.append(f"Parquet keeps its types: {', '.join(typed)}")
     assert report.records_seen == report.rows_loaded + len(report.rejects)
     return Extract(frame, report)
+
+
+def _nested_as_text(frame: pl.DataFrame, report: LoadReport) -> pl.DataFrame:
+    """Lists, arrays and structs as their JSON text, bytes as hex, durations as ISO 8601: what an export
+    of them would write, and what every text measure can read (they have no cast to text of their own)."""
+
+    def nested(t: pl.DataType) -> bool:
+        return isinstance(t, (pl.List, pl.Array, pl.Struct))
+
+    exprs, changed = [], []
+    for c, t in frame.schema.items():
+        if nested(t):
+            # Wrapped in a one-field struct so any value (a list too) is JSON-encoded, then unwrapped.
+            encoded = pl.struct(pl.col(c).alias("v")).struct.json_encode().str.slice(5).str.head(-1)
+            exprs.append(pl.when(pl.col(c).is_null()).then(None).otherwise(encoded).alias(c))
+            changed.append(f"{c} ({t}) as JSON")
+        elif t == pl.Binary:
+            exprs.append(pl.col(c).bin.encode("hex").alias(c))
+            changed.append(f"{c} (bytes) as hex")
+        elif isinstance(t, pl.Duration):
+            exprs.append(pl.col(c).dt.to_string("iso").alias(c))
+            changed.append(f"{c} (duration) as ISO 8601")
+        elif t == pl.Object:
+            raise InputFileError(f"{report.path}: column {c!r} holds Python objects, which a file cannot carry")
+    if changed:
+        report.warnings.append(f"Parquet columns read as text: {', '.join(changed)}")
+    return frame.with_columns(exprs) if exprs else frame
 
 
 @dataclass

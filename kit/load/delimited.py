@@ -71,9 +71,21 @@ def _parse_arrow(body: pa.Buffer, names: list[str], d: Dialect, newlines: bool =
         bad.append(_Bad(row.number or 0, row.actual_columns, row.text))
         return "skip"
 
-    table = pacsv.read_csv(
+    # Arrow needs each record inside one block: 16 MB covers ordinary files; a record holding a larger
+    # field (a document, an image as base64) is read again with one block for the whole body.
+    try:
+        return _read_arrow(body, names, d, newlines, handler, 1 << 24), bad
+    except pa.ArrowInvalid as exc:
+        if "straddl" not in str(exc) or body.size < 1 << 24:
+            raise
+        bad.clear()
+        return _read_arrow(body, names, d, newlines, handler, min(body.size + 1, (1 << 31) - 1)), bad
+
+
+def _read_arrow(body: pa.Buffer, names: list[str], d: Dialect, newlines: bool, handler, block_size: int) -> pa.Table:
+    return pacsv.read_csv(
         pa.BufferReader(body),
-        read_options=pacsv.ReadOptions(use_threads=False, column_names=names, block_size=1 << 24),
+        read_options=pacsv.ReadOptions(use_threads=False, column_names=names, block_size=block_size),
         parse_options=pacsv.ParseOptions(
             delimiter=d.delimiter,
             quote_char=d.quote_char or False,
@@ -90,7 +102,6 @@ def _parse_arrow(body: pa.Buffer, names: list[str], d: Dialect, newlines: bool =
             quoted_strings_can_be_null=False,
         ),
     )
-    return table, bad
 
 
 def _parse_python(body: bytes, names: list[str], d: Dialect) -> tuple[pa.Table, list[_Bad]]:
@@ -414,11 +425,20 @@ def _merged_rows(frame: pl.DataFrame, d: Dialect) -> pl.Series:
     what a stray quote leaves when it swallows whole records into one field."""
     if frame.width < 2:
         return pl.Series([False] * frame.height)
-    delim = re.escape(d.delimiter)
-    pattern = rf"[\r\n][^\r\n]*(?:{delim}[^\r\n]*){{{frame.width - 1},}}"
-    return frame.select(
-        pl.any_horizontal(pl.col(c).str.contains(pattern).fill_null(False) for c in frame.columns)
-    ).to_series()
+    # Only columns holding a line break at all are looked at (one cheap pass); a line after a break
+    # with at least width - 1 delimiters is a swallowed record. Counted, not matched by one regex:
+    # a repetition count of thousands (a wide header) is beyond what a regex engine compiles.
+    broken = frame.select(pl.col(c).str.contains("[\r\n]").any() for c in frame.columns).row(0)
+    columns = [c for c, hit in zip(frame.columns, broken, strict=True) if hit]
+    if not columns:
+        return pl.Series([False] * frame.height)
+
+    def swallowed(c: str) -> pl.Expr:
+        after_break = pl.col(c).str.replace_all("\r\n?", "\n").str.split("\n").list.slice(1)
+        most = after_break.list.eval(pl.element().str.count_matches(d.delimiter, literal=True)).list.max()
+        return (most >= frame.width - 1).fill_null(False)
+
+    return frame.select(pl.any_horizontal(swallowed(c) for c in columns)).to_series()
 
 
 def _multiline_values(frame: pl.DataFrame) -> bool:

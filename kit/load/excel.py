@@ -20,6 +20,34 @@ def _width(row: list[str | None]) -> int:
     return 0
 
 
+# What a workbook may expand to: the XML of a sheet of a million rows of 20 columns is a few hundred
+# MB; a decompression bomb (a few KB that inflate to many GB) is refused before anything is inflated.
+MAX_XLSX_UNCOMPRESSED = 1 << 30
+
+
+def _check_archive(path: str, raw: bytes) -> None:
+    """An .xlsx is a zip of XML: refuse a broken zip or one that would inflate beyond the bound."""
+    import io
+    import zipfile
+
+    if not raw.startswith(b"PK"):
+        return  # an .xls (BIFF) or not a workbook at all: fastexcel says which
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as z:
+            members = z.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise InputFileError(f"{path}: a damaged zip archive, so not a readable workbook ({exc})") from None
+    names = {m.filename for m in members}
+    if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
+        raise InputFileError(f"{path}: a zip archive but not an Excel workbook (no xl/ parts in it)")
+    total = sum(m.file_size for m in members)
+    if total > MAX_XLSX_UNCOMPRESSED:
+        raise InputFileError(
+            f"{path}: would inflate to {total / (1 << 30):.1f} GiB ({len(raw):,} bytes on disk); the kit reads "
+            f"workbooks up to {MAX_XLSX_UNCOMPRESSED >> 30} GiB uncompressed: export the sheet as CSV"
+        )
+
+
 def read_excel(
     path: str,
     raw: bytes,
@@ -31,6 +59,7 @@ def read_excel(
     ragged: str = "reject",
 ) -> pl.DataFrame:
     """Read one sheet as text. Sheet rows are the "lines" of the report (1-based, as Excel shows them)."""
+    _check_archive(path, raw)
     try:
         reader = fastexcel.read_excel(raw)
     except Exception as exc:  # fastexcel raises its own untyped errors for corrupt workbooks
@@ -50,7 +79,10 @@ def read_excel(
     else:
         raise SheetNotFoundError(f"{path}: no sheet named {sheet!r}; sheets are {names}")
     report.sheet = chosen
-    grid = reader.load_sheet(chosen, header_row=None, dtypes="string").to_polars()
+    try:
+        grid = reader.load_sheet(chosen, header_row=None, dtypes="string").to_polars()
+    except Exception as exc:  # a sheet part that is damaged, while the workbook's index was readable
+        raise InputFileError(f"{path}: sheet {chosen!r} cannot be read: {exc}") from None
     rows: list[list[str | None]] = [list(r) for r in grid.rows()]
     widths = [_width(r) for r in rows]
     filled = [i for i, w in enumerate(widths) if w]

@@ -64,13 +64,15 @@ def read_json(
     if not lines:
         try:
             doc = _loads(text)
+            return _read_document(path, doc, report)
+        except RecursionError:
+            raise JsonFormatError(f"{path}: nested too deeply to be a table of records (JSON depth)") from None
         except json.JSONDecodeError as exc:
             if exc.msg == "Extra data" and text.lstrip().startswith("{"):
                 report.warnings.append("several JSON documents one per line: read as NDJSON")
                 report.format = "ndjson"
                 return _read_lines(text, report)
             raise JsonFormatError(f"{path}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
-        return _read_document(path, doc, report)
     return _read_lines(text, report)
 
 
@@ -116,15 +118,16 @@ def _read_lines(text: str, report: LoadReport) -> pl.DataFrame:
             continue
         try:
             item = _loads(body)
+            if not isinstance(item, dict):
+                report.rejects.append(Reject(line=number, reason=f"a {type(item).__name__}, not an object", raw=body))
+                continue
+            records.append(flatten(item))
         except json.JSONDecodeError as exc:
             report.rejects.append(
                 Reject(line=number, reason=f"invalid JSON: {exc.msg} at column {exc.colno}", raw=body)
             )
-            continue
-        if not isinstance(item, dict):
-            report.rejects.append(Reject(line=number, reason=f"a {type(item).__name__}, not an object", raw=body))
-            continue
-        records.append(flatten(item))
+        except RecursionError:
+            report.rejects.append(Reject(line=number, reason="nested too deeply (JSON depth)", raw=body[:500]))
     frame = _frame(records)
     report.rows_loaded = frame.height
     report.records_seen = frame.height + len(report.rejects)

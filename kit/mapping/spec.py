@@ -18,12 +18,20 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.reader import ReaderError
 
 from kit.errors import KitError
 from kit.files import write_atomic
 from kit.load.report import Extract
-from kit.mapping.steps import parse_params
+from kit.mapping.steps import check_regex, parse_params
+
+# Bounds on what a mapping file may make the parser build: a mapping of a few hundred fields is a
+# few thousand nodes; an alias bomb (anchors referring to anchors) is billions once expanded.
+MAX_YAML_BYTES = 5_000_000
+MAX_YAML_NODES = 200_000  # counted with every alias expanded
+MAX_YAML_DEPTH = 64
+MAX_YAML_ALIASES = 1_000
 
 STATUSES = ("open", "proposed", "approved", "rejected")
 TYPES = ("string", "integer", "decimal", "boolean", "date", "datetime")
@@ -149,6 +157,11 @@ class TargetField(_Model):
     confidence: float | None = Field(default=None, ge=0, le=1)
     suggestion: Suggestion | None = None
     notes: str | None = None
+
+    @field_validator("pattern")
+    @classmethod
+    def _bounded_pattern(cls, v: str | None) -> str | None:
+        return None if v is None else check_regex(v)
 
     @field_validator("from_", mode="before")
     @classmethod
@@ -389,8 +402,12 @@ class Mapping(_Model):
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
             raise MappingError(f"{path}: no such mapping file; draft one with kit init SOURCE TARGET") from None
+        except IsADirectoryError:
+            raise MappingError(f"{path}: is a folder; give the mapping file (.yaml) in it") from None
         except UnicodeDecodeError as exc:
             raise MappingError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        except OSError as exc:
+            raise MappingError(f"{path}: cannot be read: {exc.strerror or exc}") from None
         return cls.loads(text, path)
 
     @classmethod
@@ -398,11 +415,19 @@ class Mapping(_Model):
         """A mapping from YAML text; ``path`` names it in errors and is where ``save()`` writes."""
         where = str(path) if path else "<mapping>"
         try:
+            _check_bounds(text, where)
             doc = _yaml().load(text)
         except MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = f":{mark.line + 1}" if mark else ""
             raise MappingError(f"{where}{line}: broken YAML: {exc.problem or exc.context}") from None
+        except ReaderError as exc:  # a character YAML does not allow (a control byte, say)
+            line = text.count("\n", 0, max(exc.position, 0)) + 1
+            raise MappingError(f"{where}:{line}: broken YAML: character {exc.character:#06x} is not allowed") from None
+        except YAMLError as exc:
+            raise MappingError(f"{where}: broken YAML: {exc}") from None
+        except RecursionError:
+            raise MappingError(f"{where}: nested too deeply to be a mapping file") from None
         if doc is None:
             raise MappingError(f"{where}: the mapping file is empty")
         if not isinstance(doc, dict):
@@ -474,6 +499,47 @@ class Mapping(_Model):
         self._path, self._text = target, text
         self._doc = _yaml().load(text)
         return target
+
+
+def _check_bounds(text: str, where: str) -> None:
+    """Refuse, before anything is built, a document larger, deeper or more aliased than a mapping is.
+
+    Works on the parser's events, so an alias bomb is measured (each alias counts as the size of what
+    it refers to) without ever being expanded.
+    """
+    from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, ScalarEvent
+
+    if len(text) > MAX_YAML_BYTES:
+        raise MappingError(f"{where}: {len(text):,} characters; a mapping file is at most {MAX_YAML_BYTES:,}")
+    sizes: dict[str, int] = {}
+    stack: list[list] = [[None, 0]]  # [anchor, nodes so far] per open collection
+    aliases = 0
+    for event in YAML(typ="rt").parse(text):
+        line = f":{event.start_mark.line + 1}" if event.start_mark else ""
+        if isinstance(event, CollectionStartEvent):
+            stack.append([event.anchor, 1])
+            if len(stack) > MAX_YAML_DEPTH:
+                raise MappingError(f"{where}{line}: nested more than {MAX_YAML_DEPTH} levels deep")
+            continue
+        if isinstance(event, CollectionEndEvent):
+            anchor, n = stack.pop()
+        elif isinstance(event, ScalarEvent):
+            anchor, n = event.anchor, 1
+        elif isinstance(event, AliasEvent):
+            aliases += 1
+            if aliases > MAX_YAML_ALIASES:
+                raise MappingError(f"{where}{line}: more than {MAX_YAML_ALIASES:,} YAML aliases")
+            anchor, n = None, sizes.get(event.anchor, 1)
+        else:
+            continue
+        if anchor:
+            sizes[anchor] = n
+        stack[-1][1] += n
+        if stack[-1][1] > MAX_YAML_NODES or n > MAX_YAML_NODES:
+            raise MappingError(
+                f"{where}{line}: the YAML expands to more than {MAX_YAML_NODES:,} values (aliases of aliases?); "
+                "a mapping file is refused beyond that"
+            )
 
 
 def _yaml() -> YAML:

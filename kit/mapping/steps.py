@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -144,12 +145,61 @@ def parse_params(name: str, raw: Any) -> Any:
         raise ValueError(f"step {name!r}: " + "; ".join(_problem(e) for e in exc.errors())) from None
 
 
-def _regex(pattern: str) -> str:
+MAX_PATTERN_LENGTH = 1_000
+
+
+def check_regex(pattern: str) -> str:
+    """A pattern both engines that run it accept in bounded time, or a ValueError saying why not.
+
+    Steps run in polars (Rust's regex: linear time, but no look-around or back-references); the
+    generated suites run in great-expectations on pandas (Python's ``re``, which backtracks: a
+    repeated group that itself repeats, ``(a+)+``, takes exponential time on a value that almost
+    matches). So a pattern must compile in both and hold no nested unbounded repetition.
+    """
+    if len(pattern) > MAX_PATTERN_LENGTH:
+        raise ValueError(f"regular expression of {len(pattern):,} characters; at most {MAX_PATTERN_LENGTH:,}")
     try:
-        re.compile(pattern)
-    except re.error as exc:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)  # "possible nested set": valid today
+            parsed = re._parser.parse(pattern)  # type: ignore[attr-defined]
+    except (re.error, RecursionError, OverflowError) as exc:
         raise ValueError(f"bad regular expression {pattern!r}: {exc}") from None
+    if _nested_repeat(parsed.data if hasattr(parsed, "data") else parsed):
+        raise ValueError(
+            f"regular expression {pattern!r} repeats a group that itself repeats (like (a+)+): it can take "
+            "exponential time on a value that almost matches; write it without the nesting"
+        )
+    try:
+        pl.Series([""], dtype=pl.String).str.contains(pattern)
+    except pl.exceptions.PolarsError as exc:
+        lines = [line.strip() for line in str(exc).splitlines() if line.strip().startswith("error:")]
+        why = lines[-1].removeprefix("error: ") if lines else str(exc).strip().splitlines()[0]
+        raise ValueError(f"regular expression {pattern!r} is not supported by polars: {why}") from None
     return pattern
+
+
+def _nested_repeat(items: list, inside: bool = False) -> bool:
+    """Whether a parsed pattern holds an unbounded repeat inside another unbounded repeat."""
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    for op, av in items:
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)):
+            _, high, sub = av
+            unbounded = high == c.MAXREPEAT or high > 1_000
+            parts, inner = [list(sub)], inside or unbounded
+            if inside and unbounded:
+                return True
+        elif op == c.SUBPATTERN:
+            parts, inner = [list(av[-1])], inside
+        elif op == c.BRANCH:
+            parts, inner = [list(alt) for alt in av[1]], inside
+        elif op in (c.ASSERT, c.ASSERT_NOT):
+            parts, inner = [list(av[1])], inside
+        else:
+            continue
+        if any(_nested_repeat(part, inner) for part in parts):
+            return True
+    return False
 
 
 def _failed_where(before: pl.Expr, after: pl.Expr) -> pl.Expr:
@@ -274,7 +324,7 @@ class PatternParams(Params):
     @field_validator("pattern")
     @classmethod
     def _compiles(cls, v: str) -> str:
-        return _regex(v)
+        return check_regex(v)
 
 
 class RegexReplaceParams(PatternParams):

@@ -194,6 +194,7 @@ def profile(
     target_encoding: str | None = None,
     near: bool | int = 2_000_000,
     source: str | None = None,
+    columns: list[str] | None = None,
 ) -> Profile:
     """Profile an extract (or any frame of text columns).
 
@@ -202,6 +203,7 @@ def profile(
     code page cannot store. ``near`` turns near-duplicate detection on (True), off (False), or on up
     to that many rows (the default); when skipped, the profile says so. ``source`` names what is
     profiled in messages and in the profile (default: the extract's path, or "frame" / "scan").
+    ``columns`` profiles only those (a very wide extract is refused beyond ``MAX_PROFILE_COLUMNS``).
 
     >>> from kit import read_extract
     >>> p = profile(read_extract("sample_data/crm_contacts.csv"), key="contact_id")
@@ -215,6 +217,12 @@ def profile(
         frame = extract_or_frame
         label = f"profiling {source}" if source else "profiling a frame"
         source = source or ("frame" if isinstance(frame, pl.DataFrame) else "scan")
+    if columns is not None:
+        names = frame.collect_schema().names() if isinstance(frame, pl.LazyFrame) else frame.columns
+        missing = [c for c in columns if c not in names]
+        if missing:
+            raise KitError(f"{source}: no column(s) {missing}; the first columns are {names[:20]}")
+        frame = frame.select(columns)
     # Counting, shapes and measures, alert rows, duplicates; and one per mostly distinct column.
     with Stages(label, 4) as stage:
         try:
@@ -225,6 +233,12 @@ def profile(
             # Past the head a scan checked, polars' own parse errors (a row with too many fields).
             reason = str(exc).strip().splitlines()[0]
             raise KitError(f"{source}: {reason}; load it whole (mode='load') to see which lines") from None
+
+
+DESCRIBE_BATCH = 200
+# Every measure is a few queries per column: beyond this many columns a profile would take many
+# minutes, so it is refused with a way out (profile a selection of the columns).
+MAX_PROFILE_COLUMNS = 2_000
 
 
 def _profile(
@@ -243,7 +257,12 @@ def _profile(
     schema = frame.collect_schema() if isinstance(frame, pl.LazyFrame) else frame.schema
     missing = [k for k in keys if k not in schema]
     if missing:
-        raise KitError(f"{source}: key column(s) {missing} not found; columns are {list(schema)}")
+        raise KitError(f"{source}: key column(s) {missing} not found; columns are {list(schema)[:50]}")
+    if len(schema) > MAX_PROFILE_COLUMNS:
+        raise KitError(
+            f"{source}: {len(schema):,} columns; a profile covers at most {MAX_PROFILE_COLUMNS:,}: "
+            "profile a selection of them (columns=[...])"
+        )
     # A LazyFrame (pl.scan_csv(..., infer_schema=False), say) is profiled without being held in memory:
     # every measure works on value counts, and rows are fetched only for the alerts that fire.
     lazy = frame.lazy().with_columns(pl.col(c).cast(pl.String) for c, t in schema.items() if t != pl.String)
@@ -265,7 +284,15 @@ def _profile(
     counted = count_values(text)
     n_rows = counted.rows
     stage.start("shapes and measures")
-    described, fired = _describe(counted.counts, n_rows, schema, tokens_for, top, target_encoding)
+    described, fired = [], []
+    # In batches: polars optimises the queries of one collect_all together, at a cost that grows
+    # faster than their number; a few hundred columns at a time keeps a wide extract linear.
+    batch = list(counted.counts.items())
+    for start in range(0, len(batch), DESCRIBE_BATCH):
+        more, more_fired = _describe(
+            dict(batch[start : start + DESCRIBE_BATCH]), n_rows, schema, tokens_for, top, target_encoding
+        )
+        described, fired = described + more, fired + more_fired
     repeated_key = None
     for c in counted.mostly_distinct:
         stage.start(f"{c}{reading}")
