@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test lint lab bench clean
+.PHONY: setup demo test fuzz lint lab bench clean
 
 setup: $(STAMP)
 
@@ -20,6 +20,10 @@ demo: setup
 test: setup
 	$(BIN)/ruff check kit tests benchmarks sample_data tools
 	$(BIN)/python -m pytest
+
+# The fuzzing campaign's long budget (thousands of inputs per target); `make test` runs a short one.
+fuzz: setup
+	KIT_FUZZ=long $(BIN)/python -m pytest tests/fuzz -q -p no:cacheprovider
 
 lint: setup
 	$(BIN)/ruff check kit tests benchmarks sample_data tools
