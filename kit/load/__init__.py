@@ -16,6 +16,7 @@ import polars as pl
 
 from kit.errors import EmptyFileError, InputFileError, KitError, UnsupportedFormatError
 from kit.load.delimited import RAGGED_POLICIES, read_delimited
+from kit.load.dialect import wildcard
 from kit.load.excel import read_excel
 from kit.load.jsonfile import read_json
 from kit.load.report import Extract, LoadReport, Reject, Undecodable
@@ -181,14 +182,14 @@ def read_extract(
             str(p), raw, report, sheet=sheet, has_header=has_header, skip_lines=skip_lines, ragged=ragged
         )
     elif fmt in ("json", "ndjson"):
-        frame = read_json(str(p), raw, report, encoding=encoding, lines=fmt == "ndjson")
+        frame = _plain_names(read_json(str(p), raw, report, encoding=encoding, lines=fmt == "ndjson"), report)
     else:
         try:
             frame = pl.read_parquet(p)
         except Exception as exc:  # polars raises several untyped errors for corrupt files
             raise InputFileError(f"{p}: cannot be read as Parquet: {exc}") from None
         report.typed = True
-        frame = _nested_as_text(frame, report)
+        frame = _nested_as_text(_plain_names(frame, report), report)
         report.rows_loaded = report.records_seen = frame.height
         report.columns = list(frame.columns)
         typed = [f"{c} ({t})" for c, t in frame.schema.items() if t != pl.String]
@@ -196,6 +197,17 @@ def read_extract(
             report.warnings.append(f"Parquet keeps its types: {', '.join(typed)}")
     assert report.records_seen == report.rows_loaded + len(report.rejects)
     return Extract(frame, report)
+
+
+def _plain_names(frame: pl.DataFrame, report: LoadReport) -> pl.DataFrame:
+    """JSON keys and Parquet names as they are, except what polars would read as a pattern of names."""
+    renamed = {c: f"{c}_" for c in frame.columns if wildcard(c) and f"{c}_" not in frame.columns}
+    if not renamed:
+        return frame
+    report.warnings += [f"column {c!r} reads as a pattern of column names; named it {n!r}" for c, n in renamed.items()]
+    frame = frame.rename(renamed)
+    report.columns = list(frame.columns)
+    return frame
 
 
 def _nested_as_text(frame: pl.DataFrame, report: LoadReport) -> pl.DataFrame:

@@ -353,6 +353,11 @@ def looks_like_header(header: list[str], data: list[list[str]]) -> bool:
     return votes > 0
 
 
+def wildcard(name: str) -> bool:
+    """Whether polars reads ``pl.col(name)`` as several columns: ``*`` (every column) or ``^...$`` (a regex)."""
+    return name == "*" or (len(name) > 1 and name.startswith("^") and name.endswith("$"))
+
+
 def unique_names(raw: list[str]) -> tuple[list[str], list[str]]:
     """Column names made unique and non-blank, with a warning for each change."""
     names: list[str] = []
@@ -366,6 +371,9 @@ def unique_names(raw: list[str]) -> tuple[list[str], list[str]]:
             warnings.append(f"column {j + 1} has a blank header; named it {name!r}")
         elif name != r:
             warnings.append(f"column {j + 1} header {r!r} had surrounding spaces; named it {name!r}")
+        if wildcard(name):
+            name, was = f"{name}_", name
+            warnings.append(f"column {j + 1} header {was!r} reads as a pattern of column names; named it {name!r}")
         seen[name] += 1
         if seen[name] > 1:
             base, k = name, seen[name]

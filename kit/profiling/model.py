@@ -216,6 +216,37 @@ def to_data(obj: Any) -> Any:
     return obj
 
 
+# Measures of a column that are not counts of its rows (so not bounded by them).
+_NOT_ROW_COUNTS = {"len_min", "len_max", "len_p50", "len_p95", "bytes_max"}
+
+
+def _check_counts(prof: Profile, where: str) -> None:
+    """Counts a hand edit can make impossible (negative, more than the rows, not finite), refused by name:
+    every consumer does arithmetic with them."""
+    import math
+
+    def bad(what: str, value: object) -> ProfileFormatError:
+        return ProfileFormatError(f"{where}: not a valid profile: {what}: {value!r} is not a possible count")
+
+    if prof.rows < 0:
+        raise bad("rows", prof.rows)
+    for i, c in enumerate(prof.columns):
+        for f in fields(c):
+            value = getattr(c, f.name)
+            if isinstance(value, bool):
+                continue
+            if isinstance(value, int) and (value < 0 or (f.name not in _NOT_ROW_COUNTS and value > prof.rows)):
+                raise bad(f"columns.{i}.{f.name}", value)
+            if isinstance(value, float) and not (math.isfinite(value) and 0 <= value <= 1):
+                raise bad(f"columns.{i}.{f.name}", value)
+        counted = [*c.pseudo_nulls.values(), *(n for _, n in c.top), *(x.count for x in c.shapes)]
+        if any(n < 0 or n > prof.rows for n in counted):
+            raise bad(f"columns.{i} (top values, shapes or placeholders)", max(counted, key=abs))
+        fits = [c.type.fit, *c.type.fits.values(), c.dates.share]
+        if any(not (math.isfinite(x) and 0 <= x <= 1) for x in fits):
+            raise bad(f"columns.{i}.type", c.type.fit)
+
+
 def read_profile_data(data: Any, where: str) -> dict[str, Any]:
     """Check the format version of saved profile data; the data without it."""
     if not isinstance(data, dict) or "columns" not in data:
@@ -302,6 +333,7 @@ class Profile:
         names = [c.name for c in prof.columns]
         if len(set(names)) != len(names) or not all(names):
             raise ProfileFormatError(f"{where}: not a valid profile: column names are empty or repeated")
+        _check_counts(prof, where)
         return prof
 
     @classmethod

@@ -38,7 +38,6 @@ COMMANDS = [
     ["reconcile", "{X}"],
     ["reconcile", MAPPING, "--target", "{X}"],
     ["run", "{X}", "--out", "{OUT}", "--no-render"],
-    ["run", MAPPING, "--out", "{X}", "--no-render"],
     ["render", "--mapping", "{X}", "--out", "{OUT}"],
 ]
 

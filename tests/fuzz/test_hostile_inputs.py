@@ -197,3 +197,28 @@ def test_a_hand_edited_profile_is_refused_by_drift(tmp_path, capsys):
         assert main(["drift", str(tmp_path / bad), str(tmp_path / "good.json")]) == 2
         err = capsys.readouterr().err
         assert err.startswith(f"kit: error: {tmp_path / bad}: not a valid profile: {what}"), err
+
+
+def test_headers_polars_reads_as_patterns_are_renamed_in_every_format(tmp_path):
+    (tmp_path / "star.csv").write_text("id,*,^x$\n1,2,3\n")
+    pl.DataFrame({"*": [{"a": 1}], "^x$": [1]}).write_parquet(tmp_path / "star.parquet")
+    (tmp_path / "star.json").write_text(json.dumps([{"*": 1, "^x$": 2}]))
+    for name in ("star.csv", "star.parquet", "star.json"):
+        ex = read_extract(tmp_path / name)
+        assert [c for c in ex.frame.columns if c != "id"] == ["*_", "^x$_"], name
+        assert any("reads as a pattern of column names" in w for w in ex.report.warnings)
+        assert [c.name for c in profile(ex, near=False).columns] == ex.frame.columns
+
+
+def test_a_profile_with_impossible_counts_is_refused_by_name():
+    from kit.profiling.model import Profile, ProfileFormatError
+
+    good = profile(read_extract(SAMPLE / "erp_customers.csv").frame.head(50), near=False).to_dict()
+    for path, value in ((("columns", 2, "nulls"), 2**70), (("columns", 0, "distinct"), -1), (("rows",), -5)):
+        doc = json.loads(json.dumps(good))
+        node = doc
+        for key in path[:-1]:
+            node = node[key]
+        node[path[-1]] = value
+        with pytest.raises(ProfileFormatError, match="is not a possible count"):
+            Profile.from_dict(doc, "edited.json")
