@@ -12,6 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from kit.errors import KitError
+
 
 def write_atomic(path: str | Path, content: str | bytes | Callable[[Path], Any]) -> Path:
     """Write ``content`` to ``path`` atomically, creating folders; returns the path.
@@ -23,8 +25,6 @@ def write_atomic(path: str | Path, content: str | bytes | Callable[[Path], Any])
     >>> write_atomic(Path(tempfile.mkdtemp()) / "a" / "b.txt", "x").read_text()
     'x'
     """
-    from kit.errors import KitError
-
     target = Path(path)
     if target.is_dir():
         raise KitError(f"{target}: is a folder; give the path of a file to write")
@@ -53,6 +53,28 @@ def write_atomic(path: str | Path, content: str | bytes | Callable[[Path], Any])
         tmp.unlink(missing_ok=True)
         raise
     return target
+
+
+def read_text(path: str | Path, what: str, error: type[Exception] | None = None, missing: str | None = None) -> str:
+    """A user's text file as UTF-8, or a one-line ``error`` (a ``KitError`` by default) naming it and why.
+
+    ``what`` names the kind of file in the messages; ``missing`` replaces the "no such" message (to
+    say how to make one).
+    """
+    error = error or KitError
+    p = Path(path)
+    try:
+        return p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise error(f"{p}: {missing or f'no such {what}'}") from None
+    except IsADirectoryError:
+        raise error(f"{p}: is a folder, not a {what}") from None
+    except NotADirectoryError:
+        raise error(f"{p.parent}: is not a folder") from None
+    except UnicodeDecodeError as exc:
+        raise error(f"{p}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except OSError as exc:
+        raise error(f"{p}: cannot be read: {exc.strerror or exc}") from None
 
 
 def sha256(path: str | Path) -> str:

@@ -25,6 +25,7 @@ import polars as pl
 
 from kit.errors import KitError
 from kit.expectations import Suites
+from kit.files import read_text
 from kit.load.report import Extract
 from kit.mapping.spec import Mapping
 from kit.progress import steps
@@ -185,18 +186,9 @@ SEVERITIES = ("critical", "warning", "info")
 
 def load_suite(path: Path) -> dict[str, Any]:
     """A GX suite JSON file, read and checked (no expectation silently dropped)."""
+    text = read_text(path, "suite file", missing="no suite; generate it with `kit expectations MAPPING`")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise KitError(f"{path}: no suite; generate it with `kit expectations MAPPING`") from None
-    except IsADirectoryError:
-        raise KitError(f"{path}: is a folder, not a suite file") from None
-    except NotADirectoryError:
-        raise KitError(f"{path.parent}: not a folder of suites") from None
-    except UnicodeDecodeError as exc:
-        raise KitError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    except OSError as exc:
-        raise KitError(f"{path}: cannot be read: {exc.strerror or exc}") from None
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise KitError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg})") from None
     except RecursionError:

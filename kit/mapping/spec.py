@@ -22,7 +22,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
 
 from kit.errors import KitError
-from kit.files import write_atomic
+from kit.files import read_text, write_atomic
 from kit.load.report import Extract
 from kit.mapping.steps import check_regex, parse_params
 
@@ -398,17 +398,8 @@ class Mapping(_Model):
                 f"{path}: not a mapping file (.yaml); to explore extracts give them as source_path and "
                 "target_path, or draft a mapping from them with kit init"
             )
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise MappingError(f"{path}: no such mapping file; draft one with kit init SOURCE TARGET") from None
-        except IsADirectoryError:
-            raise MappingError(f"{path}: is a folder; give the mapping file (.yaml) in it") from None
-        except UnicodeDecodeError as exc:
-            raise MappingError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-        except OSError as exc:
-            raise MappingError(f"{path}: cannot be read: {exc.strerror or exc}") from None
-        return cls.loads(text, path)
+        missing = "no such mapping file; draft one with kit init SOURCE TARGET"
+        return cls.loads(read_text(path, "mapping file", MappingError, missing), path)
 
     @classmethod
     def loads(cls, text: str, path: str | Path | None = None) -> Mapping:

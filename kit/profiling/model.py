@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kit.errors import KitError
+from kit.files import read_text
 
 if TYPE_CHECKING:
     from kit.redact import Redactor
@@ -273,14 +274,7 @@ def validation_message(exc: Exception, where: str) -> str:
 
 def load_json(path: str | Path) -> Any:
     """The JSON of a saved file, or a one-line error naming it."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ProfileFormatError(f"{path}: no such profile") from None
-    except IsADirectoryError:
-        raise ProfileFormatError(f"{path}: is a directory, not a profile") from None
-    except UnicodeDecodeError as exc:
-        raise ProfileFormatError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    text = read_text(path, "profile", ProfileFormatError)
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
