@@ -6,7 +6,7 @@ and notes under headers nobody foresaw). Raw record lines (rejects, preamble, fo
 whole: any of their fields may be. A ``Redactor`` built once from the profiles (and the mapping, so
 that a target field fed by a personal source column is masked too) is handed to every object that
 shows data; each returns a redacted copy (``LoadReport.redacted``, ``Profile.redacted``,
-``Validation.redacted``, ``Reconciliation.redacted``, ``Drift.redacted``, ``Checked.redacted``) that any
+``Validation.redacted``, ``Reconciliation.redacted``, ``Drift.redacted``, ``Check.redacted``) that any
 renderer then shows as it is. Masked values become their shapes ("Aaaa Aaaaa", "aaa@aaaa.aa"),
 which keeps the format evidence and drops the person.
 """
@@ -76,7 +76,7 @@ def shape_column(expr: pl.Expr) -> pl.Expr:
 
 @dataclass(frozen=True)
 class Redactor:
-    """What is masked (``columns`` by name, raw ``records``) and how; inactive when built from False.
+    """What is masked: the values of ``columns`` (by name) and, when ``active``, raw record lines whole.
 
     >>> r = Redactor.of(["email"])
     >>> r.value("ann@example.org", "email"), r.value("Active", "status")
@@ -127,19 +127,10 @@ class Redactor:
         return shape(text) if self.active else text
 
     def frame(self, frame: pl.DataFrame) -> pl.DataFrame:
-        """The frame with masked columns as shapes; a frame of one value per row for several fields
-        (a ``value`` column beside ``field``) has those values masked by their field."""
+        """The frame with the masked columns as shapes (rows to show: an alert's, the quarantine)."""
         if not self.active:
             return frame
-        masked = [c for c in frame.columns if c in self.columns]
-        out = frame.with_columns(shape_column(pl.col(c)).alias(c) for c in masked)
-        for values, names in (("value", "field"), ("source_value", "field"), ("target_value", "field")):
-            if values in out.columns and names in out.columns:
-                personal = pl.col(names).is_in(sorted(self.columns)) | pl.col(names).is_null()
-                out = out.with_columns(
-                    pl.when(personal).then(shape_column(pl.col(values))).otherwise(pl.col(values)).alias(values)
-                )
-        return out
+        return frame.with_columns(shape_column(pl.col(c)).alias(c) for c in frame.columns if c in self.columns)
 
     def message(self, message: str, column: str | None, description: str) -> str:
         """A message that may quote values: the rule's data-free description stands in when masked."""
