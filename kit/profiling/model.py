@@ -274,13 +274,17 @@ def validation_message(exc: Exception, where: str) -> str:
 
 def load_json(path: str | Path) -> Any:
     """The JSON of a saved file, or a one-line error naming it."""
-    text = read_text(path, "profile", ProfileFormatError)
+    return parse_json(read_text(path, "profile", ProfileFormatError), str(path))
+
+
+def parse_json(text: str, where: str) -> Any:
+    """Profile JSON text parsed, or a one-line error naming ``where``."""
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ProfileFormatError(f"{path}:{exc.lineno}: not a profile JSON ({exc.msg})") from None
+        raise ProfileFormatError(f"{where}:{exc.lineno}: not a profile JSON ({exc.msg})") from None
     except RecursionError:
-        raise ProfileFormatError(f"{path}: nested too deeply to be a profile") from None
+        raise ProfileFormatError(f"{where}: nested too deeply to be a profile") from None
 
 
 @dataclass
@@ -333,13 +337,7 @@ class Profile:
     @classmethod
     def from_json(cls, text: str, where: str = "profile") -> Profile:
         """A profile from the text ``to_json`` wrote, validated; ``where`` names it in errors."""
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ProfileFormatError(f"{where}:{exc.lineno}: not a profile JSON ({exc.msg})") from None
-        except RecursionError:
-            raise ProfileFormatError(f"{where}: nested too deeply to be a profile") from None
-        return cls.from_dict(data, where)
+        return cls.from_dict(parse_json(text, where), where)
 
     @classmethod
     def load(cls, path: str | Path) -> Profile:
