@@ -36,7 +36,7 @@ def evaluate(path: Path) -> dict:
     start = time.perf_counter()
     p = profile(frame, key="rec_id", near=True)
     seconds = time.perf_counter() - start
-    found = {pair for c in p.duplicates["near"] for pair in itertools.combinations(c["rows"], 2)}
+    found = {pair for c in p.duplicates.near for pair in itertools.combinations(c.rows, 2)}
     truth = true_pairs(frame["rec_id"].to_list())
     tp = len(found & truth)
     precision = tp / len(found) if found else 0.0

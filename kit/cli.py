@@ -99,9 +99,10 @@ def cmd_profile(args: argparse.Namespace) -> int:
     """kit profile: profile an extract (loaded, or scanned when large) and print its alerts."""
     from kit.load import open_extract
     from kit.profiling import profile
+    from kit.profiling.near import NEAR_ROWS
     from kit.render import profile_page, summary_text
 
-    near: bool | int = False if args.no_near else (True if args.near else 2_000_000)
+    near: bool | int = False if args.no_near else (True if args.near else NEAR_ROWS)
     if args.scan and args.deep:
         raise KitError("--deep needs the loaded rows; run it without --scan")
     mode = "scan" if args.scan else "load" if (args.load or args.deep) else "auto"
@@ -444,7 +445,11 @@ def build_parser() -> argparse.ArgumentParser:
         "same profile, without the loader's per-line accounting",
     )
     how.add_argument("--load", action="store_true", help="load the file whole, whatever its size")
-    p.add_argument("--near", action="store_true", help="check near-duplicates at any size (default: up to 2M rows)")
+    p.add_argument(
+        "--near",
+        action="store_true",
+        help="check near-duplicates at any size (default: up to 20M rows, kit.profiling.near.NEAR_ROWS)",
+    )
     p.add_argument("--no-near", action="store_true", help="skip near-duplicate detection")
     p.add_argument("--max-alerts", type=int, default=30, help="alerts printed (all are in the JSON)")
     p.add_argument("--deep", help="also write a ydata-profiling report to this HTML file (slow)")

@@ -17,12 +17,12 @@ from kit.files import write_atomic
 from kit.load.report import Extract, LoadReport
 from kit.mapping.spec import Mapping
 from kit.profiling import Profile, profile
+from kit.profiling.near import NEAR_ROWS
 
 Side = Literal["source", "target"]
-NEAR_LIMIT = 2_000_000
 
 
-def profile_side(mapping: Mapping, side: Side, extract: Extract, near: bool | int = NEAR_LIMIT) -> Profile:
+def profile_side(mapping: Mapping, side: Side, extract: Extract, near: bool | int = NEAR_ROWS) -> Profile:
     """A side's extract profiled as the mapping needs it: duplicates by the side's key (the key columns
     the extract has), and values the target's code page cannot store.
 

@@ -49,7 +49,7 @@ from kit.profiling.model import (
     Typo,
     Variant,
 )
-from kit.profiling.near import WINDOW, choose_fields, near_duplicates
+from kit.profiling.near import NEAR_ROWS, choose_fields, near_duplicates
 from kit.profiling.types import infer_type, missing_expr
 from kit.profiling.variants import is_categorical, likely_typos, repeats, spelling_variants
 from kit.progress import Stages
@@ -192,7 +192,7 @@ def profile(
     pseudo_nulls: list[str] | dict[str, list[str]] | None = None,
     top: int = 10,
     target_encoding: str | None = None,
-    near: bool | int = 2_000_000,
+    near: bool | int = NEAR_ROWS,
     source: str | None = None,
     columns: list[str] | None = None,
 ) -> Profile:
@@ -320,9 +320,8 @@ def _profile(
     run_near = near is True or (near is not False and n_rows <= int(near))
     if run_near:
         stage.start("near-duplicates")
-        fields = choose_fields(columns, n_rows, keys)
-        rows_for_near = text if isinstance(text, pl.DataFrame) else lazy.select([f.name for f in fields]).collect()
-        found = near_duplicates(rows_for_near, fields)
+        # The same method on a frame and on a scan: a scan is read one field at a time.
+        found = near_duplicates(text, choose_fields(columns, n_rows, keys))
         # Clusters made only of exact copies are already reported as exact duplicates.
         exact_sets = [set(g) for g in groups]
         clusters = [c for c in found["clusters"] if not any(set(c["rows"]) <= g for g in exact_sets)]
@@ -353,10 +352,7 @@ def _profile(
             )
     approximate = {}
     if run_near:
-        approximate["duplicates.near"] = (
-            f"records are compared only when they sort within {WINDOW} rows of each other on one of "
-            f"{', '.join(found['fields'][:3])} (forwards or reversed), so some groups can be missed"
-        )
+        approximate["duplicates.near"] = found["approximate"]
     if any(a.total > len(a.rows) for a in alerts):
         approximate["alerts.rows"] = (
             f"the first {MAX_ALERT_ROWS:,} rows of each alert are listed; alerts.total counts them all"

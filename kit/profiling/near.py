@@ -1,29 +1,46 @@
 """Near-duplicate records: the same entity entered twice with small differences.
 
-No pair-by-pair comparison of the whole extract: candidates come from a sorted-neighbourhood pass per
-blocking column (records sorted by that column's normalised value, each compared with the next few),
-which is O(n log n) and catches typos anywhere but the first characters; a second pass on the
-reversed value catches those. Candidates are filtered by how many informative fields are exactly
-equal (polars, vectorised), then scored field by field with rapidfuzz on normalised text (case,
-spacing, punctuation, accents and word order ignored), weighted by how much each field tells records
-apart. Matched pairs become clusters (connected components), each with its weakest pair's score.
+No pair-by-pair comparison of the whole extract, and no Python loop over rows or pairs. Each field is
+reduced once, column by column, to a few integers per row: a 64-bit key of its normalised text (case,
+spacing, punctuation and accents ignored; for text fields also the order of the words, as the key is
+a sum over characters) and, for the three most informative fields, sort keys (the normalised text's
+first 16 bytes; the last 8 reversed for the first field). Candidates come from sorted-neighbourhood
+passes (records sorted on one of those fields, each compared with the next ``WINDOW``), which is
+O(n log n) and catches typos anywhere but the first characters; the reversed pass catches those.
+Within a pass, neighbours are compared on one byte of each field's key packed eight to a 64-bit word,
+so one XOR tells which fields are equal: only pairs equal on enough informative fields go on to be
+scored field by field with rapidfuzz (``process.cpdist``) on their normalised text, weighted by how
+much each field tells records apart. Matched pairs become clusters (connected components), each with
+its weakest pair's score. A LazyFrame (a scan) is read one column at a time, and the candidate rows
+once more: memory holds the integers, never the text of every field together.
 """
 
 from __future__ import annotations
 
 import math
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import polars as pl
+import pyarrow as pa
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 WINDOW = 6
+# Above this many rows the profile skips near-duplicates unless asked (about 4 s per million rows).
+NEAR_ROWS = 20_000_000
 THRESHOLD = 0.7
 MAX_CLUSTERS = 10_000
+# The most informative fields take part; more would cost time for little: the rest weigh least.
+MAX_FIELDS = 16
+BLOCKERS = 3  # fields sorted on, each in its own pass
+# Candidates are filtered on exact equality of the most informative fields, eight to a 64-bit word;
+# all fields are scored.
+KEYED_FIELDS = 8
 # Identifier-like types: equal across true duplicates only by accident, so they do not vote.
 ID_TYPES = {"uuid"}
 
@@ -39,13 +56,15 @@ class Field:
     name: str
     weight: float
     code: bool = False
+    distinct: int = 0  # distinct values, when known: few are normalised once each, not per row
 
 
-def choose_fields(columns: list[dict], rows: int, exclude: list[str]) -> list[Field]:
+def choose_fields(columns: list, rows: int, exclude: list[str]) -> list[Field]:
     """Columns that say who or what a record is, weighted by how well they tell records apart.
 
     Left out: the key (duplicates by key are reported separately), columns unique on every row that
-    look like identifiers, columns that are mostly missing, and constants.
+    look like identifiers, columns that are mostly missing, and constants. At most ``MAX_FIELDS``, the
+    most informative.
     """
     fields = []
     for c in columns:
@@ -55,69 +74,170 @@ def choose_fields(columns: list[dict], rows: int, exclude: list[str]) -> list[Fi
         if c.distinct == rows and (c.type.type in ("integer", *ID_TYPES) or c.len_max == c.len_min):
             continue
         weight = max(0.1, math.log(c.distinct + 1) / math.log(rows + 1))
-        fields.append(Field(c.name, round(weight, 4), c.type.type in CODE_TYPES))
-    return fields
+        fields.append(Field(c.name, round(weight, 4), c.type.type in CODE_TYPES, c.distinct))
+    return sorted(fields, key=lambda f: -f.weight)[:MAX_FIELDS]
 
 
-def _normalise_distinct(values: pl.Series, code: bool) -> pl.Series:
-    """Normalised form of distinct values. Accent stripping and word sorting are costly, so they run only
-    on the values that need them (non-ASCII; several words)."""
-    frame = pl.DataFrame({"v": values})
+def _buffers(values: pl.Series) -> tuple[np.ndarray, np.ndarray]:
+    """A string Series' UTF-8 bytes and offsets (nulls as empty strings)."""
+    arr = values.fill_null("").to_arrow()
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    arr = arr.cast(pa.large_string())
+    _, offsets, data = arr.buffers()
+    off = np.frombuffer(offsets, dtype=np.int64)[arr.offset : arr.offset + len(arr) + 1]
+    return (np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)), off
+
+
+def _from_buffers(data: np.ndarray, off: np.ndarray, name: str) -> pl.Series:
+    arr = pa.LargeStringArray.from_buffers(len(off) - 1, pa.py_buffer(off), pa.py_buffer(data))
+    return pl.Series(name, arr, dtype=pl.String)
+
+
+def normalise(values: pl.Series, code: bool) -> pl.Series:
+    """Text as compared: lower case, accents off; punctuation and spaces to one space (code: dropped).
+    Missing values become "".
+
+    >>> normalise(pl.Series(["Ann-Lee  O'Neil", "Zoë", None]), code=False).to_list()
+    ['ann lee o neil', 'zoe', '']
+    >>> normalise(pl.Series(["(030) 12-34"]), code=True).to_list()
+    ['0301234']
+    """
+    out = values.fill_null("").str.to_lowercase()
+    wide = out.str.len_bytes() != out.str.len_chars()
+    if wide.any():
+        out = pl.select(
+            pl.when(wide).then(out.str.normalize("NFKD").str.replace_all(r"\p{M}", "")).otherwise(out)
+        ).to_series()
     if code:
-        return frame.select(pl.col("v").str.to_lowercase().str.replace_all(r"[^\p{L}\p{N}]", ""))["v"]
-    weak = pl.col("v").str.to_lowercase()
-    out = frame.with_columns(
-        pl.when(pl.col("v").str.contains(r"[^\x00-\x7f]"))
-        .then(weak.str.normalize("NFKD").str.replace_all(r"\p{M}", ""))
-        .otherwise(weak)
-        .str.replace_all(r"[\p{P}\p{S}\s]+", " ")
-        .str.strip_chars()
-        .alias("n")
-    )
-    spaced = out.filter(pl.col("n").str.contains(" ", literal=True))
-    if spaced.height:
-        spaced = spaced.with_columns(pl.col("n").str.split(" ").list.sort().list.join(" "))
-        out = pl.concat([out.filter(~pl.col("n").str.contains(" ", literal=True)), spaced])
-        out = frame.join(out, on="v", how="left", maintain_order="left", nulls_equal=True)
-    return out["n"]
+        return out.str.replace_all(r"[^\p{L}\p{N}]", "")
+    return out.str.replace_all(r"[^\p{L}\p{N}]+", " ").str.strip_chars(" ")
 
 
-def _normalised(frame: pl.DataFrame, fields: list[Field]) -> tuple[pl.DataFrame, np.ndarray]:
-    """Normalised text per field ("" for missing) and, per field, an integer code of it per row whose
-    order follows the text: equality and sorting then work on integers."""
-    texts, codes = {}, []
-    for f in fields:
-        distinct = frame.get_column(f.name).unique().drop_nulls()
-        table = pl.DataFrame({f.name: distinct, "__n": _normalise_distinct(distinct, f.code)})
-        table = table.with_columns(pl.col("__n").rank("dense").cast(pl.Int64).alias("__code"))
-        joined = frame.select(f.name).join(table, on=f.name, how="left", maintain_order="left")
-        text = joined["__n"].fill_null("")
-        texts[f.name] = text
-        # Missing and empty get code 0: never "equal" (checked via the text), sorted first.
-        codes.append(joined["__code"].fill_null(0).to_numpy() * (text != "").to_numpy())
-    return pl.DataFrame(texts), np.stack(codes)
+def _prefix(text: pl.Expr, skip: int = 0) -> pl.Expr:
+    """Bytes ``skip``..``skip+8`` of each text as one big-endian unsigned integer (zero-padded), so
+    integer order is the text's byte order."""
+    padded = pl.concat_str([text, pl.lit("\x00" * (skip + 8))]).cast(pl.Binary)
+    return padded.bin.slice(skip, 8).bin.reinterpret(dtype=pl.UInt64, endianness="big")
 
 
-def _candidates(codes: np.ndarray, reversed_code: np.ndarray | None, blockers: list[int], window: int) -> np.ndarray:
-    """Candidate pairs (as one int64 each, a * n + b with a < b) from sorted-neighbourhood passes."""
-    n = codes.shape[1]
-    order_fields = list(range(codes.shape[0]))
-    passes = [np.lexsort(codes[order_fields[::-1]])]  # the whole record, most informative field first
-    for b in blockers:
-        rest = [i for i in order_fields if i != b]
-        passes.append(np.lexsort(codes[[*rest[::-1], b]]))
-    if reversed_code is not None:
-        passes.append(np.lexsort(np.vstack([codes[order_fields[::-1]], reversed_code[None, :]])))
+def _compact(values: pl.Series) -> pl.Series:
+    """The cheap form of a value that keys and sorting use, for a million rows at a time: ASCII
+    letters in lower case, ASCII punctuation, symbols and spaces dropped, other characters kept as
+    they are ("O'Neil, Ann" -> "oneilann"). The full normalisation runs only on the pairs scored."""
+    data, off = _buffers(values)
+    if not len(data):
+        return pl.Series(values.name, [""] * len(values), dtype=pl.String)
+    upper = (data - np.uint8(65)) < np.uint8(26)
+    keep = upper | ((data - np.uint8(97)) < np.uint8(26)) | ((data - np.uint8(48)) < np.uint8(10)) | (data >= 128)
+    if keep.all() and not upper.any():  # ids, codes, amounts: already compact
+        return values.fill_null("")
+    mapped = np.where(keep, data + (upper.view(np.uint8) << np.uint8(5)), np.uint8(32))
+    return _from_buffers(mapped, off, values.name).str.replace_all(" ", "", literal=True)
+
+
+@dataclass
+class _Keys:
+    """One field's integers per row: ``key`` (0 when missing or empty) and, for a blocker, sort keys."""
+
+    key: np.ndarray
+    sort: list[np.ndarray]
+
+
+def _keys_of(values: pl.Series, sorts: int) -> _Keys:
+    compact = _compact(values)
+    key = compact.hash(seed=7).to_numpy()
+    key = np.where((compact.str.len_bytes() > 0).to_numpy(), np.maximum(key, np.uint64(1)), np.uint64(0))
+    c = pl.col("v")
+    exprs = [_prefix(c).alias("a"), _prefix(c, skip=8).alias("b"), _prefix(c.str.reverse()).alias("r")]
+    exprs = exprs[: (3 if sorts > 1 else 2) if sorts else 0]
+    sort = [s.to_numpy() for s in pl.DataFrame({"v": compact}).select(exprs)] if exprs else []
+    return _Keys(key, sort)
+
+
+def _field_keys(values: pl.Series, f: Field, sorts: int) -> _Keys:
+    """Keys per row; a field with few distinct values is keyed once per value and joined back."""
+    if f.distinct and 4 * f.distinct < len(values):
+        distinct = values.unique().drop_nulls()
+        k = _keys_of(distinct, sorts)
+        table = pl.DataFrame({"v": distinct, "k": k.key, **{f"s{i}": s for i, s in enumerate(k.sort)}})
+        joined = pl.DataFrame({"v": values}).join(table, on="v", how="left", maintain_order="left").fill_null(0)
+        return _Keys(joined["k"].to_numpy(), [joined[f"s{i}"].to_numpy() for i in range(len(k.sort))])
+    return _keys_of(values, sorts)
+
+
+def _column(frame: pl.DataFrame | pl.LazyFrame, name: str) -> pl.Series:
+    if isinstance(frame, pl.LazyFrame):
+        return frame.select(pl.col(name).cast(pl.String)).collect(engine="streaming").to_series()
+    return frame.get_column(name).cast(pl.String)
+
+
+_HIGH7 = np.uint64(0x7F7F7F7F7F7F7F7F)
+_GATHER = np.uint64(0x0102040810204080)
+
+
+def _equal_bytes(x: np.ndarray) -> np.ndarray:
+    """For XORed words, a byte whose bit k says byte k of the word is zero (that field was equal)."""
+    y = (x & _HIGH7) + _HIGH7
+    z = ~(y | x | _HIGH7)  # 0x80 in each zero byte, exactly
+    return (((z >> np.uint64(7)) * _GATHER) >> np.uint64(56)).astype(np.uint8)
+
+
+def _bit_weights(weights: np.ndarray) -> np.ndarray:
+    """Per packed word, the weight of each 8-bit set of its fields: table[word, mask]."""
+    words = math.ceil(len(weights) / 8)
+    w = np.zeros(words * 8)
+    w[: len(weights)] = weights
+    bits = (np.arange(256)[:, None] >> np.arange(8)[None, :]) & 1
+    return np.stack([bits @ w[8 * j : 8 * j + 8] for j in range(words)])
+
+
+def _pass_pairs(
+    order: np.ndarray, words: np.ndarray, present: np.ndarray, table: np.ndarray, total: float, window: int
+) -> np.ndarray:
+    """Candidate pairs (``a * n + b``, a < b) of one sorted pass: neighbours within ``window`` that are
+    exactly equal on enough of the fields present in both (a fifth of the weight, as before)."""
+    n = len(order)
+    order = order.astype(np.int64)
+    w, p = words[:, order], present[:, order]
     out = []
-    for order in passes:
-        for d in range(1, min(window, n - 1) + 1):
-            x, y = order[:-d].astype(np.int64), order[d:].astype(np.int64)
-            out.append(np.minimum(x, y) * n + np.maximum(x, y))
+    for d in range(1, min(window, n - 1) + 1):
+        equal = np.zeros(n - d, dtype=np.float32)
+        both_w = np.zeros(n - d, dtype=np.float32)
+        for j in range(w.shape[0]):
+            both = p[j, :-d] & p[j, d:]
+            equal += table[j][_equal_bytes(w[j, :-d] ^ w[j, d:]) & both]
+            both_w += table[j][both]
+        keep = np.flatnonzero((both_w >= 0.4 * total) & (equal >= 0.25 * both_w))
+        x, y = order[keep], order[keep + d]
+        out.append(np.minimum(x, y) * n + np.maximum(x, y))
     return np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
 
 
+def _order(keys: list[np.ndarray]) -> np.ndarray:
+    """Row numbers sorted on the keys (the first, then the next ...), as 32-bit integers."""
+    frame = pl.DataFrame({f"k{i}": k for i, k in enumerate(keys)})
+    return frame.select(pl.arg_sort_by(frame.columns)).to_series().to_numpy().astype(np.uint32)
+
+
+def _rows(frame: pl.DataFrame | pl.LazyFrame, rows: np.ndarray, names: list[str]) -> pl.DataFrame:
+    """The given rows (sorted, distinct) of ``names``, as text, in that order."""
+    if isinstance(frame, pl.LazyFrame):
+        got = (
+            frame.select(names)
+            .with_row_index("\x1frow")
+            .filter(pl.col("\x1frow").is_in(pl.Series(rows, dtype=pl.UInt32).implode()))
+            .collect(engine="streaming")
+            .sort("\x1frow")
+            .drop("\x1frow")
+        )
+    else:
+        got = frame.select(names)[rows]
+    return got.with_columns(pl.all().cast(pl.String))
+
+
 def near_duplicates(
-    frame: pl.DataFrame,
+    frame: pl.DataFrame | pl.LazyFrame,
     fields: list[Field],
     threshold: float = THRESHOLD,
     window: int = WINDOW,
@@ -129,52 +249,100 @@ def near_duplicates(
     >>> near_duplicates(f, [Field("name", 1.0), Field("city", 0.5)])["clusters"]
     [{'rows': [0, 1], 'score': 1.0}]
     """
-    result = {"fields": [f.name for f in fields], "threshold": threshold, "clusters": [], "total": 0, "rows": 0}
-    if len(fields) == 0 or frame.height < 2:
+    fields = sorted(fields, key=lambda f: -f.weight)[:MAX_FIELDS]
+    keyed = fields[:KEYED_FIELDS]
+    result = {
+        "fields": [f.name for f in fields],
+        "threshold": threshold,
+        "clusters": [],
+        "total": 0,
+        "rows": 0,
+        "approximate": (
+            f"records are compared only when they sort within {window} rows of each other on one of "
+            f"{', '.join(f.name for f in fields[:BLOCKERS])} (the first also read backwards) and are equal "
+            f"on enough of {', '.join(f.name for f in keyed)}, so some groups can be missed"
+            if fields
+            else "no column tells records apart (keys, row ids, constants and mostly missing columns are "
+            "left out), so none were compared"
+        ),
+    }
+    n = frame.select(pl.len()).collect().item() if isinstance(frame, pl.LazyFrame) else frame.height
+    if len(fields) == 0 or n < 2:
         return result
-    fields = sorted(fields, key=lambda f: -f.weight)
-    result["fields"] = [f.name for f in fields]
-    norm, codes = _normalised(frame, fields)
-    top = norm.columns[0]
-    rev = norm.select(pl.col(top).str.reverse().rank("dense").cast(pl.Int64))[top].to_numpy()
-    pairs = _candidates(codes, rev, blockers=[0, 1, 2][: len(fields)], window=window)
-    n = frame.height
-    a_all, b_all = pairs // n, pairs % n
     weights = np.array([f.weight for f in fields])
-    # Cheap filter first, on integer codes: the weight of fields exactly equal (and present) in both.
-    equal = np.zeros(len(pairs))
-    present = np.zeros(len(pairs))
-    for i, w in enumerate(weights):
-        ca, cb = codes[i][a_all], codes[i][b_all]
-        both = (ca > 0) & (cb > 0)
-        equal += w * ((ca == cb) & both)
-        present += w * both
-    keep = (present >= 0.4 * weights.sum()) & (equal >= 0.25 * present)
-    # The same pair comes from several passes: score it once, keeping its weight of present fields.
-    survivors, first = np.unique(pairs[keep], return_index=True)
-    present = present[keep][first]
+    words = np.zeros((math.ceil(len(keyed) / 8), n), dtype=np.uint64)
+    present = np.zeros((words.shape[0], n), dtype=np.uint8)
+    blockers = min(BLOCKERS, len(keyed))
+    first: list[np.ndarray] = []  # the first field's sort keys, until the passes that need them are sorted
+    orders: list[np.ndarray] = []
+    for i, f in enumerate(keyed):
+        k = _field_keys(_column(frame, f.name), f, sorts=(2 if i == 0 else 1) if i < blockers else 0)
+        # One byte of the key per field: two different values share it 1 time in 256, which only
+        # lets a pair through to scoring.
+        fingerprint = (k.key >> np.uint64(56)) | np.uint64(1)
+        words[i // 8] |= np.where(k.key > 0, fingerprint, 0).astype(np.uint64) << np.uint64(8 * (i % 8))
+        present[i // 8] |= (k.key > 0).astype(np.uint8) << np.uint8(i % 8)
+        # Passes: a blocker's text first, then the first field's (the first's: the second's) as the
+        # tie-break; and the first field's text read backwards (typos in the first characters).
+        if i == 0:
+            first = k.sort
+            if blockers == 1:
+                orders += [_order([first[0], first[1]]), _order([first[2]])]
+        elif i == 1:
+            orders += [_order([first[0], first[1], k.sort[0]]), _order([first[2], k.sort[0]])]
+            orders.append(_order([k.sort[0], k.sort[1], first[0]]))
+        elif i < blockers:
+            orders.append(_order([k.sort[0], k.sort[1], first[0]]))
+        del k
+    del first
+    table = _bit_weights(weights[: len(keyed)]).astype(np.float32)
+    total = float(weights[: len(keyed)].sum())
+
+    # numpy releases the GIL in its array operations: the passes run side by side on the cores.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        found = list(
+            pool.map(
+                partial(_pass_pairs, words=words, present=present, table=table, total=total, window=window), orders
+            )
+        )
+    del words, present, orders
+    survivors = np.unique(np.concatenate(found))
+    if not len(survivors):
+        return result
     a_np, b_np = survivors // n, survivors % n
-    a, b = pl.Series(a_np), pl.Series(b_np)
-    score = np.zeros(len(a))
-    for i, (f, w) in enumerate(zip(fields, weights, strict=True)):
-        va, vb = norm[f.name].gather(a), norm[f.name].gather(b)
-        both = (codes[i][a_np] > 0) & (codes[i][b_np] > 0)  # code 0 is missing or empty
+    rows = np.union1d(a_np, b_np)
+    ia, ib = np.searchsorted(rows, a_np), np.searchsorted(rows, b_np)
+    values = _rows(frame, rows, [f.name for f in fields])
+    score = np.zeros(len(survivors))
+    weight_present = np.zeros(len(survivors))
+    # The filter again, exactly: a one-byte fingerprint lets some unequal values through, and what
+    # counts as a near-duplicate must not depend on such a coincidence.
+    equal_keyed, present_keyed = np.zeros(len(survivors)), np.zeros(len(survivors))
+    for f, w in zip(keyed, weights, strict=False):
+        compact = _compact(values.get_column(f.name))
+        ca, cb = compact.gather(ia), compact.gather(ib)
+        both = ((ca != "") & (cb != "")).to_numpy()
+        present_keyed += w * both
+        equal_keyed += w * (both & (ca == cb).to_numpy())
+    for f, w in zip(fields, weights, strict=True):
+        norm = normalise(values.get_column(f.name), f.code)
+        va, vb = norm.gather(ia), norm.gather(ib)
+        both = ((va != "") & (vb != "")).to_numpy()
         if f.code:
             edits = process.cpdist(va.to_list(), vb.to_list(), scorer=OSA.distance, workers=-1)
             sim = np.clip(1.0 - edits / CODE_EDITS, 0.0, 1.0)
         else:
-            sim = process.cpdist(va.to_list(), vb.to_list(), scorer=fuzz.ratio, workers=-1) / 100.0
+            sim = process.cpdist(va.to_list(), vb.to_list(), scorer=fuzz.token_sort_ratio, workers=-1) / 100.0
         score += w * np.where(both, sim, 0.0)
-    score = np.divide(score, present, out=np.zeros_like(score), where=present > 0)
-    match = score >= threshold
-    ma, mb, ms = a.filter(match).to_numpy(), b.filter(match).to_numpy(), score[match]
+        weight_present += w * both
+    score = np.divide(score, weight_present, out=np.zeros_like(score), where=weight_present > 0)
+    match = (score >= threshold) & (present_keyed >= 0.4 * total) & (equal_keyed >= 0.25 * present_keyed)
+    ma, mb, ms = a_np[match], b_np[match], score[match]
     if not len(ma):
         return result
-    graph = coo_matrix((np.ones(len(ma)), (ma, mb)), shape=(frame.height, frame.height))
+    graph = coo_matrix((np.ones(len(ma)), (ma, mb)), shape=(n, n))
     _, labels = connected_components(graph, directed=False)
-    edges = pl.DataFrame({"a": ma, "b": mb, "score": ms}).with_columns(
-        pl.Series("cluster", labels[ma]),
-    )
+    edges = pl.DataFrame({"a": ma, "b": mb, "score": ms}).with_columns(pl.Series("cluster", labels[ma]))
     members = (
         pl.concat([edges.select("cluster", row="a"), edges.select("cluster", row="b")])
         .unique()

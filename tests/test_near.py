@@ -1,0 +1,59 @@
+"""Near-duplicates: the same clusters from a frame and from a scan, planted copies found, and no
+decision left to a fingerprint coincidence."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from kit.profiling import profile
+from kit.profiling.near import KEYED_FIELDS, Field, choose_fields, near_duplicates, normalise
+from sample_data.mixed import make_frame
+
+
+def test_frame_and_scan_give_the_same_clusters_and_find_every_planted_copy(tmp_path):
+    frame = make_frame(20_000, seed=3)
+    path = tmp_path / "mixed.csv"
+    frame.write_csv(path)
+    loaded = profile(frame, key="customer_id")
+    scanned = profile(pl.scan_csv(path, infer_schema=False), key="customer_id")
+    assert loaded.duplicates == scanned.duplicates
+    assert loaded.approximate["duplicates.near"] == scanned.approximate["duplicates.near"]
+    # The copies (a new id starting with 9, the name in capitals, the phone reformatted) sit at the
+    # end; each is clustered with its original, found by its unchanged external reference.
+    copies = frame.with_row_index("row").filter(pl.col("customer_id").str.starts_with("9"))
+    assert copies.height == 100
+    cluster_of = {r: i for i, c in enumerate(loaded.duplicates.near) for r in c.rows}
+    for row, ref in copies.select("row", "external_ref").iter_rows():
+        original = frame.with_row_index("row").filter(pl.col("external_ref") == ref)["row"].to_list()
+        assert row in cluster_of and all(cluster_of.get(o) == cluster_of[row] for o in original)
+
+
+def test_similar_values_in_one_field_are_not_duplicates_by_a_fingerprint_coincidence():
+    """Candidates pass on one byte per field; the match needs the fields' real equality too."""
+    values = pl.DataFrame({"c": [f"value {i}" for i in range(3_000)]})
+    assert near_duplicates(values, [Field("c", 1.0)])["clusters"] == []
+
+
+def test_fields_beyond_the_keyed_ones_are_scored():
+    """Only the most informative fields filter candidates; every chosen field counts in the score."""
+    n = 200
+    base = {f"k{i}": [f"{i}-{r:04d}-x" for r in range(n)] for i in range(KEYED_FIELDS + 2)}
+    frame = pl.DataFrame(base)
+    copy = frame.head(1).with_columns(pl.col(f"k{KEYED_FIELDS + 1}").str.replace("x", "a completely other value"))
+    frame = pl.concat([frame, copy])
+    fields = [Field(c, 1.0 - i / 100) for i, c in enumerate(frame.columns)]
+    found = near_duplicates(frame, fields)
+    assert found["fields"] == frame.columns and [c["rows"] for c in found["clusters"]] == [[0, n]]
+    assert found["clusters"][0]["score"] < 1.0  # the last, unkeyed field differs and lowers it
+
+
+def test_choose_fields_keeps_the_most_informative():
+    p = profile(make_frame(5_000), key="customer_id", near=False)
+    fields = choose_fields(p.columns, p.rows, ["customer_id"])
+    assert fields == sorted(fields, key=lambda f: -f.weight) and "customer_id" not in [f.name for f in fields]
+
+
+def test_normalise_ignores_case_accents_punctuation_and_spacing():
+    text = normalise(pl.Series(["  MÜLLER,  Anna ", "muller anna", None]), code=False).to_list()
+    assert text == ["muller anna", "muller anna", ""]
+    assert normalise(pl.Series(["+49 (30) 123-45", None]), code=True).to_list() == ["493012345", ""]
