@@ -11,7 +11,9 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
+import numpy as np
 import polars as pl
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -47,10 +49,15 @@ class _Locator:
     """Finds raw record text in the body, front to back, and turns byte offsets into line numbers."""
 
     def __init__(self, body: bytes | memoryview, first_line: int, cr_only: bool):
-        self.body = body if isinstance(body, bytes) else bytes(body)
+        self.view = body
         self.newline = b"\r" if cr_only else b"\n"
         self.cursor = 0
         self.line = first_line
+
+    @cached_property
+    def body(self) -> bytes:
+        # Copied only when a record must be found: most files have none.
+        return self.view if isinstance(self.view, bytes) else bytes(self.view)
 
     def find(self, text: str) -> int:
         needle = text.encode("utf-8")
@@ -73,19 +80,28 @@ def _parse_arrow(body: pa.Buffer, names: list[str], d: Dialect, newlines: bool =
 
     # Arrow needs each record inside one block: 16 MB covers ordinary files; a record holding a larger
     # field (a document, an image as base64) is read again with one block for the whole body.
-    try:
-        return _read_arrow(body, names, d, newlines, handler, 1 << 24), bad
-    except pa.ArrowInvalid as exc:
-        if "straddl" not in str(exc) or body.size < 1 << 24:
-            raise
+    # Threads first: a file with no bad record (the usual case) is read on every core. Arrow knows a
+    # bad record's number only when reading on one thread, so a file with any is read again so.
+    for threads in (True, False):
         bad.clear()
-        return _read_arrow(body, names, d, newlines, handler, min(body.size + 1, (1 << 31) - 1)), bad
+        try:
+            table = _read_arrow(body, names, d, newlines, handler, 1 << 24, threads)
+        except pa.ArrowInvalid as exc:
+            if "straddl" not in str(exc) or body.size < 1 << 24:
+                raise
+            bad.clear()
+            table = _read_arrow(body, names, d, newlines, handler, min(body.size + 1, (1 << 31) - 1), threads)
+        if not bad:
+            break
+    return table, bad
 
 
-def _read_arrow(body: pa.Buffer, names: list[str], d: Dialect, newlines: bool, handler, block_size: int) -> pa.Table:
+def _read_arrow(
+    body: pa.Buffer, names: list[str], d: Dialect, newlines: bool, handler, block_size: int, threads: bool
+) -> pa.Table:
     return pacsv.read_csv(
         pa.BufferReader(body),
-        read_options=pacsv.ReadOptions(use_threads=False, column_names=names, block_size=block_size),
+        read_options=pacsv.ReadOptions(use_threads=threads, column_names=names, block_size=block_size),
         parse_options=pacsv.ParseOptions(
             delimiter=d.delimiter,
             quote_char=d.quote_char or False,
@@ -265,7 +281,15 @@ def _read_decoded(
     assert isinstance(frame, pl.DataFrame)
 
     merged: pl.Series | None = None
-    if d.quote_char and not d.skip_space and frame.height:
+    # As many line ends as records: no value holds a line break, so none can hide swallowed records.
+    newline = b"\r" if d.line_terminator == "CR" else b"\n"
+    breaks = body.size > 0 and bytes(body[-1:]) != newline
+    if isinstance(data, bytes):
+        ends = data.count(newline, body_offset, body_end)
+    else:  # a view (the file past its byte-order mark): counted in place, not copied
+        ends = int(np.count_nonzero(np.frombuffer(data, np.uint8)[body_offset:body_end] == newline[0]))
+    one_per_line = ends + breaks == table.num_rows + len(bad)
+    if d.quote_char and not d.skip_space and frame.height and not one_per_line:
         merged = _merged_rows(frame, d)
         if merged.any() and not _multiline_values(frame.filter(~merged)):
             # Line breaks appear only where a stray quote swallowed whole records, never in a value of
@@ -438,7 +462,17 @@ def _merged_rows(frame: pl.DataFrame, d: Dialect) -> pl.Series:
         most = after_break.list.eval(pl.element().str.count_matches(d.delimiter, literal=True)).list.max()
         return (most >= frame.width - 1).fill_null(False)
 
-    return frame.select(pl.any_horizontal(swallowed(c) for c in columns)).to_series()
+    # Split only the values holding a break (a notes column of a million rows has few).
+    hits = pl.concat(
+        [
+            frame.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("\x1fi"), c)
+            .filter(pl.col(c).str.contains("\n", literal=True) | pl.col(c).str.contains("\r", literal=True))
+            .filter(swallowed(c))
+            .select("\x1fi")
+            for c in columns
+        ]
+    )["\x1fi"]
+    return pl.Series(np.isin(np.arange(frame.height), hits.to_numpy()))
 
 
 def _multiline_values(frame: pl.DataFrame) -> bool:
