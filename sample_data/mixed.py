@@ -16,8 +16,45 @@ CITIES = ["Berlin", "Paris", "Madrid", "Lisbon", "Vienna", "Zürich", "Kraków",
 STATUSES = ["Active", "Inactive", "Prospect", "Churned"]
 
 
-def make_frame(rows: int, seed: int = 7) -> pl.DataFrame:
-    """20 text columns with realistic defects, generated with numpy (vectorised, seeded)."""
+SYLLABLES = ["ka", "lo", "mi", "ne", "ra", "so", "tu", "vi", "be", "da", "fe", "go", "ha", "ji", "ze", "wo"]
+STREET_TYPES = ["Street", "Road", "Avenue", "Lane", "Way", "Platz", "Straße", "Rue", "Calle"]
+WORDS = [
+    "call",
+    "back",
+    "customer",
+    "asked",
+    "about",
+    "invoice",
+    "delivery",
+    "late",
+    "moved",
+    "prefers",
+    "email",
+    "phone",
+    "discount",
+    "complaint",
+    "resolved",
+    "pending",
+    "visit",
+    "contract",
+    "renewal",
+]
+
+
+def _coined(rng: np.random.Generator, rows: int, parts: int, pool: int) -> pl.Series:
+    """Names made of syllables: a pool of ``pool`` distinct ones, capitalised (varied, realistic length)."""
+    codes = rng.integers(0, len(SYLLABLES), (pool, parts))
+    names = np.array(["".join(SYLLABLES[i] for i in row).capitalize() for row in codes], dtype=object)
+    return pl.Series(names[rng.integers(0, pool, rows)].astype(str))
+
+
+def make_frame(rows: int, seed: int = 7, varied: bool = False) -> pl.DataFrame:
+    """20 text columns with realistic defects, generated with numpy (vectorised, seeded).
+
+    ``varied`` makes the text columns as varied as a real customer table's: names from pools of
+    thousands, a street address instead of the segment, and free-text notes on most rows (many
+    mostly distinct text columns, the hard case for a profiler), keeping the same defects.
+    """
     rng = np.random.default_rng(seed)
 
     def pick(values: list[str]) -> pl.Series:
@@ -72,6 +109,28 @@ def make_frame(rows: int, seed: int = 7) -> pl.DataFrame:
             ),
         }
     )
+    if varied:
+        first, last = _coined(rng, rows, 3, 3_000), _coined(rng, rows, 4, 20_000)
+        words = np.array(WORDS, dtype=object)
+        note = pl.Series([" ".join(words[rng.integers(0, len(WORDS), 8)]) for _ in range(min(rows, 50_000))])
+        frame = frame.with_columns(
+            first_name=first,
+            last_name=last,
+            full_name=sprinkle(first + " " + last, ["N/A", " Anna Smith ", "ANNA SMITH"], 0.01),
+            email=sprinkle(
+                first.str.to_lowercase() + "." + last.str.to_lowercase() + idx.cast(pl.String) + "@mail.example",
+                ["n/a", "broken@", "no email"],
+                0.01,
+            ),
+            segment=pl.Series(rng.integers(1, 300, rows)).cast(pl.String)
+            + " "
+            + _coined(rng, rows, 3, 5_000)
+            + " "
+            + pick(STREET_TYPES),
+            notes=pl.when(pl.Series(rng.random(rows) < 0.7))
+            .then(note.sample(rows, with_replacement=True, seed=seed) + " #" + idx.cast(pl.String))
+            .otherwise(frame["notes"]),
+        ).rename({"segment": "street"})
     # People entered twice: 0.5% of rows again under a new id, name re-typed in capitals, phone reformatted.
     again = frame.sample(fraction=0.005, seed=seed).with_columns(
         pl.col("customer_id").str.replace(r"^0", "9"),
@@ -79,3 +138,11 @@ def make_frame(rows: int, seed: int = 7) -> pl.DataFrame:
         pl.col("phone").str.replace_all(r"[()]", "").str.replace(" ", "-"),
     )
     return pl.concat([frame.head(rows - again.height), again])
+
+
+def planted_pairs(rows: int, seed: int = 7) -> set[tuple[int, int]]:
+    """The (original, copy) row pairs ``make_frame(rows, seed)`` planted: the copies are its last rows,
+    each of an original drawn with the same seeded sample (originals cut off with the tail are not)."""
+    drawn = pl.DataFrame({"i": np.arange(rows)}).sample(fraction=0.005, seed=seed)["i"].to_list()
+    first_copy = rows - len(drawn)
+    return {(o, first_copy + k) for k, o in enumerate(drawn) if o < first_copy}

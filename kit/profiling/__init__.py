@@ -294,13 +294,16 @@ def _profile(
         )
         described, fired = described + more, fired + more_fired
     repeated_key = None
-    for c in counted.mostly_distinct:
-        stage.start(f"{c}{reading}")
-        counts = counted.load(c)
-        more, more_fired = _describe({c: counts}, n_rows, schema, tokens_for, top, target_encoding)
+    # From a scan, one mostly distinct column at a time (its counts are about as large as the column);
+    # in memory, where the rows are held anyway, all of them together so the queries share the cores.
+    groups = [[c] for c in counted.mostly_distinct] if reading else [counted.mostly_distinct]
+    for group in filter(None, groups):
+        stage.start(f"{', '.join(group)}{reading}")
+        counts = {c: counted.load(c) for c in group}
+        more, more_fired = _describe(counts, n_rows, schema, tokens_for, top, target_encoding)
         described, fired = described + more, fired + more_fired
-        if keys == [c]:
-            repeated_key = counts.filter(pl.col(COUNT) > 1).select(c)
+        if len(keys) == 1 and keys[0] in counts:
+            repeated_key = counts[keys[0]].filter(pl.col(COUNT) > 1).select(keys[0])
         del counts
     if len(keys) == 1 and keys[0] in counted.counts:
         repeated_key = counted.counts[keys[0]].filter(pl.col(COUNT) > 1).select(keys[0])
