@@ -324,7 +324,7 @@ def _profile(
     if run_near:
         stage.start("near-duplicates")
         # The same method on a frame and on a scan: a scan is read one field at a time.
-        found = near_duplicates(text, choose_fields(columns, n_rows, keys))
+        found = near_duplicates(text, choose_fields(columns, n_rows, keys), rows=n_rows)
         # Clusters made only of exact copies are already reported as exact duplicates.
         exact_sets = [set(g) for g in groups]
         clusters = [c for c in found["clusters"] if not any(set(c["rows"]) <= g for g in exact_sets)]

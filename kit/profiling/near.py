@@ -241,6 +241,7 @@ def near_duplicates(
     fields: list[Field],
     threshold: float = THRESHOLD,
     window: int = WINDOW,
+    rows: int | None = None,
 ) -> dict:
     """Clusters of records that look like the same entity: ``{"fields", "clusters": [{"rows", "score"}], ...}``.
 
@@ -248,6 +249,8 @@ def near_duplicates(
     >>> f = pl.DataFrame({"name": names, "city": ["Oslo", "Oslo", "Rome", "Oslo"]})
     >>> near_duplicates(f, [Field("name", 1.0), Field("city", 0.5)])["clusters"]
     [{'rows': [0, 1], 'score': 1.0}]
+
+    ``rows`` is the frame's height when the caller knows it (a scan is not read once more to count).
     """
     fields = sorted(fields, key=lambda f: -f.weight)[:MAX_FIELDS]
     keyed = fields[:KEYED_FIELDS]
@@ -266,7 +269,10 @@ def near_duplicates(
             "left out), so none were compared"
         ),
     }
-    n = frame.select(pl.len()).collect().item() if isinstance(frame, pl.LazyFrame) else frame.height
+    if rows is not None:
+        n = rows
+    else:
+        n = frame.select(pl.len()).collect().item() if isinstance(frame, pl.LazyFrame) else frame.height
     if len(fields) == 0 or n < 2:
         return result
     weights = np.array([f.weight for f in fields])
