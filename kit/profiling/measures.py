@@ -180,22 +180,54 @@ def shape_expr(expr: pl.Expr, collapse: bool = False) -> pl.Expr:
     return shaped
 
 
-def shape_table(counts: pl.DataFrame, name: str, missing: pl.Expr | None = None) -> pl.DataFrame:
-    """Shapes of a column's values with their total counts and up to 3 examples (most common first).
+# Examples are what a reader sees of the top shapes: only the shapes shown get them. Grouping a million
+# values of free text into tens of thousands of example lists was most of the cost of a notes column.
+SHOWN_SHAPES = 8
 
-    Computed on distinct values: one ``replace_many`` per distinct value, not per row. With
+
+def _collapsed(shape: pl.Expr) -> pl.Expr:
+    return shape.str.replace_all(r"a+", "a").str.replace_all(r"A+", "A").str.replace_all(r"9+", "9")
+
+
+def _shown(sums: pl.LazyFrame, missing: bool) -> pl.LazyFrame:
+    """The shapes whose examples a profile shows: the top ``SHOWN_SHAPES`` (``shapes``) of the present
+    values, and the first three, in table order, of each top collapsed shape (``collapse_table``)."""
+    present = sums.filter(~pl.col(MISSING)) if missing else sums
+    ordered = present.sort([COUNT, SHAPE], descending=[True, False])
+    keyed = ordered.with_columns(_collapsed(pl.col(SHAPE)).alias("\x1fc"))
+    top_collapsed = (
+        keyed.group_by("\x1fc")
+        .agg(pl.col(COUNT).sum())
+        .sort([COUNT, "\x1fc"], descending=[True, False])
+        .head(SHOWN_SHAPES)
+    )
+    # In table order: a join does not keep it unless asked.
+    constituents = keyed.join(top_collapsed.select("\x1fc"), on="\x1fc", maintain_order="left")
+    constituents = constituents.group_by("\x1fc").head(3)
+    return pl.concat([ordered.select(SHAPE).head(SHOWN_SHAPES), constituents.select(SHAPE)]).unique()
+
+
+def shape_table(counts: pl.DataFrame | pl.LazyFrame, name: str, missing: pl.Expr | None = None) -> pl.DataFrame:
+    """Shapes of a column's values with their total counts and, for the shapes a profile shows (the
+    top ones, and the top of each collapsed shape), up to 3 examples, most common first (the other
+    shapes: an empty list). A LazyFrame gives a LazyFrame.
+
+    Computed on distinct values: one byte-table lookup per distinct value, not per row. With
     ``missing``, rows are also split by that flag (column ``MISSING``) so one pass serves both the
     shapes of present values and the lengths of all values.
     """
     keys = [SHAPE] if missing is None else [SHAPE, MISSING]
-    flagged = counts.with_columns(shape_expr(pl.col(name)).alias(SHAPE))
+    flagged = counts.lazy().with_columns(shape_expr(pl.col(name)).alias(SHAPE))
     if missing is not None:
         flagged = flagged.with_columns(missing.alias(MISSING))
+    flagged = flagged.cache()  # shaped once, read twice (sums, examples): the optimiser does not see through the lookup
+    sums = flagged.group_by(keys).agg(pl.col(COUNT).sum())
     # Examples: the 3 most common values, ties by value, so the same data gives the same profile.
     top = pl.struct(pl.col(COUNT).alias("n"), pl.col(name).alias("v")).top_k_by([COUNT, name], 3, reverse=[False, True])
-    return (
-        flagged.group_by(keys)
-        .agg(pl.col(COUNT).sum(), top.alias(EXAMPLES))
+    examples = (
+        flagged.join(_shown(sums, missing is not None), on=SHAPE, how="semi")
+        .group_by(keys)
+        .agg(top.alias(EXAMPLES))
         .with_columns(
             pl.col(EXAMPLES).list.eval(
                 pl.element()
@@ -203,17 +235,20 @@ def shape_table(counts: pl.DataFrame, name: str, missing: pl.Expr | None = None)
                 .struct.field("v")
             )
         )
+    )
+    out = (
+        sums.join(examples, on=keys, how="left", nulls_equal=True)
+        .with_columns(pl.col(EXAMPLES).fill_null(pl.lit([], dtype=pl.List(pl.String))))
         .sort([COUNT, SHAPE], descending=[True, False])
         .select(*keys, COUNT, EXAMPLES)
     )
+    return out.collect() if isinstance(counts, pl.DataFrame) else out
 
 
 def collapse_table(table: pl.DataFrame) -> pl.DataFrame:
     """The shape table with runs collapsed (``Aaaa 99`` -> ``Aa 9``), regrouped: no pass over values."""
     return (
-        table.with_columns(
-            pl.col(SHAPE).str.replace_all(r"a+", "a").str.replace_all(r"A+", "A").str.replace_all(r"9+", "9")
-        )
+        table.with_columns(_collapsed(pl.col(SHAPE)))
         .group_by(SHAPE)
         .agg(pl.col(COUNT).sum(), pl.col(EXAMPLES).list.explode(keep_nulls=False, empty_as_null=False).head(3))
         .sort([COUNT, SHAPE], descending=[True, False])
