@@ -24,7 +24,6 @@ from functools import partial
 
 import numpy as np
 import polars as pl
-import pyarrow as pa
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 from scipy.sparse import coo_matrix
@@ -56,7 +55,6 @@ class Field:
     name: str
     weight: float
     code: bool = False
-    distinct: int = 0  # distinct values, when known: few are normalised once each, not per row
 
 
 def choose_fields(columns: list, rows: int, exclude: list[str]) -> list[Field]:
@@ -74,24 +72,8 @@ def choose_fields(columns: list, rows: int, exclude: list[str]) -> list[Field]:
         if c.distinct == rows and (c.type.type in ("integer", *ID_TYPES) or c.len_max == c.len_min):
             continue
         weight = max(0.1, math.log(c.distinct + 1) / math.log(rows + 1))
-        fields.append(Field(c.name, round(weight, 4), c.type.type in CODE_TYPES, c.distinct))
+        fields.append(Field(c.name, round(weight, 4), c.type.type in CODE_TYPES))
     return sorted(fields, key=lambda f: -f.weight)[:MAX_FIELDS]
-
-
-def _buffers(values: pl.Series) -> tuple[np.ndarray, np.ndarray]:
-    """A string Series' UTF-8 bytes and offsets (nulls as empty strings)."""
-    arr = values.fill_null("").to_arrow()
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
-    arr = arr.cast(pa.large_string())
-    _, offsets, data = arr.buffers()
-    off = np.frombuffer(offsets, dtype=np.int64)[arr.offset : arr.offset + len(arr) + 1]
-    return (np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)), off
-
-
-def _from_buffers(data: np.ndarray, off: np.ndarray, name: str) -> pl.Series:
-    arr = pa.LargeStringArray.from_buffers(len(off) - 1, pa.py_buffer(off), pa.py_buffer(data))
-    return pl.Series(name, arr, dtype=pl.String)
 
 
 def normalise(values: pl.Series, code: bool) -> pl.Series:
@@ -121,55 +103,33 @@ def _prefix(text: pl.Expr, skip: int = 0) -> pl.Expr:
     return padded.bin.slice(skip, 8).bin.reinterpret(dtype=pl.UInt64, endianness="big")
 
 
-def _compact(values: pl.Series) -> pl.Series:
-    """The cheap form of a value that keys and sorting use, for a million rows at a time: ASCII
-    letters in lower case, ASCII punctuation, symbols and spaces dropped, other characters kept as
-    they are ("O'Neil, Ann" -> "oneilann"). The full normalisation runs only on the pairs scored."""
-    data, off = _buffers(values)
-    if not len(data):
-        return pl.Series(values.name, [""] * len(values), dtype=pl.String)
-    upper = (data - np.uint8(65)) < np.uint8(26)
-    keep = upper | ((data - np.uint8(97)) < np.uint8(26)) | ((data - np.uint8(48)) < np.uint8(10)) | (data >= 128)
-    if keep.all() and not upper.any():  # ids, codes, amounts: already compact
-        return values.fill_null("")
-    mapped = np.where(keep, data + (upper.view(np.uint8) << np.uint8(5)), np.uint8(32))
-    return _from_buffers(mapped, off, values.name).str.replace_all(" ", "", literal=True)
+# ASCII other than letters and digits: what keys ignore.
+_SEPARATORS = r"[\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]"
 
 
-@dataclass
-class _Keys:
-    """One field's integers per row: ``key`` (0 when missing or empty) and, for a blocker, sort keys."""
-
-    key: np.ndarray
-    sort: list[np.ndarray]
-
-
-def _keys_of(values: pl.Series, sorts: int) -> _Keys:
-    compact = _compact(values)
-    key = compact.hash(seed=7).to_numpy()
-    key = np.where((compact.str.len_bytes() > 0).to_numpy(), np.maximum(key, np.uint64(1)), np.uint64(0))
-    c = pl.col("v")
-    exprs = [_prefix(c).alias("a"), _prefix(c, skip=8).alias("b"), _prefix(c.str.reverse()).alias("r")]
-    exprs = exprs[: (3 if sorts > 1 else 2) if sorts else 0]
-    sort = [s.to_numpy() for s in pl.DataFrame({"v": compact}).select(exprs)] if exprs else []
-    return _Keys(key, sort)
+def _compact(text: pl.Expr) -> pl.Expr:
+    """The cheap form of a value that keys and sorting use, for millions of rows at a time: lower
+    case, ASCII punctuation, symbols and spaces dropped ("O'Neil, Ann" -> "oneilann"); accents kept.
+    The full normalisation (``normalise``) runs only on the pairs scored."""
+    return text.cast(pl.String).fill_null("").str.to_lowercase().str.replace_all(_SEPARATORS, "")
 
 
-def _field_keys(values: pl.Series, f: Field, sorts: int) -> _Keys:
-    """Keys per row; a field with few distinct values is keyed once per value and joined back."""
-    if f.distinct and 4 * f.distinct < len(values):
-        distinct = values.unique().drop_nulls()
-        k = _keys_of(distinct, sorts)
-        table = pl.DataFrame({"v": distinct, "k": k.key, **{f"s{i}": s for i, s in enumerate(k.sort)}})
-        joined = pl.DataFrame({"v": values}).join(table, on="v", how="left", maintain_order="left").fill_null(0)
-        return _Keys(joined["k"].to_numpy(), [joined[f"s{i}"].to_numpy() for i in range(len(k.sort))])
-    return _keys_of(values, sorts)
+def _keys(frame: pl.DataFrame | pl.LazyFrame, keyed: list[Field], blockers: int) -> pl.DataFrame:
+    """Per row, each keyed field's 64-bit key (``k{i}``, 0 when missing or empty) and, for the blockers,
+    sort keys (``a{i}``, ``b{i}``: bytes 0-8 and 8-16; ``r0``: the first field's last 8, reversed).
 
-
-def _column(frame: pl.DataFrame | pl.LazyFrame, name: str) -> pl.Series:
-    if isinstance(frame, pl.LazyFrame):
-        return frame.select(pl.col(name).cast(pl.String)).collect(engine="streaming").to_series()
-    return frame.get_column(name).cast(pl.String)
+    One query for all fields, so polars spreads them over the cores; a scan is streamed and only the
+    integers are held, never the text."""
+    compact = [_compact(pl.col(f.name)).alias(f"c{i}") for i, f in enumerate(keyed)]
+    out = []
+    for i in range(len(keyed)):
+        c = pl.col(f"c{i}")
+        out.append(pl.when(c.str.len_bytes() > 0).then(c.hash(seed=7) | 1).otherwise(0).cast(pl.UInt64).alias(f"k{i}"))
+        if i < blockers:
+            out += [_prefix(c).alias(f"a{i}"), _prefix(c, skip=8).alias(f"b{i}")]
+    out.append(_prefix(pl.col("c0").str.reverse()).alias("r0"))
+    query = frame.lazy().select(compact).select(out)
+    return query.collect(engine="streaming") if isinstance(frame, pl.LazyFrame) else query.collect()
 
 
 _HIGH7 = np.uint64(0x7F7F7F7F7F7F7F7F)
@@ -279,28 +239,20 @@ def near_duplicates(
     words = np.zeros((math.ceil(len(keyed) / 8), n), dtype=np.uint64)
     present = np.zeros((words.shape[0], n), dtype=np.uint8)
     blockers = min(BLOCKERS, len(keyed))
-    first: list[np.ndarray] = []  # the first field's sort keys, until the passes that need them are sorted
-    orders: list[np.ndarray] = []
-    for i, f in enumerate(keyed):
-        k = _field_keys(_column(frame, f.name), f, sorts=(2 if i == 0 else 1) if i < blockers else 0)
+    keys = _keys(frame, keyed, blockers)
+    for i in range(len(keyed)):
+        key = keys[f"k{i}"].to_numpy()
         # One byte of the key per field: two different values share it 1 time in 256, which only
-        # lets a pair through to scoring.
-        fingerprint = (k.key >> np.uint64(56)) | np.uint64(1)
-        words[i // 8] |= np.where(k.key > 0, fingerprint, 0).astype(np.uint64) << np.uint64(8 * (i % 8))
-        present[i // 8] |= (k.key > 0).astype(np.uint8) << np.uint8(i % 8)
-        # Passes: a blocker's text first, then the first field's (the first's: the second's) as the
-        # tie-break; and the first field's text read backwards (typos in the first characters).
-        if i == 0:
-            first = k.sort
-            if blockers == 1:
-                orders += [_order([first[0], first[1]]), _order([first[2]])]
-        elif i == 1:
-            orders += [_order([first[0], first[1], k.sort[0]]), _order([first[2], k.sort[0]])]
-            orders.append(_order([k.sort[0], k.sort[1], first[0]]))
-        elif i < blockers:
-            orders.append(_order([k.sort[0], k.sort[1], first[0]]))
-        del k
-    del first
+        # lets a pair through to scoring (where the fields' equality is checked again).
+        fingerprint = np.where(key > 0, (key >> np.uint64(56)) | np.uint64(1), np.uint64(0))
+        words[i // 8] |= fingerprint << np.uint64(8 * (i % 8))
+        present[i // 8] |= (key > 0).astype(np.uint8) << np.uint8(i % 8)
+    # Passes: each blocker's text, then the first field's (the first's: the second's) as the tie-break;
+    # and the first field's text read backwards (typos in the first characters).
+    tie = ["a1" if blockers > 1 else "b0"] + ["a0"] * (blockers - 1)
+    passes = [[f"a{b}", f"b{b}", tie[b]] for b in range(blockers)] + [["r0", tie[0]]]
+    orders = [_order([keys[k].to_numpy() for k in p]) for p in passes]
+    del keys
     table = _bit_weights(weights[: len(keyed)]).astype(np.float32)
     total = float(weights[: len(keyed)].sum())
 
@@ -325,7 +277,7 @@ def near_duplicates(
     # counts as a near-duplicate must not depend on such a coincidence.
     equal_keyed, present_keyed = np.zeros(len(survivors)), np.zeros(len(survivors))
     for f, w in zip(keyed, weights, strict=False):
-        compact = _compact(values.get_column(f.name))
+        compact = values.select(_compact(pl.col(f.name))).to_series()
         ca, cb = compact.gather(ia), compact.gather(ib)
         both = ((ca != "") & (cb != "")).to_numpy()
         present_keyed += w * both
