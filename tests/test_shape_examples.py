@@ -40,3 +40,13 @@ def test_examples_of_the_shown_shapes_and_collapsed_shapes_are_as_if_every_shape
     assert [(s.shape, s.count, s.examples) for s in p.column("t").shapes] == table[:8]
     expected = sorted(((k, n, ex[:3]) for k, (n, ex) in collapsed.items()), key=lambda t: (-t[1], t[0]))[:8]
     assert [(s.shape, s.count, s.examples) for s in p.column("t").collapsed_shapes] == expected
+
+
+def test_shapes_made_twice_or_held_give_the_same_table():
+    from kit.profiling.measures import COUNT, shape_table
+
+    values = pl.Series("v", [f"{w}{i % 97}" for i, w in enumerate(["ab", "Cd", "e-f", "GH"] * 5_000)])
+    counts = values.value_counts(name=COUNT)
+    held = shape_table(counts.lazy(), "v", cache=True).collect()
+    twice = shape_table(counts.lazy(), "v", cache=False).collect()
+    assert held.equals(twice) and held.height > 4

@@ -55,6 +55,8 @@ from kit.profiling.variants import is_categorical, likely_typos, repeats, spelli
 from kit.progress import Stages
 
 MAX_ALERT_ROWS = 10_000
+# Up to this many distinct values a column's shapes are held between their two uses; beyond, made twice.
+HOLD_SHAPES = 5_000_000
 
 
 @dataclass
@@ -130,7 +132,11 @@ def _describe(
     names = list(counts)
     # Streaming, so the shapes of a column of millions of values are made a morsel at a time.
     all_tables = pl.collect_all(
-        [shape_table(counts[c].lazy(), c, missing_expr(c, tokens_for(c))) for c in names], engine="streaming"
+        [
+            shape_table(counts[c].lazy(), c, missing_expr(c, tokens_for(c)), cache=counts[c].height <= HOLD_SHAPES)
+            for c in names
+        ],
+        engine="streaming",
     )
     # The screens look for characters a shape keeps as they are (non-ASCII, '&', '<', controls), so the
     # shape table answers them: hundreds of shapes instead of millions of values.

@@ -207,20 +207,25 @@ def _shown(sums: pl.LazyFrame, missing: bool) -> pl.LazyFrame:
     return pl.concat([ordered.select(SHAPE).head(SHOWN_SHAPES), constituents.select(SHAPE)]).unique()
 
 
-def shape_table(counts: pl.DataFrame | pl.LazyFrame, name: str, missing: pl.Expr | None = None) -> pl.DataFrame:
+def shape_table(
+    counts: pl.DataFrame | pl.LazyFrame, name: str, missing: pl.Expr | None = None, cache: bool = True
+) -> pl.DataFrame:
     """Shapes of a column's values with their total counts and, for the shapes a profile shows (the
     top ones, and the top of each collapsed shape), up to 3 examples, most common first (the other
     shapes: an empty list). A LazyFrame gives a LazyFrame.
 
     Computed on distinct values: one byte-table lookup per distinct value, not per row. With
     ``missing``, rows are also split by that flag (column ``MISSING``) so one pass serves both the
-    shapes of present values and the lengths of all values.
+    shapes of present values and the lengths of all values. The shaped values are read twice (totals,
+    then examples): ``cache`` holds them in between, ``cache=False`` shapes them twice instead, for
+    a column of tens of millions of distinct values that a streaming pass should not hold.
     """
     keys = [SHAPE] if missing is None else [SHAPE, MISSING]
     flagged = counts.lazy().with_columns(shape_expr(pl.col(name)).alias(SHAPE))
     if missing is not None:
         flagged = flagged.with_columns(missing.alias(MISSING))
-    flagged = flagged.cache()  # shaped once, read twice (sums, examples): the optimiser does not see through the lookup
+    if cache:  # the optimiser does not see that the two reads share the shaping
+        flagged = flagged.cache()
     sums = flagged.group_by(keys).agg(pl.col(COUNT).sum())
     # Examples: the 3 most common values, ties by value, so the same data gives the same profile.
     top = pl.struct(pl.col(COUNT).alias("n"), pl.col(name).alias("v")).top_k_by([COUNT, name], 3, reverse=[False, True])

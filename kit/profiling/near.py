@@ -271,10 +271,8 @@ def near_duplicates(
     rows = np.union1d(a_np, b_np)
     ia, ib = np.searchsorted(rows, a_np), np.searchsorted(rows, b_np)
     values = _rows(frame, rows, [f.name for f in fields])
-    score = np.zeros(len(survivors))
-    weight_present = np.zeros(len(survivors))
-    # The filter again, exactly: a one-byte fingerprint lets some unequal values through, and what
-    # counts as a near-duplicate must not depend on such a coincidence.
+    # The filter again, exactly, before any scoring: a one-byte fingerprint lets some unequal values
+    # through, and what counts as a near-duplicate must not depend on such a coincidence.
     equal_keyed, present_keyed = np.zeros(len(survivors)), np.zeros(len(survivors))
     for f, w in zip(keyed, weights, strict=False):
         compact = values.select(_compact(pl.col(f.name))).to_series()
@@ -282,6 +280,13 @@ def near_duplicates(
         both = ((ca != "") & (cb != "")).to_numpy()
         present_keyed += w * both
         equal_keyed += w * (both & (ca == cb).to_numpy())
+    equal = (present_keyed >= 0.4 * total) & (equal_keyed >= 0.25 * present_keyed)
+    a_np, b_np = a_np[equal], b_np[equal]
+    kept = np.union1d(a_np, b_np)
+    values = values[np.searchsorted(rows, kept)]
+    ia, ib = np.searchsorted(kept, a_np), np.searchsorted(kept, b_np)
+    score = np.zeros(len(a_np))
+    weight_present = np.zeros(len(a_np))
     for f, w in zip(fields, weights, strict=True):
         norm = normalise(values.get_column(f.name), f.code)
         va, vb = norm.gather(ia), norm.gather(ib)
@@ -294,7 +299,7 @@ def near_duplicates(
         score += w * np.where(both, sim, 0.0)
         weight_present += w * both
     score = np.divide(score, weight_present, out=np.zeros_like(score), where=weight_present > 0)
-    match = (score >= threshold) & (present_keyed >= 0.4 * total) & (equal_keyed >= 0.25 * present_keyed)
+    match = score >= threshold
     ma, mb, ms = a_np[match], b_np[match], score[match]
     if not len(ma):
         return result
