@@ -287,18 +287,31 @@ def near_duplicates(
     ia, ib = np.searchsorted(kept, a_np), np.searchsorted(kept, b_np)
     score = np.zeros(len(a_np))
     weight_present = np.zeros(len(a_np))
+    # Fields in order of weight; a pair that cannot reach the threshold even if every field left were
+    # present and equal, (score + rest) / (present + rest), is not scored further.
+    active = np.ones(len(a_np), dtype=bool)
+    rest = float(weights.sum())
     for f, w in zip(fields, weights, strict=True):
-        norm = normalise(values.get_column(f.name), f.code)
-        va, vb = norm.gather(ia), norm.gather(ib)
+        rest -= w
+        at = np.flatnonzero(active)
+        if not len(at):
+            break
+        need = np.union1d(ia[at], ib[at])
+        norm = normalise(values.get_column(f.name).gather(need), f.code)
+        va, vb = norm.gather(np.searchsorted(need, ia[at])), norm.gather(np.searchsorted(need, ib[at]))
         both = ((va != "") & (vb != "")).to_numpy()
         if f.code:
             edits = process.cpdist(va.to_list(), vb.to_list(), scorer=OSA.distance, workers=-1)
             sim = np.clip(1.0 - edits / CODE_EDITS, 0.0, 1.0)
         else:
             sim = process.cpdist(va.to_list(), vb.to_list(), scorer=fuzz.token_sort_ratio, workers=-1) / 100.0
-        score += w * np.where(both, sim, 0.0)
-        weight_present += w * both
-    score = np.divide(score, weight_present, out=np.zeros_like(score), where=weight_present > 0)
+        score[at] += w * np.where(both, sim, 0.0)
+        weight_present[at] += w * both
+        best = np.divide(
+            score[at] + rest, weight_present[at] + rest, out=np.zeros(len(at)), where=weight_present[at] + rest > 0
+        )
+        active[at] = best >= threshold
+    score = np.where(active, np.divide(score, weight_present, out=np.zeros_like(score), where=weight_present > 0), 0.0)
     match = score >= threshold
     ma, mb, ms = a_np[match], b_np[match], score[match]
     if not len(ma):
