@@ -1,18 +1,18 @@
 """Near-duplicate records: the same entity entered twice with small differences.
 
-No pair-by-pair comparison of the whole extract, and no Python loop over rows or pairs. Each field is
-reduced once, column by column, to a few integers per row: a 64-bit key of its normalised text (case,
-spacing, punctuation and accents ignored; for text fields also the order of the words, as the key is
-a sum over characters) and, for the three most informative fields, sort keys (the normalised text's
-first 16 bytes; the last 8 reversed for the first field). Candidates come from sorted-neighbourhood
-passes (records sorted on one of those fields, each compared with the next ``WINDOW``), which is
-O(n log n) and catches typos anywhere but the first characters; the reversed pass catches those.
-Within a pass, neighbours are compared on one byte of each field's key packed eight to a 64-bit word,
-so one XOR tells which fields are equal: only pairs equal on enough informative fields go on to be
-scored field by field with rapidfuzz (``process.cpdist``) on their normalised text, weighted by how
-much each field tells records apart. Matched pairs become clusters (connected components), each with
-its weakest pair's score. A LazyFrame (a scan) is read one column at a time, and the candidate rows
-once more: memory holds the integers, never the text of every field together.
+No pair-by-pair comparison of the whole extract, and no Python loop over rows or pairs. The eight most
+informative fields are reduced, in one polars query (streamed from a scan), to integers per row: a
+64-bit key of each field's compacted text (case, spacing and ASCII punctuation ignored) and, for the
+three most informative, sort keys (the compacted text's first 16 bytes; the first field's last 8,
+reversed). Candidates come from sorted-neighbourhood passes (records sorted on one of those fields,
+each compared with the next ``WINDOW``), which is O(n log n) and catches typos anywhere but the first
+characters; the reversed pass catches those. Within a pass, neighbours are compared on one byte of
+each field's key packed eight to a 64-bit word, so one XOR tells which fields are equal; pairs equal
+on enough informative fields are checked again on the text itself, then scored field by field (up to
+16 fields) with rapidfuzz (``process.cpdist``) on fully normalised text (accents and word order
+ignored), weighted by how much each field tells records apart, stopping for a pair that can no longer
+reach the threshold. Matched pairs become clusters (connected components), each with its weakest
+pair's score. Memory holds the integers and the candidate rows, never the text of every field.
 """
 
 from __future__ import annotations
