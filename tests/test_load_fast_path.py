@@ -25,6 +25,9 @@ CASES = {
     "footer": b"id,name,city\n1,Ann,Oslo\n2,Bob,Rome\nTotal: 2 rows\n",
     "semicolons_unicode": "id;name;city\n1;Zoë;Zürich\n2;Łukasz;Kraków\n".encode(),
     "one_column": b"name\nAnn\n\nBob\n",
+    "tsv_literal_quotes": b'id\tname\tsize\n1\t8" pipe\t3\n2\t"quoted" word\t4\n',
+    "decimal_commas": b"id;amount;note\n1;1.234,56;a\n2;0,5;b, c\n",
+    "cp1252": "id,name\n1,Jos\u00e9\n2,Fran\u00e7ois\n".encode("cp1252") * 30,
     "repeated_header": b"id,name,city\n1,Ann,Oslo\nid,name,city\n2,Bob,Rome\n",
 }
 
