@@ -27,6 +27,10 @@ CASES = {
     "one_column": b"name\nAnn\n\nBob\n",
     "tsv_literal_quotes": b'id\tname\tsize\n1\t8" pipe\t3\n2\t"quoted" word\t4\n',
     "decimal_commas": b"id;amount;note\n1;1.234,56;a\n2;0,5;b, c\n",
+    "text_after_closing_quote": b'id,name,city\n1,"Ann" Lee,Oslo\n2,Bob,Rome\n',
+    "quote_inside_unquoted": b'id,name,city\n1,Ann "Al" Lee,Oslo\n2,Bob,Rome\n',
+    "spaces_around_quotes": b'id,name,city\n1, "Ann",Oslo\n2,"Bob" ,Rome\n',
+    "doubled_quotes": b'id,name,city\n1,"say ""hi""",Oslo\n2,"""",Rome\n',
     "cp1252": "id,name\n1,Jos\u00e9\n2,Fran\u00e7ois\n".encode("cp1252") * 30,
     "repeated_header": b"id,name,city\n1,Ann,Oslo\nid,name,city\n2,Bob,Rome\n",
 }
