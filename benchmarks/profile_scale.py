@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import tempfile
@@ -26,15 +25,7 @@ import time
 from pathlib import Path
 
 import polars as pl
-
-
-def peak_mb() -> float:
-    """Peak resident memory of this process (VmHWM; ``ru_maxrss`` carries a parent's over an exec)."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
+from profile_vs_ydata import peak_mb  # beside this script
 
 TARGET_SECONDS, TARGET_GIB = 60, 4  # issue 8, for 10M rows
 

@@ -96,7 +96,7 @@ def _parse_arrow(body: pa.Buffer, names: list[str], d: Dialect, newlines: bool =
     return table, bad
 
 
-def _parse_polars(body: bytes, names: list[str], d: Dialect, ends: int) -> pl.DataFrame | None:
+def _parse_polars(body: bytes, names: list[str], d: Dialect, newline: bytes, ends: int) -> pl.DataFrame | None:
     """The body read by polars' reader, several times faster than Arrow's with a handler per bad
     record, when the counts prove every record was read whole; None to read it with Arrow.
 
@@ -115,17 +115,18 @@ def _parse_polars(body: bytes, names: list[str], d: Dialect, ends: int) -> pl.Da
             schema=dict.fromkeys(names, pl.String),
             separator=d.delimiter,
             quote_char=d.quote_char or None,
-            eol_char="\r" if d.line_terminator == "CR" else "\n",
+            eol_char=newline.decode(),
             raise_if_empty=False,
         )
     except (pl.exceptions.PolarsError, ValueError):
         return None
-    newline = "\r" if d.line_terminator == "CR" else "\n"
     inside = (0, 0)
     if d.quote_char and d.quote_char.encode() in body:  # unquoted, no value can hold either
         inside = frame.select(
             pl.sum_horizontal(pl.col(c).str.count_matches(d.delimiter, literal=True).sum() for c in names).alias("d"),
-            pl.sum_horizontal(pl.col(c).str.count_matches(newline, literal=True).sum() for c in names).alias("n"),
+            pl.sum_horizontal(pl.col(c).str.count_matches(newline.decode(), literal=True).sum() for c in names).alias(
+                "n"
+            ),
         ).row(0)
     delimiters = body.count(d.delimiter.encode())
     if delimiters != frame.height * (len(names) - 1) + inside[0] or ends != frame.height + inside[1]:
@@ -308,7 +309,7 @@ def _read_decoded(
     body_bytes = raw_body if raw_body is not None else body.to_pybytes()
     # Line ends in the body, plus one for a last record without one.
     ends = body_bytes.count(newline) + (not body_bytes.endswith(newline))
-    frame = None if raw_body is not None else _parse_polars(body_bytes, internal, d, ends)
+    frame = None if raw_body is not None else _parse_polars(body_bytes, internal, d, newline, ends)
     bad: list[_Bad] = []
     if frame is None:
         try:

@@ -300,16 +300,13 @@ def _profile(
         )
         described, fired = described + more, fired + more_fired
     repeated_key = None
-    # From a scan, one mostly distinct column at a time (its counts are about as large as the column);
-    # in memory, where the rows are held anyway, all of them together so the queries share the cores.
-    groups = [[c] for c in counted.mostly_distinct] if reading else [counted.mostly_distinct]
-    for group in filter(None, groups):
-        stage.start(f"{', '.join(group)}{reading}")
-        counts = {c: counted.load(c) for c in group}
-        more, more_fired = _describe(counts, n_rows, schema, tokens_for, top, target_encoding)
+    for c in counted.mostly_distinct:
+        stage.start(f"{c}{reading}")
+        counts = counted.load(c)
+        more, more_fired = _describe({c: counts}, n_rows, schema, tokens_for, top, target_encoding)
         described, fired = described + more, fired + more_fired
-        if len(keys) == 1 and keys[0] in counts:
-            repeated_key = counts[keys[0]].filter(pl.col(COUNT) > 1).select(keys[0])
+        if keys == [c]:
+            repeated_key = counts.filter(pl.col(COUNT) > 1).select(c)
         del counts
     if len(keys) == 1 and keys[0] in counted.counts:
         repeated_key = counted.counts[keys[0]].filter(pl.col(COUNT) > 1).select(keys[0])
@@ -329,7 +326,7 @@ def _profile(
     run_near = near is True or (near is not False and n_rows <= int(near))
     if run_near:
         stage.start("near-duplicates")
-        # The same method on a frame and on a scan: a scan is read one field at a time.
+        # The same method on a frame and on a scan (its keys in one streamed query).
         found = near_duplicates(text, choose_fields(columns, n_rows, keys), rows=n_rows)
         # Clusters made only of exact copies are already reported as exact duplicates.
         exact_sets = [set(g) for g in groups]

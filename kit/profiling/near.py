@@ -144,31 +144,30 @@ def _equal_bytes(x: np.ndarray) -> np.ndarray:
 
 
 def _bit_weights(weights: np.ndarray) -> np.ndarray:
-    """Per packed word, the weight of each 8-bit set of its fields: table[word, mask]."""
-    words = math.ceil(len(weights) / 8)
-    w = np.zeros(words * 8)
-    w[: len(weights)] = weights
+    """The weight of each set of the (up to 8) keyed fields, indexed by its 8-bit mask."""
     bits = (np.arange(256)[:, None] >> np.arange(8)[None, :]) & 1
-    return np.stack([bits @ w[8 * j : 8 * j + 8] for j in range(words)])
+    return bits[:, : len(weights)] @ weights
+
+
+def _enough_equal(equal: np.ndarray, present: np.ndarray, total: float) -> np.ndarray:
+    """The candidate filter: present in both on 40% of the keyed weight, equal on a quarter of that."""
+    return (present >= 0.4 * total) & (equal >= 0.25 * present)
 
 
 def _pass_pairs(
-    order: np.ndarray, words: np.ndarray, present: np.ndarray, table: np.ndarray, total: float, window: int
+    order: np.ndarray, words: np.ndarray, present: np.ndarray, table: np.ndarray, window: int
 ) -> np.ndarray:
-    """Candidate pairs (``a * n + b``, a < b) of one sorted pass: neighbours within ``window`` that are
-    exactly equal on enough of the fields present in both (a fifth of the weight, as before)."""
+    """Candidate pairs (``a * n + b``, a < b) of one sorted pass: neighbours within ``window`` whose key
+    bytes say they pass ``_enough_equal``."""
     n = len(order)
     order = order.astype(np.int64)
-    w, p = words[:, order], present[:, order]
+    w, p = words[order], present[order]
+    total = float(table[255])
     out = []
     for d in range(1, min(window, n - 1) + 1):
-        equal = np.zeros(n - d, dtype=np.float32)
-        both_w = np.zeros(n - d, dtype=np.float32)
-        for j in range(w.shape[0]):
-            both = p[j, :-d] & p[j, d:]
-            equal += table[j][_equal_bytes(w[j, :-d] ^ w[j, d:]) & both]
-            both_w += table[j][both]
-        keep = np.flatnonzero((both_w >= 0.4 * total) & (equal >= 0.25 * both_w))
+        both = p[:-d] & p[d:]
+        equal = table[_equal_bytes(w[:-d] ^ w[d:]) & both]
+        keep = np.flatnonzero(_enough_equal(equal, table[both], total))
         x, y = order[keep], order[keep + d]
         out.append(np.minimum(x, y) * n + np.maximum(x, y))
     return np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
@@ -236,8 +235,8 @@ def near_duplicates(
     if len(fields) == 0 or n < 2:
         return result
     weights = np.array([f.weight for f in fields])
-    words = np.zeros((math.ceil(len(keyed) / 8), n), dtype=np.uint64)
-    present = np.zeros((words.shape[0], n), dtype=np.uint8)
+    words = np.zeros(n, dtype=np.uint64)  # a byte of each keyed field's key
+    present = np.zeros(n, dtype=np.uint8)  # a bit per keyed field
     blockers = min(BLOCKERS, len(keyed))
     keys = _keys(frame, keyed, blockers)
     for i in range(len(keyed)):
@@ -245,8 +244,8 @@ def near_duplicates(
         # One byte of the key per field: two different values share it 1 time in 256, which only
         # lets a pair through to scoring (where the fields' equality is checked again).
         fingerprint = np.where(key > 0, (key >> np.uint64(56)) | np.uint64(1), np.uint64(0))
-        words[i // 8] |= fingerprint << np.uint64(8 * (i % 8))
-        present[i // 8] |= (key > 0).astype(np.uint8) << np.uint8(i % 8)
+        words |= fingerprint << np.uint64(8 * i)
+        present |= (key > 0).astype(np.uint8) << np.uint8(i)
     # Passes: each blocker's text, then the first field's (the first's: the second's) as the tie-break;
     # and the first field's text read backwards (typos in the first characters).
     tie = ["a1" if blockers > 1 else "b0"] + ["a0"] * (blockers - 1)
@@ -254,23 +253,19 @@ def near_duplicates(
     orders = [_order([keys[k].to_numpy() for k in p]) for p in passes]
     del keys
     table = _bit_weights(weights[: len(keyed)]).astype(np.float32)
-    total = float(weights[: len(keyed)].sum())
+    total = float(table[255])
 
     # numpy releases the GIL in its array operations: the passes run side by side on the cores.
     with ThreadPoolExecutor(max_workers=2) as pool:
-        found = list(
-            pool.map(
-                partial(_pass_pairs, words=words, present=present, table=table, total=total, window=window), orders
-            )
-        )
+        found = list(pool.map(partial(_pass_pairs, words=words, present=present, table=table, window=window), orders))
     del words, present, orders
     survivors = np.unique(np.concatenate(found))
     if not len(survivors):
         return result
     a_np, b_np = survivors // n, survivors % n
-    rows = np.union1d(a_np, b_np)
-    ia, ib = np.searchsorted(rows, a_np), np.searchsorted(rows, b_np)
-    values = _rows(frame, rows, [f.name for f in fields])
+    candidates = np.union1d(a_np, b_np)
+    ia, ib = np.searchsorted(candidates, a_np), np.searchsorted(candidates, b_np)
+    values = _rows(frame, candidates, [f.name for f in fields])
     # The filter again, exactly, before any scoring: a one-byte fingerprint lets some unequal values
     # through, and what counts as a near-duplicate must not depend on such a coincidence.
     equal_keyed, present_keyed = np.zeros(len(survivors)), np.zeros(len(survivors))
@@ -280,10 +275,10 @@ def near_duplicates(
         both = ((ca != "") & (cb != "")).to_numpy()
         present_keyed += w * both
         equal_keyed += w * (both & (ca == cb).to_numpy())
-    equal = (present_keyed >= 0.4 * total) & (equal_keyed >= 0.25 * present_keyed)
+    equal = _enough_equal(equal_keyed, present_keyed, total)
     a_np, b_np = a_np[equal], b_np[equal]
     kept = np.union1d(a_np, b_np)
-    values = values[np.searchsorted(rows, kept)]
+    values = values[np.searchsorted(candidates, kept)]
     ia, ib = np.searchsorted(kept, a_np), np.searchsorted(kept, b_np)
     score = np.zeros(len(a_np))
     weight_present = np.zeros(len(a_np))
