@@ -110,7 +110,14 @@ def test_type_mismatch_in_a_number_column():
 def test_numbers_with_and_without_units():
     values = [f"{i}.0" for i in range(8, 40)] + ["12.0 oz", "16 oz.", "N/A"]
     assert _alerted(pl.DataFrame({"ounces": values}), "NUMBER_WITH_UNIT", "ounces") == [32, 33]
-    _quiet(pl.DataFrame({"ounces": [f"{i} oz" for i in range(30)]}), "NUMBER_WITH_UNIT")
+    # One unit written one way: a fact about the column (info, no rows), not a warning on every row.
+    (same,) = profile(pl.DataFrame({"ounces": [f"{i} oz" for i in range(30)]})).alerts_for("NUMBER_WITH_UNIT")
+    assert (same.severity, same.rows, same.total) == ("info", [], 30)
+    # Every value carries its unit, spelled several ways (and one with more text): every value is listed.
+    spelled = [f"{i}.0 {u}" for i in range(10) for u in ("oz", "oz.", "ounce", "OZ.")] + ["12.0 oz. Alumi-Tek"]
+    assert _alerted(pl.DataFrame({"ounces": spelled}), "NUMBER_WITH_UNIT", "ounces") == list(range(41))
+    # Fixed (the unit in its own column, the numbers plain): quiet.
+    _quiet(pl.DataFrame({"ounces": [f"{i}.0" for i in range(41)]}), "NUMBER_WITH_UNIT")
 
 
 def test_times_in_several_formats():

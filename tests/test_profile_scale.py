@@ -98,10 +98,14 @@ def test_a_scan_profiles_like_the_frame_on_the_hashed_path(tmp_path, monkeypatch
 
 
 def test_the_profile_names_each_figure_that_is_not_exact():
-    frame = pl.DataFrame({"id": [str(i) for i in range(12_000)], "x": ["N/A"] * 12_000})
+    frame = pl.DataFrame({"id": [str(i) for i in range(12_000)], "x": ["N/A"] * 11_000 + ["ok"] * 1_000})
     p = profile(frame, key="id", near=False)
-    assert list(p.approximate) == ["alerts.rows"]  # 12,000 placeholders, 10,000 rows listed
-    assert p.alerts_for("PSEUDO_NULL")[0].total == 12_000
+    assert list(p.approximate) == ["alerts.rows"]  # 11,000 placeholders, 10,000 rows listed
+    assert p.alerts_for("PSEUDO_NULL")[0].total == 11_000
+    # A column of nothing but a placeholder is a fact about the column: no rows listed, nothing inexact.
+    empty = profile(frame.with_columns(x=pl.lit("N/A")), key="id", near=False)
+    (no_data,) = empty.alerts_for("NO_DATA")
+    assert (no_data.severity, no_data.rows, no_data.total, empty.approximate) == ("info", [], 12_000, {})
     assert "Not exact: <code>alerts.rows</code>" in profile_page(p)
     assert "not exact: alerts.rows" in summary_text(p)
     small = profile(frame.head(100), key="id", near=True)

@@ -17,7 +17,8 @@ import polars as pl
 
 from kit.errors import KitError
 from kit.load.report import Extract
-from kit.profiling.alerts import EXTRACT_RULES, RULES, ExtractFacts
+from kit.profiling.alerts import EXTRACT_RULES, RULES, ExtractFacts, RowsSpec
+from kit.profiling.between import appended, dependencies
 from kit.profiling.counts import count_values
 from kit.profiling.dates import date_formats
 from kit.profiling.duplicates import exact_groups, key_duplicates
@@ -92,7 +93,13 @@ def _fire(col: ColumnProfile, rule: Any, spec: Any, counts: pl.DataFrame) -> _Fi
         for v in matching.top_k(5, by=[COUNT, c], reverse=[False, True]).sort([COUNT, c], descending=[True, False])[c]
     ]
     total = int(matching[COUNT].sum()) if matching.height else 0
-    return _Fired(col, rule, spec, total, examples, _lookup(c, matching, counts))
+    rows = _lookup(c, matching, counts)
+    if spec.nulls and col.nulls:
+        total += col.nulls
+        rows = rows | pl.col(c).is_null()
+    if not spec.listed:  # a fact about the column: counted, its rows not fetched
+        rows = pl.lit(False)
+    return _Fired(col, rule, spec, total, examples, rows)
 
 
 def _alerts_in_one_pass(lazy: pl.LazyFrame, fired: list[_Fired]) -> list[Alert]:
@@ -154,6 +161,7 @@ def _describe(
         m = {"nulls": nulls, "distinct": counts[c].height + (nulls > 0)}
         m.update({k: (v or 0) for k, v in measured[i].row(0, named=True).items()})
         m.update(shape_measures(all_tables[i]))
+        m["float_noise"] = m["float_noise"] or None  # left out of the profile when there is none
         tokens = tokens_for(c)
         pn = counts[c].filter(pl.col(c).is_in(tokens)).sort([COUNT, c], descending=[True, False]).rows()
         present = counts[c].filter(~missing_expr(c, tokens))
@@ -242,6 +250,8 @@ def profile(
 
 
 DESCRIBE_BATCH = 200
+# Extract-level findings about one column's values, shown with that column's alerts too.
+COLUMN_FINDINGS = {"DEPENDENCY_VIOLATION", "APPENDED_VALUE"}
 # Every measure is a few queries per column: beyond this many columns a profile would take many
 # minutes, so it is refused with a way out (profile a selection of the columns).
 MAX_PROFILE_COLUMNS = 2_000
@@ -314,8 +324,11 @@ def _profile(
     columns = sorted(described, key=lambda col: order[col.name])
     fired.sort(key=lambda f: order[f.column.name])  # stable: rules keep their order within a column
     alerts: list[Alert] = []
+    unlisted: list[Alert] = []  # facts about a whole column, whose rows are not listed
     stage.start(f"alert rows{reading}")
     for f, alert in zip(fired, _alerts_in_one_pass(lazy, fired), strict=True):
+        if not f.spec.listed:
+            unlisted.append(alert)
         if alert.total:
             f.column.alerts.append(ColumnAlert(alert.code, alert.severity, alert.message, alert.examples))
             alerts.append(alert)
@@ -340,26 +353,35 @@ def _profile(
     if keys:
         summary, key_rows = key_duplicates(text, keys, repeated_key)
         dup.key = KeyDuplicates(**summary)
-    facts = ExtractFacts(dup, keys, key_rows)
+    stage.start("between columns")
+    facts = ExtractFacts(
+        dup,
+        keys,
+        key_rows,
+        dependencies(text, columns, n_rows, tokens_for, MAX_ALERT_ROWS),
+        appended(text, counted.counts, columns, tokens_for, MAX_ALERT_ROWS),
+    )
+    by_name = {c.name: c for c in columns}
     for r in EXTRACT_RULES.values():
-        spec = r.check(facts)
-        if spec is not None:
+        specs = r.check(facts)
+        for spec in [specs] if isinstance(specs, RowsSpec) else specs or []:
             severity = spec.severity or r.severity
-            alerts.append(
-                Alert(
-                    r.code,
-                    severity,
-                    spec.column,
-                    spec.message,
-                    spec.examples,
-                    spec.rows[:MAX_ALERT_ROWS],
-                    len(spec.rows),
-                )
+            alert = Alert(
+                r.code,
+                severity,
+                spec.column,
+                spec.message,
+                spec.examples,
+                spec.rows[:MAX_ALERT_ROWS],
+                spec.total if spec.total is not None else len(spec.rows),
             )
+            alerts.append(alert)
+            if spec.column in by_name and r.code in COLUMN_FINDINGS:
+                by_name[spec.column].alerts.append(ColumnAlert(r.code, severity, spec.message, spec.examples))
     approximate = {}
     if run_near:
         approximate["duplicates.near"] = found["approximate"]
-    if any(a.total > len(a.rows) for a in alerts):
+    if any(a.total > len(a.rows) and not any(a is u for u in unlisted) for a in alerts):
         approximate["alerts.rows"] = (
             f"the first {MAX_ALERT_ROWS:,} rows of each alert are listed; alerts.total counts them all"
         )

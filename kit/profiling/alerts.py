@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import polars as pl
 
-from kit.profiling.dates import FAMILIES, ambiguous_expr, family_expr, invalid_date_expr
+from kit.profiling.between import Appended, Dependency
+from kit.profiling.dates import FAMILIES, ambiguous_expr, family_expr, invalid_date_expr, order_exprs
 from kit.profiling.measures import (
     CONTROL,
     HTML_ENTITY,
@@ -20,6 +22,7 @@ from kit.profiling.measures import (
     MARKUP,
     MOJIBAKE,
     ZERO_WIDTH,
+    float_noise_expr,
     shape_expr,
 )
 from kit.profiling.model import ColumnProfile, Duplicates
@@ -31,6 +34,8 @@ class AlertSpec:
     message: str
     mask: pl.Expr
     severity: str | None = None  # overrides the rule's severity when the evidence is weaker or stronger
+    nulls: bool = False  # the null rows are concerned too (a mask over values never sees them)
+    listed: bool = True  # False: a fact about the whole column, its rows are not listed one by one
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,8 @@ class ExtractFacts:
     duplicates: Duplicates
     keys: list[str]
     key_rows: pl.DataFrame | None = None  # ``__row`` and the key columns of rows whose key repeats
+    dependencies: list[Dependency] = field(default_factory=list)  # broken by some rows (``between``)
+    appended: list[Appended] = field(default_factory=list)  # another column's value appended to a value
 
 
 @dataclass
@@ -73,6 +80,7 @@ class RowsSpec:
     column: str | None = None
     examples: list[str] = field(default_factory=list)
     severity: str | None = None  # milder than registered when the evidence is weaker
+    total: int | None = None  # rows concerned when ``rows`` lists only the first of them
 
 
 @dataclass(frozen=True)
@@ -80,7 +88,7 @@ class ExtractRule:
     code: str
     severity: str
     description: str
-    check: Callable[[ExtractFacts], RowsSpec | None]
+    check: Callable[[ExtractFacts], RowsSpec | list[RowsSpec] | None]
 
 
 EXTRACT_RULES: dict[str, ExtractRule] = {}
@@ -89,7 +97,7 @@ EXTRACT_RULES: dict[str, ExtractRule] = {}
 def extract_rule(code: str, severity: str, description: str):
     """Register a rule about the extract as a whole (rows, not one column) under a stable code."""
 
-    def wrap(fn: Callable[[ExtractFacts], RowsSpec | None]) -> Callable[[ExtractFacts], RowsSpec | None]:
+    def wrap(fn: Callable[[ExtractFacts], Any]) -> Callable[[ExtractFacts], Any]:
         EXTRACT_RULES[code] = ExtractRule(code, severity, description, fn)
         fn.__doc__ = fn.__doc__ or f"{code} ({severity}): {description}."
         return fn
@@ -134,19 +142,100 @@ def duplicate_key(x: ExtractFacts) -> RowsSpec | None:
     return RowsSpec(msg, x.key_rows["__row"].to_list(), column, examples, None if kd.conflicting_groups else "warning")
 
 
+@extract_rule(
+    "DEPENDENCY_VIOLATION", "warning", "values that break a dependency the other rows keep (zip -> city, code -> name)"
+)
+def dependency_violation(x: ExtractFacts) -> list[RowsSpec]:
+    # One alert per dependent column: a misspelt city breaks zip -> city and street -> city on the same rows.
+    by_right: dict[str, list[Dependency]] = {}
+    for d in x.dependencies:
+        by_right.setdefault(d.right, []).append(d)
+    out = []
+    for right, deps in by_right.items():
+        rows = sorted({r for d in deps for r in d.rows})
+        best = max(deps, key=lambda d: (d.total, d.holds, d.left))
+        left, bad, usual = best.examples[0] if best.examples else ("", "", "")
+        others = [d.left for d in deps if d is not best]
+        also = f" (also against {', '.join(others[:3])})" if others else ""
+        out.append(
+            RowsSpec(
+                f"{max(d.total for d in deps):,} rows break {best.left} -> {right}{also}: for "
+                f"{100 * best.holds:.0f}% of the {best.groups:,} {best.left} values seen 3 times or more, one "
+                f"{right} covers at least 2/3 of their rows; e.g. {best.left} {left!r} has {right} {bad!r} where "
+                f"most of its rows have {usual!r}",
+                rows,
+                right,
+                [b for _, b, _ in best.examples],
+                total=max(max(d.total for d in deps), len(rows)),
+            )
+        )
+    return out
+
+
+@extract_rule("APPENDED_VALUE", "warning", "a value of another column appended to a value ('Denver CO' in city)")
+def appended_value(x: ExtractFacts) -> list[RowsSpec]:
+    out = []
+    for a in x.appended:
+        value, (own, other) = next(iter(a.values.items()))
+        out.append(
+            RowsSpec(
+                f"{len(a.rows):,} values hold a {a.other} appended to the {a.column} (e.g. {value!r} = {own!r} + "
+                f"{other!r}); split them, and check the {a.other} of those rows",
+                a.rows,
+                a.column,
+                list(a.values)[:5],
+            )
+        )
+    return out
+
+
 def _pct(n: int, rows: int) -> str:
     return f"{n:,} values ({100 * n / rows:.1f}%)" if rows else f"{n} values"
+
+
+@rule("NO_DATA", "info", "columns that hold no data: every value is null, blank or a placeholder")
+def no_data(c: ColumnProfile) -> AlertSpec | None:
+    if c.present or not c.rows:
+        return None
+    what = [f"{k!r}" for k in c.pseudo_nulls] + ["null"] * bool(c.nulls) + ["blank"] * bool(c.empty + c.whitespace)
+    every = what[0] if len(what) == 1 else " or ".join([", ".join(what[:-1]), what[-1]])
+    return AlertSpec(
+        f"holds no data: every value is {every}; map it only if the target needs a default",
+        pl.lit(True),
+        nulls=True,
+        listed=False,
+    )
 
 
 @rule("PSEUDO_NULL", "warning", "text tokens that mean 'no value' (N/A, -, NULL, 0000-00-00 ...)")
 def pseudo_null(c: ColumnProfile) -> AlertSpec | None:
     n = c.pseudo_null_total
-    if not n:
+    if not n or not c.present:  # a column of nothing but placeholders is NO_DATA
         return None
     tokens = ", ".join(f"{k!r} x{v}" for k, v in c.pseudo_nulls.items())
+    # In a mostly empty column the placeholders are the column's normal state, not suspect values.
+    mostly_empty = 2 * c.present < c.rows
     return AlertSpec(
-        f"{_pct(n, c.rows)} are placeholders for a missing value ({tokens}); decide whether they become null",
+        f"{_pct(n, c.rows)} are placeholders for a missing value ({tokens}); decide whether they become null"
+        + ("; the column is mostly empty" if mostly_empty else ""),
         pl.col(c.name).is_in(list(c.pseudo_nulls)),
+        severity="info" if mostly_empty else None,
+    )
+
+
+FILLED = 0.95  # a column at least this filled is treated as one whose gaps are suspect
+
+
+@rule("MISSING_VALUES", "warning", "nulls or blanks in a column that is otherwise filled (95% or more)")
+def missing_values(c: ColumnProfile) -> AlertSpec | None:
+    blank = c.nulls + c.empty
+    if not blank or not c.rows or c.present < FILLED * c.rows:
+        return None
+    return AlertSpec(
+        f"{_pct(blank, c.rows)} are empty in a column that is {100 * c.present / c.rows:.1f}% filled; "
+        "if the target field is required they will be rejected",
+        pl.col(c.name) == "",
+        nulls=True,
     )
 
 
@@ -253,28 +342,55 @@ def mixed_date_formats(c: ColumnProfile) -> AlertSpec | None:
     )
 
 
+ORDER_SETTLED = 0.25  # one order settles a column when the other has at most this share of its count
+
+
+_ORDER_EXAMPLE = {"day-first": "25/12/2024", "month-first": "12/25/2024"}
+
+
+def _orders(c: ColumnProfile) -> tuple[int, int]:
+    return c.dates.day_first_only or 0, c.dates.month_first_only or 0
+
+
 @rule("AMBIGUOUS_DATE", "error", "dates that read differently day-first and month-first (03/04/2024)")
 def ambiguous_date(c: ColumnProfile) -> AlertSpec | None:
     dates = c.dates
     if not dates.ambiguous or dates.share < 0.5:
         return None
-    day, month = dates.day_first_only or 0, dates.month_first_only or 0
+    day, month = _orders(c)
     base = f"{_pct(dates.ambiguous, c.rows)} could be day-first or month-first (e.g. 03/04 = 3 April or 4 March)"
-    if day and month:
+    if day and month and min(day, month) > ORDER_SETTLED * max(day, month):
         return AlertSpec(
             f"{base}, and the column holds both orders ({day:,} only day-first, {month:,} only month-first): "
             "each source's convention must be confirmed",
             ambiguous_expr(c.name),
         )
     if (day or month) and dates.formats and next(iter(dates.formats)).startswith("%d/%m/%Y|"):
-        # The column's other slash dates settle the order, and slash dates are its main format.
-        order = "day-first" if day else "month-first"
+        # The column's other slash dates settle the order (DATE_ORDER points at the few written the other
+        # way), and slash dates are its main format.
+        order = "day-first" if day > month else "month-first"
         return AlertSpec(
-            f"{base}; the other {day or month:,} slash dates of this column are {order}, so read them {order}",
+            f"{base}; {max(day, month):,} other slash dates of this column can only be {order}, so read them {order}",
             ambiguous_expr(c.name),
             severity="info",
         )
     return AlertSpec(f"{base}; the source system's convention must be confirmed", ambiguous_expr(c.name))
+
+
+@rule("DATE_ORDER", "warning", "dates written day-first where the column is month-first (or the reverse)")
+def date_order(c: ColumnProfile) -> AlertSpec | None:
+    day, month = _orders(c)
+    if not day or not month or c.dates.share < 0.5:
+        return None
+    minority, order, other = (0, "day-first", "month-first") if day <= month else (1, "month-first", "day-first")
+    close = min(day, month) > ORDER_SETTLED * max(day, month)
+    return AlertSpec(
+        f"{_pct(min(day, month), c.rows)} can only be read {order} (like {_ORDER_EXAMPLE[order]}) while "
+        f"{max(day, month):,} can only be read {other}"
+        + ("; the two are about as common, so the column's order is not settled" if close else "")
+        + "; they were entered in another order than the rest",
+        order_exprs(c.name)[minority],
+    )
 
 
 def _present(c: ColumnProfile) -> pl.Expr:
@@ -381,22 +497,54 @@ def thousands(c: ColumnProfile) -> AlertSpec | None:
     )
 
 
-@rule("NUMBER_WITH_UNIT", "warning", "numbers written with and without a unit in one column (12 vs 12 oz)")
+@rule("NUMBER_WITH_UNIT", "warning", "numbers written with a unit or symbol inside the value (12 oz, 0.05%)")
 def number_with_unit(c: ColumnProfile) -> AlertSpec | None:
-    from kit.profiling.types import NUMBER, UNIT_NUMBER
+    from kit.profiling.types import NUMBER, NUMBER_THEN_TEXT, UNIT_NUMBER
 
     units, plain = c.type.unit_numbers, sum(c.type.number_forms.values())
     present = c.present
-    if not units or not plain or units + plain < 0.9 * present:
+    if not units or units + plain < 0.9 * present:
         return None
     v = pl.col(c.name).str.strip_chars()
+    spellings = c.type.units or {}
+    listing = ", ".join(f"{u!r} x{n}" for u, n in list(spellings.items())[:5])
+    if not plain:
+        if len(spellings) == 1:  # one unit, always written the same: a fact about the column
+            return AlertSpec(
+                f"every number carries the unit {next(iter(spellings))!r}; strip it before a number conversion",
+                _present(c),
+                severity="info",
+                listed=False,
+            )
+        # Every value carries its unit, spelled several ways: each one needs the unit taken out.
+        return AlertSpec(
+            f"{_pct(units, c.rows)} are numbers with a unit inside the value, spelled {len(spellings)} ways "
+            f"({listing}); strip the unit (and check it is one unit) before a number conversion",
+            _present(c) & v.str.contains(NUMBER_THEN_TEXT),
+        )
     minority, what = (
         (v.str.contains(UNIT_NUMBER), "with a unit") if units <= plain else (v.str.contains(NUMBER), "without a unit")
     )
+    close = (
+        " (the two forms are about as common; the smaller is listed)"
+        if min(units, plain) > 0.4 * (units + plain)
+        else ""
+    )
     return AlertSpec(
-        f"{_pct(min(units, plain), c.rows)} are written {what} while the rest are not (e.g. '12' vs '12 oz'); "
+        f"{_pct(min(units, plain), c.rows)} are written {what} ({listing}) while the rest are not{close}; "
         "one number format is needed before a conversion",
         _present(c) & minority,
+    )
+
+
+@rule("FLOAT_NOISE", "warning", "numbers printed with binary floating-point noise (0.059000000000000004)")
+def float_noise(c: ColumnProfile) -> AlertSpec | None:
+    if not c.float_noise:
+        return None
+    return AlertSpec(
+        f"{_pct(c.float_noise, c.rows)} carry floating-point noise (e.g. 0.059000000000000004 for 0.059): "
+        "an export printed binary floats in full; round them to the column's precision",
+        float_noise_expr(c.name),
     )
 
 

@@ -41,6 +41,18 @@ MOJIBAKE = r"Ã[\x80-\xbf©¨¼¶¤§¡¢£¥ª«®°±²³´µ·¸¹º»½¾¿\
 HTML_ENTITY = r"&(?:[a-zA-Z]{2,8}|#\d{2,5}|#x[0-9a-fA-F]{2,4});"
 ZERO_WIDTH = "[\u200b\u200c\u200d\ufeff\u2060]"
 LEADING_ZERO = r"^0\d+$"
+# A binary float printed in full: a run of 0s or 9s then one to three last digits (0.059000000000000004,
+# 0.30000000000000004, 1.0999999999999999), optionally with a unit or percent sign after it.
+FLOAT_NOISE = r"^\s*[+-]?\d*[.,]\d*?(?:0{6,}|9{6,})\d{1,3}(?:\s?[%A-Za-z]{0,5}\.?)?\s*$"
+
+
+def float_noise_expr(col: str) -> pl.Expr:
+    """True where a value is a float printed in full (15 or more digits, ``FLOAT_NOISE``): 1.0000001
+    is a precise decimal, 1.0000000000000002 is noise."""
+    c = pl.col(col)
+    return c.str.contains(FLOAT_NOISE) & (c.str.count_matches(r"\d") >= 15)
+
+
 MARKUP = r"(?i)<\s*/?\s*(script|iframe|img|a|b|i|div|span|p|br|style|table|font|svg)\b[^>]*>"
 
 SHAPE_FROM = [*"abcdefghijklmnopqrstuvwxyz", *"ABCDEFGHIJKLMNOPQRSTUVWXYZ", *"0123456789"]
@@ -88,6 +100,7 @@ def text_measures(col: str, pseudo_nulls: list[str], screen: dict[str, int]) -> 
         "zero_width": _weighted(c.str.contains(ZERO_WIDTH)) if non_ascii else zero,
         "markup": _weighted(c.str.contains(MARKUP)) if screen["angle"] else zero,
         "not_nfc": _weighted(c != c.str.normalize("NFC")) if non_ascii else zero,
+        "float_noise": _weighted(float_noise_expr(col)),
     }
     return [e.alias(k) for k, e in exprs.items()]
 

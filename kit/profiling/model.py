@@ -43,6 +43,7 @@ class TypeFit:
     number_forms: dict[str, int] = field(default_factory=dict)
     booleans: dict[str, int] = field(default_factory=dict)
     unit_numbers: int = 0
+    units: dict[str, int] | None = field(default=None, metadata=_OMIT)  # each spelling of a unit, its count
 
 
 @dataclass
@@ -148,6 +149,7 @@ class ColumnProfile:
     typos: list[Typo] = field(default_factory=list)
     not_encodable: NotEncodable | None = None
     alerts: list[ColumnAlert] = field(default_factory=list)
+    float_noise: int | None = field(default=None, metadata=_OMIT)  # 0.059000000000000004
 
     @property
     def present(self) -> int:

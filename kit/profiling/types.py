@@ -29,6 +29,9 @@ NUMBER_FORMS: list[tuple[str, str]] = [
 NUMBER = "|".join(f"(?:{r})" for _, r in NUMBER_FORMS)
 # A number written with a unit ("12 oz", "5%", "3.5 kg"); on shapes the unit's letters are a/A.
 UNIT_NUMBER = r"^[+-]?\d[\d.,]*\s?(?:[A-Za-z]{1,5}\.?|%|°[CF]?)$"
+UNIT = r"^[+-]?\d[\d.,]*\s?([A-Za-z]{1,5}\.?|%|°[CF]?)$"  # UNIT_NUMBER, the unit captured
+# A value that starts as a number and goes on with something else: '12.0 oz. Alumi-Tek', '5 kg net'.
+NUMBER_THEN_TEXT = r"^\s*[+-]?\d[\d.,]*\s?[^\d\s.,]"
 UNIT_NUMBER_SHAPE = r"^[+-]?\d[\d.,]*\s?(?:[aA]{1,5}\.?|%|°[CF]?)$"
 COMMA_FORMS = ("decimal_comma", "grouped_comma")
 POINT_FORMS = ("decimal_point", "grouped_point")
@@ -146,6 +149,16 @@ def infer_type(counts: pl.DataFrame, name: str, tokens: list[str], table: pl.Dat
     unit_numbers = int(
         shaped.select(pl.col(COUNT).filter(pl.col(name).str.contains(UNIT_NUMBER_SHAPE)).sum()).item() or 0
     )
+    units: dict[str, int] | None = None
+    if unit_numbers:  # how the unit is spelled ('oz', 'oz.', 'OZ.', 'ounce' is four spellings of one unit)
+        spelled = (
+            present.select(pl.col(name).str.strip_chars().str.extract(UNIT, 1).alias("u"), COUNT)
+            .filter(pl.col("u").is_not_null())
+            .group_by("u")
+            .agg(pl.col(COUNT).sum())
+            .sort([COUNT, "u"], descending=[True, False])
+        )
+        units = {u: int(n) for u, n in spelled.head(20).rows()}
     # Compact dates (20240131) look like any 8-digit number on their shape: counted on the values.
     if shaped.select(pl.col(name).str.contains(r"^\s*9{8}\s*$").any()).item():
         eight = present.filter(pl.col(name).str.contains(r"^\s*\d{8}\s*$"))
@@ -197,4 +210,5 @@ def infer_type(counts: pl.DataFrame, name: str, tokens: list[str], table: pl.Dat
         "number_forms": number_forms,
         "booleans": booleans,
         "unit_numbers": unit_numbers,
+        "units": units,
     }
