@@ -123,6 +123,7 @@ CITIES = [
     ("København", "DK", "1050"),
     ("Zürich", "CH", "8001"),
 ]
+CITY_OF = {postcode: city for city, _, postcode in CITIES}
 STREETS = ["High St", "Station Rd", "Rue Rivoli", "Hauptstr.", "Calle Mayor", "Main St", "Elm Ave"]
 CRM_STATUS = ["Active", "Inactive", "Prospect", "Churned"]
 ERP_STATUS = [
@@ -359,6 +360,38 @@ def build_crm(rng: random.Random, clean: bool, defects: Defects) -> tuple[list[l
     return rows, ragged
 
 
+def plant_later(rows: list[list[str]], ragged: list[int], seed: int) -> None:
+    """Defects found only between columns or against a column's own majority, planted after the ERP
+    extract was built from the CRM rows (so the ERP does not inherit them) in rows no other defect
+    touched and that no copy was made of, with their own random source (the rest stays as it was)."""
+    more = random.Random(seed + 1)
+    c = {name: CRM_COLUMNS.index(name) for name in CRM_COLUMNS}
+    ids: dict[str, int] = {}
+    for row in rows:
+        ids[row[c["contact_id"]]] = ids.get(row[c["contact_id"]], 0) + 1
+    untouched = [
+        r
+        for r in range(100, CRM_ROWS - 100)
+        if not ragged[r]
+        and ids[rows[r][c["contact_id"]]] == 1
+        and rows[r][c["phone"]].startswith("(")
+        and rows[r][c["lifetime_value"]].replace(".", "").isdigit()
+        and CITY_OF.get(rows[r][c["billing_postcode"]]) == rows[r][c["billing_city"]]
+        and rows[r][c["full_name"]] == rows[r][c["full_name"]].strip()
+    ]
+    picks = iter(more.sample(untouched, 70))
+    cities = [city for city, _, _ in CITIES]
+    for _ in range(15):
+        # A city that is not the city of its postcode: a wrong pick from a list, an old address.
+        row = rows[next(picks)]
+        row[c["billing_city"]] = more.choice([x for x in cities if x != row[c["billing_city"]]])
+    for _ in range(25):
+        rows[next(picks)][c["phone"]] = ""  # left empty in a column every other record fills
+    for _ in range(30):
+        row = rows[next(picks)]
+        row[c["lifetime_value"]] = f"{row[c['lifetime_value']]} {more.choice(['EUR', 'USD', 'GBP'])}"
+
+
 def record_defects_crm(rows: list[list[str]], ragged: list[int], clean: bool, defects: Defects) -> None:
     """Derive the manifest from the rows as written: what is planted is what is listed."""
     f = "crm_contacts.csv"
@@ -396,7 +429,7 @@ def record_defects_crm(rows: list[list[str]], ragged: list[int], clean: bool, de
             day_month = sd.split("/")[:2] if "/" in sd else []
             if day_month and int(day_month[0]) <= 12 and int(day_month[1]) <= 12 and day_month[0] != day_month[1]:
                 defects.add(f, "signup_date", "ambiguous_date", i)
-        if not row[c["phone"]].startswith("(") and row[c["phone"]] not in ("-", "N/A", "NULL"):
+        if not row[c["phone"]].startswith("(") and row[c["phone"]] not in ("-", "N/A", "NULL", ""):
             defects.add(f, "phone", "phone_formats", i)
         e = row[c["email"]]
         if e not in ("N/A", "n/a", "-", "NULL", "unknown") and (e.count("@") != 1 or " " in e or e.endswith("@")):
@@ -406,6 +439,13 @@ def record_defects_crm(rows: list[list[str]], ragged: list[int], clean: bool, de
             defects.add(f, "lifetime_value", "decimal_comma", i)
         elif "," in lv:
             defects.add(f, "lifetime_value", "thousands_separator", i)
+        if lv[-4:] in (" EUR", " USD", " GBP"):
+            defects.add(f, "lifetime_value", "number_with_unit", i)
+        city, post = row[c["billing_city"]], row[c["billing_postcode"]]
+        if city in CITY_OF.values() and CITY_OF.get(post, city) != city:
+            defects.add(f, "billing_city", "city_breaks_postcode", i)
+        if row[c["phone"]] == "":
+            defects.add(f, "phone", "missing_in_filled", i)
         if row[c["newsletter_opt_in"]] not in ("Y", "N"):
             defects.add(f, "newsletter_opt_in", "boolean_variants", i)
         if row[c["full_name"]] != row[c["full_name"]].strip(" "):
@@ -559,6 +599,8 @@ def record_defects_erp(erp: list[dict[str, str]], clean: bool, defects: Defects)
             defects.add(f, "name", "mojibake", i)
         if row["name"] != row["name"].strip(" "):
             defects.add(f, "name", "leading_trailing_spaces", i)  # cut at the 40-character limit mid-name
+        if row["phone"] == "":
+            defects.add(f, "phone", "missing_in_filled", i)  # the CRM had a placeholder, not a number
 
 
 def fix_duplicate_key_rows(defects: Defects, erp: list[dict[str, str]]) -> None:
@@ -641,9 +683,11 @@ def generate(out: Path, clean: bool = False, seed: int = SEED) -> Defects:
     out.mkdir(parents=True, exist_ok=True)
     defects = Defects()
     crm, ragged = build_crm(rng, clean, defects)
+    erp = build_erp(rng, crm, clean, defects)
+    if not clean:
+        plant_later(crm, ragged, seed)
     record_defects_crm(crm, ragged, clean, defects)
     write_crm(crm, ragged, out / "crm_contacts.csv")
-    erp = build_erp(rng, crm, clean, defects)
     record_defects_erp(erp, clean, defects)
     fix_duplicate_key_rows(defects, erp)
     write_erp(erp, out / "erp_customers.csv")

@@ -258,6 +258,9 @@ EXPECTED = {
     "ambiguous_date": "AMBIGUOUS_DATE",
     "near_duplicates": "NEAR_DUPLICATES",
     "exact_duplicate_rows": "EXACT_DUPLICATE_ROWS",
+    "city_breaks_postcode": "DEPENDENCY_VIOLATION",
+    "missing_in_filled": "MISSING_VALUES",
+    "number_with_unit": "NUMBER_WITH_UNIT",
 }
 NOT_PROFILE_FINDINGS = {"too_long_for_target", "two_addresses", "status_cardinality", "leading_zeros_lost"}
 LOAD_FINDINGS = {"footer", "preamble", "ragged_row"}

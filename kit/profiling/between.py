@@ -201,7 +201,40 @@ def dependencies(
     """
     names = candidates(columns, rows)
     kinds = {c.name: c.type.type for c in columns}
-    return violations(frame, discover(frame, names, tokens_for, kinds), tokens_for, limit)
+    found = violations(frame, discover(frame, names, tokens_for, kinds), tokens_for, limit)
+    variants = {c.name: sum(len(v.variants) for v in c.variants) for c in columns}
+    return _one_side(found, variants, {c.name for c in columns if c.type.type in _CODES})
+
+
+# Types whose values are usually picked or validated, not typed: of two columns that determine each
+# other, the wrong value is more likely in the free-text one.
+_CODES = {"postal_code", "integer", "decimal", "email", "phone", "uuid", "date", "currency", "boolean", "url"}
+
+
+def _one_side(found: list[Dependency], variants: dict[str, int], codes: set[str]) -> list[Dependency]:
+    """A row breaking both zip -> city and city -> zip has one wrong value, not two: it is kept on the
+    less specific column, the one with fewer values seen several times once spelling variants are
+    merged ('Boston' and 'Boston\xa0' are one), the free text rather than the code on a tie. A typo
+    never gets here: a misspelt value is too rare to determine anything."""
+    pairs = {(d.left, d.right): d for d in found}
+    for d in found:
+        back = pairs.get((d.right, d.left))
+        if back is None:
+            continue
+        right = (back.groups - variants[d.right], d.right in codes)
+        left = (d.groups - variants[d.left], d.left in codes)
+        if right <= left:
+            continue
+        both = set(d.rows) & set(back.rows)
+        d.total -= len(both)
+        d.rows = [r for r in d.rows if r not in both]
+    # A wrong city also breaks city -> country on its row: the country is judged by a suspect value there.
+    suspect = {(r, d.right) for d in found for r in d.rows}
+    for d in found:
+        kept = [r for r in d.rows if (r, d.left) not in suspect]
+        d.total -= len(d.rows) - len(kept)
+        d.rows = kept
+    return [d for d in found if d.rows]
 
 
 _LAST_WORD = r"^(.*\S)[\s,]+(\S+)$"
