@@ -82,7 +82,7 @@ def test_committed_notebooks_carry_no_outputs():
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [("03_expectations.ipynb", "up to date"), ("04_validate_and_reconcile.ipynb", "10,747 in both")],
+    [("03_expectations.ipynb", "up to date"), ("04_validate_and_reconcile.ipynb", "10,731 in both")],
 )
 def test_expectation_and_validation_notebooks_run(name, expected):
     nb = _run(name)
