@@ -14,6 +14,7 @@ from pathlib import Path
 
 from kit.errors import KitError
 from kit.files import write_atomic as _write
+from kit.load.database import is_database_url, safe_url
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
 # Each sample extract and its key: the demo profiles duplicates by key as an analyst would.
@@ -54,6 +55,17 @@ def _load_kwargs(args: argparse.Namespace) -> dict:
     if args.format:
         kwargs["format"] = args.format
     kwargs["ragged"] = args.ragged
+    for name in ("table", "query", "timeout"):
+        if getattr(args, name, None) is not None:
+            kwargs[name] = getattr(args, name)
+    if ("table" in kwargs or "query" in kwargs) and not is_database_url(str(getattr(args, "path", ""))):
+        raise KitError(
+            f"{args.path}: --table and --query are for a database URL (postgresql://, sqlite:///, duckdb:///)"
+        )
+    if is_database_url(str(getattr(args, "path", ""))):
+        if ("table" in kwargs) == ("query" in kwargs):
+            raise KitError(f"{safe_url(args.path)}: give --table NAME or --query 'SELECT ...' (one of them)")
+        return {k: v for k, v in kwargs.items() if k in ("table", "query", "timeout")}
     return kwargs
 
 
@@ -66,6 +78,9 @@ def _add_load_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--skip-lines", type=int, help="lines above the header (preamble) instead of detecting them")
     p.add_argument("--sheet", help="Excel sheet name or 0-based index (default: the first)")
     p.add_argument("--format", choices=["csv", "excel", "json", "ndjson", "parquet"], help="override the extension")
+    p.add_argument("--table", help="with a database URL: the table to read (schema.name)")
+    p.add_argument("--query", help="with a database URL: a SELECT to read instead of a table")
+    p.add_argument("--timeout", type=float, help="with a database URL: seconds a statement may run (default 300)")
     p.add_argument(
         "--ragged",
         choices=["reject", "pad", "truncate"],
@@ -424,12 +439,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="kit", description="Data-mapping kit for system integration.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     p = sub.add_parser("load", help="load an extract and report how it was read (encoding, dialect, rejects)")
-    p.add_argument("path", help="CSV/TSV/TXT, Excel, JSON/NDJSON or Parquet file (optionally .gz)")
+    p.add_argument(
+        "path",
+        help="CSV/TSV/TXT, Excel, JSON/NDJSON or Parquet file (optionally .gz), or a database URL "
+        "(postgresql://user@host/db, sqlite:///file.db, duckdb:///file.duckdb) with --table or --query",
+    )
     _add_load_options(p)
     p.add_argument("--output", help="write the loaded rows (all text) to OUT.csv or OUT.parquet")
     p.add_argument("--report", help="write the load report as JSON")
     p = sub.add_parser("profile", help="profile an extract: nulls, formats, encodings, duplicates, alerts")
-    p.add_argument("path", help="the extract to profile (any format `kit load` reads)")
+    p.add_argument("path", help="the extract to profile (any format or database URL `kit load` reads)")
     _add_load_options(p)
     p.add_argument("--key", action="append", help="key column (repeat for a compound key): duplicate keys are checked")
     p.add_argument("--columns", help="profile only these columns (comma-separated), e.g. of a very wide extract")

@@ -622,6 +622,50 @@ def write_erp(erp: list[dict[str, str]], path: Path) -> None:
     path.write_bytes(buf.getvalue())
 
 
+ERP_TABLE = """CREATE TABLE customers (
+    customer_no VARCHAR(10) PRIMARY KEY,
+    crm_contact_ref VARCHAR(7),
+    name VARCHAR(40) NOT NULL,
+    email VARCHAR(80),
+    phone VARCHAR(20),
+    status_code CHAR(3) NOT NULL CHECK (status_code IN ('ACT', 'INA', 'PRO', 'CLS', 'BLK', 'PEN')),
+    created_on DATE NOT NULL,
+    credit_limit NUMERIC(12,2),
+    street VARCHAR(60) NOT NULL,
+    city VARCHAR(40) NOT NULL,
+    postcode VARCHAR(10),
+    country CHAR(2) CHECK (country IN ('DE', 'FR', 'ES', 'GB', 'US', 'IT', 'NL', 'DK', 'CH', 'AT')),
+    vat_exempt BOOLEAN
+)"""
+
+
+def write_erp_sqlite(erp: list[dict[str, str]], path: Path) -> None:
+    """The ERP customer table as the ERP's own database holds it: its constraints enforced (one row per
+    customer number, the first; no placeholder country, NULL instead), so a target read from it takes
+    NOT NULL, lengths, allowed codes and the key from the catalog."""
+    import sqlite3
+
+    path.unlink(missing_ok=True)
+    seen: set[str] = set()
+    rows = []
+    for row in erp:
+        if row["customer_no"] in seen:
+            continue
+        seen.add(row["customer_no"])
+        values = {c: (row[c] or None) for c in ERP_COLUMNS}
+        if values["country"] == "n/a":
+            values["country"] = None
+        values["vat_exempt"] = {"true": 1, "false": 0}.get(row["vat_exempt"])
+        values["credit_limit"] = float(row["credit_limit"]) if row["credit_limit"] else None
+        rows.append(tuple(values[c] for c in ERP_COLUMNS))
+    con = sqlite3.connect(path)
+    with con:
+        con.execute(ERP_TABLE)
+        con.executemany(f"INSERT INTO customers VALUES ({', '.join('?' * len(ERP_COLUMNS))})", rows)
+    con.execute("VACUUM")
+    con.close()
+
+
 def write_erp_excel(erp: list[dict[str, str]], path: Path) -> None:
     import xlsxwriter
 
@@ -692,6 +736,7 @@ def generate(out: Path, clean: bool = False, seed: int = SEED) -> Defects:
     fix_duplicate_key_rows(defects, erp)
     write_erp(erp, out / "erp_customers.csv")
     write_erp_excel(erp, out / "erp_customers.xlsx")
+    write_erp_sqlite(erp, out / "erp.sqlite")
     write_erp_ndjson(erp, out / "erp_customers_feed.ndjson")
     write_status_codes(out / "erp_status_codes.parquet")
     if not clean:

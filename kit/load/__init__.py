@@ -109,8 +109,15 @@ def read_extract(
     skip_lines: int | None = None,
     sheet: str | int | None = None,
     ragged: str = "reject",
+    table: str | None = None,
+    query: str | None = None,
+    timeout: float | None = None,
 ) -> Extract:
-    """Load an extract file without losing or silently altering a row.
+    """Load an extract file (or a database table or query) without losing or silently altering a row.
+
+    A database URL (``postgresql://user@host/db``, ``sqlite:///path.db``, ``duckdb:///path.duckdb``,
+    ``${NAME}`` read from the environment) is read with ``table=`` or ``query=``
+    (``kit.load.database.read_database``; ``timeout`` in seconds bounds each statement).
 
     Everything is detected (encoding, delimiter, quote, preamble, header, footer) and every choice
     is in ``extract.report``; each keyword overrides one detection. ``quote_char=None`` means no
@@ -122,6 +129,12 @@ def read_extract(
     >>> ex.report.records_seen == ex.report.rows_loaded + len(ex.report.rejects)
     True
     """
+    from kit.load.database import DEFAULT_TIMEOUT, is_database_url, read_database
+
+    if is_database_url(str(path)):
+        return read_database(str(path), table, query, timeout=timeout or DEFAULT_TIMEOUT)
+    if table is not None or query is not None:
+        raise KitError(f"{path}: table= and query= are for a database URL (postgresql://, sqlite:///, duckdb:///)")
     p = Path(path)
     if not p.exists():
         raise InputFileError(f"{p}: no such file")
@@ -257,10 +270,13 @@ def open_extract(path: str | Path, mode: Literal["auto", "scan", "load"] = "auto
     >>> opened.scanned, opened.data.frame.height > 0
     (False, True)
     """
+    from kit.load.database import is_database_url
     from kit.load.scan import SCAN_ABOVE, ScanRefused, scan_extract
 
     if mode not in ("auto", "scan", "load"):
         raise KitError(f"mode= is auto, scan or load, not {mode!r}")
+    if is_database_url(str(path)):
+        return _open_database(str(path), mode, load_options)
     p = Path(path)
     large = p.suffix.lower() in (".csv", ".tsv", ".txt") and p.is_file() and p.stat().st_size >= SCAN_ABOVE
     note = None
@@ -274,3 +290,30 @@ def open_extract(path: str | Path, mode: Literal["auto", "scan", "load"] = "auto
             note = f"not scanned ({exc.reason}); loading it whole"
     extract = read_extract(p, **load_options)
     return Opened(extract, False, extract.report.summary(), note)
+
+
+SPILL_ROWS = 5_000_000  # a database table above this many rows is profiled from a spilled scan
+
+
+def _open_database(url: str, mode: str, options: dict[str, Any]) -> Opened:
+    """A table is held when it is small; above ``SPILL_ROWS`` (or with ``mode="scan"``) its rows are
+    written batch by batch to a temporary Parquet file and profiled from a scan, in bounded memory."""
+    import atexit
+    import shutil
+    import tempfile
+
+    from kit.load.database import DEFAULT_TIMEOUT, database_row_count, read_database, scan_spilled
+
+    table, query = options.get("table"), options.get("query")
+    timeout = options.get("timeout") or DEFAULT_TIMEOUT
+    spill = mode == "scan" or (
+        mode == "auto" and table is not None and database_row_count(url, table, timeout) > SPILL_ROWS
+    )
+    if not spill:
+        extract = read_database(url, table, query, timeout=timeout)
+        return Opened(extract, False, extract.report.summary())
+    folder = tempfile.mkdtemp(prefix="kit-spill-")
+    atexit.register(shutil.rmtree, folder, True)
+    path = Path(folder) / "rows.parquet"
+    extract = read_database(url, table, query, timeout=timeout, spill=path)
+    return Opened(scan_spilled(path), True, extract.report.summary(), f"read in batches into {path} and scanned")

@@ -73,6 +73,7 @@ class LoadReport:
     typed: bool = False
     overrides: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    declared_types: dict[str, str] = field(default_factory=dict)  # a database column's type (varchar(40) ...)
 
     def to_dict(self) -> dict[str, Any]:
         """The report as plain JSON data."""

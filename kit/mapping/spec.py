@@ -68,11 +68,31 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
+class Database(_Model):
+    """A side read from a database: a URL (a password only through ``${NAME}``) and a table or a query."""
+
+    url: str
+    table: str | None = None
+    query: str | None = None
+    timeout: float | None = None  # seconds a statement may run
+
+    @model_validator(mode="after")
+    def _one_of(self) -> Database:
+        from kit.load.database import is_database_url
+
+        if (self.table is None) == (self.query is None):
+            raise ValueError("give a table or a query (one of them)")
+        if not is_database_url(self.url) and not self.url.startswith("${"):
+            raise ValueError("url is a database URL (postgresql://, sqlite:///, duckdb:///) or ${VARIABLE}")
+        return self
+
+
 class System(_Model):
     """One side of the integration."""
 
     system: str
     extract: str | None = None  # path relative to the mapping file
+    database: Database | None = None  # or a table or query of a database
     key: list[str] = Field(default_factory=list)
     owner: str | None = None
     notes: str | None = None  # how the extract was obtained (API, export, query) and its limits
@@ -355,7 +375,9 @@ class Mapping(_Model):
         return self.resolve(self._system(side).extract)
 
     def has_extract(self, side: Literal["source", "target"]) -> bool:
-        """Whether ``side`` names an extract that exists on disk."""
+        """Whether ``side`` names an extract that exists on disk, or a database table or query."""
+        if self._system(side).database is not None:
+            return True
         path = self.extract_path(side)
         return path is not None and path.exists()
 
@@ -368,6 +390,15 @@ class Mapping(_Model):
         """
         from kit.load import read_extract
 
+        db = self._system(side).database
+        if path is None and db is not None:
+            from kit.load.database import DEFAULT_TIMEOUT, expand_env, read_database
+
+            url = expand_env(db.url, self.where(side, "database", "url"))
+            scheme, _, rest = url.partition(":///")
+            if scheme in ("sqlite", "duckdb") and rest and not rest.startswith("/"):
+                url = f"{scheme}:///{self.resolve(rest)}"  # a file next to the mapping, like extract:
+            return read_database(url, db.table, db.query, timeout=db.timeout or DEFAULT_TIMEOUT)
         where = path or self.extract_path(side)
         if where is None:
             raise MappingError(f"{self.where(side)}: {side} has no extract path")
@@ -431,6 +462,13 @@ class Mapping(_Model):
         mapping._path = Path(path) if path else None
         mapping._doc = doc
         mapping._text = text
+        for side in ("source", "target"):
+            db = mapping._system(side).database
+            if db is not None and _has_password(db.url):
+                raise MappingError(
+                    f"{mapping.where(side, 'database', 'url')}: the database URL holds a password; put the URL "
+                    "in an environment variable and write url: ${NAME} (a mapping file is committed)"
+                )
         return mapping
 
     def to_data(self) -> dict[str, Any]:
@@ -706,3 +744,9 @@ def _commented(value: Any) -> Any:
     if isinstance(value, list):
         return CommentedSeq([_commented(v) for v in value])
     return value
+
+
+def _has_password(url: str) -> bool:
+    from kit.load.database import has_password
+
+    return has_password(url)
