@@ -255,7 +255,7 @@ class _Duckdb(_Session):
 
     def _arrow(self, sql: str) -> pa.Table:
         with self._timed():
-            return self.conn.execute(sql).fetch_arrow_table()
+            return self.conn.sql(sql).to_arrow_table()
 
     def columns(self) -> list[tuple[str, str]]:
         table = self.source.table or ""
@@ -286,7 +286,7 @@ class _Duckdb(_Session):
 
     def batches(self, sql: str) -> Iterator[pa.RecordBatch]:
         with self._timed():
-            yield from self.conn.execute(sql).fetch_record_batch(BATCH_ROWS)
+            yield from self.conn.sql(sql).to_arrow_reader(BATCH_ROWS)
 
 
 def _file_path(url: str) -> str:

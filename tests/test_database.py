@@ -1,0 +1,183 @@
+"""Database extracts against real databases: a throwaway PostgreSQL cluster (``postgres`` fixture), SQLite
+and DuckDB files. The same contract as files: all-text values as the database writes them, every row
+accounted for, declared types kept, read-only, and one-line errors that never show the password."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import polars as pl
+import pytest
+
+from kit import read_extract
+from kit.cli import main
+from kit.errors import KitError
+from kit.load import open_extract
+from kit.load.database import DatabaseError, DatabaseSource, _session, read_database, safe_url
+from kit.mapping.spec import Mapping, MappingError
+from kit.profiling import profile
+from tests.conftest import PG_PASSWORD, SAMPLE
+
+TRICKY = [
+    "DROP TABLE IF EXISTS tricky",
+    """CREATE TABLE tricky (
+        id integer PRIMARY KEY,
+        amount numeric(12,2) NOT NULL,
+        seen timestamptz,
+        active boolean,
+        raw bytea,
+        name varchar(5),
+        note text
+    )""",
+    """INSERT INTO tricky VALUES
+        (1, 12.5, '2024-01-02 03:04:05+02', true, '\\x01ff', 'Zoë😀', ''),
+        (2, 3, NULL, false, NULL, NULL, NULL),
+        (3, -0.01, '1999-12-31 23:59:59.5+00', NULL, '\\x', 'abc', 'line
+break')""",
+]
+
+
+@pytest.fixture(scope="module")
+def tricky(postgres, pg_admin):
+    pg_admin(*TRICKY)
+    return postgres
+
+
+def test_postgres_values_arrive_as_the_text_the_database_writes(tricky):
+    ex = read_database(tricky, table="tricky")
+    assert ex.frame.schema == dict.fromkeys(["id", "amount", "seen", "active", "raw", "name", "note"], pl.String)
+    assert ex.frame.rows() == [
+        ("1", "12.50", "2024-01-02 01:04:05+00", "true", "\\x01ff", "Zoë😀", ""),  # scale kept, UTC, hex
+        ("2", "3.00", None, "false", None, None, None),  # NULL stays null, '' stays ''
+        ("3", "-0.01", "1999-12-31 23:59:59.5+00", None, "\\x", "abc", "line\nbreak"),
+    ]
+    r = ex.report
+    assert r.rows_loaded == r.records_seen == 3 and r.format == "postgresql"
+    assert r.declared_types == {
+        "id": "integer",
+        "amount": "numeric(12,2)",
+        "seen": "timestamp with time zone",
+        "active": "boolean",
+        "raw": "bytea",
+        "name": "character varying(5)",
+        "note": "text",
+    }
+    # The source is named without its password, in the report and in everything derived from it.
+    assert PG_PASSWORD not in r.to_json() and r.path.startswith("postgresql://kit@/postgres")
+
+
+def test_a_query_reads_like_a_table(tricky):
+    ex = read_extract(tricky, query="SELECT id, amount * 2 AS doubled FROM tricky WHERE id < 3 ORDER BY id")
+    assert ex.frame.rows() == [("1", "25.00"), ("2", "6.00")]
+    assert set(ex.report.declared_types) == {"id", "doubled"}
+
+
+def test_the_kit_cannot_write_to_a_source(tricky):
+    source = DatabaseSource(tricky, table="tricky")
+    with pytest.raises(DatabaseError, match="reads only") as err, _session(source) as session:
+        session._arrow("INSERT INTO tricky VALUES (9, 1, NULL, NULL, NULL, NULL, NULL)")
+    assert PG_PASSWORD not in str(err.value)
+    assert read_database(tricky, table="tricky").report.rows_loaded == 3  # nothing was written
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda url: url.replace(PG_PASSWORD, "wrong-password"), "refused the login"),
+        (lambda url: url.replace("port=", "port=1"), "cannot reach the server"),
+    ],
+)
+def test_connection_failures_are_one_line_without_the_password(tricky, change, expected):
+    url = change(tricky)
+    with pytest.raises(DatabaseError) as err:
+        read_database(url, table="tricky")
+    message = str(err.value)
+    assert expected in message and "\n" not in message
+    assert PG_PASSWORD not in message and "wrong-password" not in message
+    assert message.startswith(safe_url(url))
+
+
+def test_missing_tables_failing_queries_and_timeouts_are_named(tricky):
+    with pytest.raises(DatabaseError, match="no such table"):
+        read_database(tricky, table="no_such_table")
+    with pytest.raises(DatabaseError, match="division by zero"):
+        read_database(tricky, query="SELECT 1 / 0 AS x")
+    with pytest.raises(DatabaseError, match="statement timeout"):
+        read_database(tricky, query="SELECT pg_sleep(5) AS x", timeout=0.5)
+
+
+def test_cli_exit_code_two_and_no_secret_on_a_database_error(tricky, capsys):
+    assert main(["load", tricky.replace(PG_PASSWORD, "nope"), "--table", "tricky"]) == 2
+    err = capsys.readouterr().err
+    assert "refused the login" in err and "nope" not in err and PG_PASSWORD not in err
+
+
+def test_a_large_table_is_read_in_batches_and_profiled_from_a_scan(postgres, pg_admin):
+    pg_admin(
+        "DROP TABLE IF EXISTS big",
+        "CREATE TABLE big AS SELECT i AS id, (i % 7)::text AS code, 'name ' || (i % 1000) AS name "
+        "FROM generate_series(1, 250000) AS i",
+    )
+    opened = open_extract(postgres, "scan", table="big")
+    assert opened.scanned and isinstance(opened.data, pl.LazyFrame)
+    loaded = read_database(postgres, table="big")
+    assert loaded.report.rows_loaded == 250_000
+    scanned = profile(opened.data, key="id", near=False).to_dict()
+    held = profile(loaded, key="id", near=False).to_dict()
+    scanned.pop("source"), held.pop("source")
+    assert scanned == held
+
+
+def test_sqlite_and_duckdb_files(tmp_path):
+    path = tmp_path / "app.db"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, price NUMERIC(8,2), ok BOOLEAN, blob BLOB, name TEXT)")
+    con.execute("INSERT INTO t VALUES (1, 12.5, 1, x'00ff', 'Zoë'), (2, NULL, 0, NULL, '')")
+    con.commit()
+    con.close()
+    ex = read_extract(f"sqlite:///{path}", table="t")
+    assert ex.frame.rows() == [("1", "12.50", "true", "\\x00ff", "Zoë"), ("2", None, "false", None, "")]
+    assert ex.report.declared_types["price"] == "NUMERIC(8,2)"
+
+    import duckdb
+
+    dpath = tmp_path / "app.duckdb"
+    with duckdb.connect(str(dpath)) as d:
+        d.execute("CREATE TABLE t (id INTEGER, amount DECIMAL(10,2), ok BOOLEAN, name VARCHAR)")
+        d.execute("INSERT INTO t VALUES (1, 12.5, true, 'Zoë'), (2, NULL, false, '')")
+    ex = read_extract(f"duckdb:///{dpath}", table="t")
+    assert ex.frame.sort("id").rows() == [("1", "12.50", "true", "Zoë"), ("2", None, "false", "")]
+    assert ex.report.declared_types["amount"] == "DECIMAL(10,2)"
+    with pytest.raises(DatabaseError, match="no such database file"):
+        read_extract(f"sqlite:///{tmp_path / 'missing.db'}", table="t")
+    with pytest.raises(DatabaseError, match="no such table"):
+        read_extract(f"duckdb:///{dpath}", table="nope")
+
+
+def test_the_sample_erp_database_profiles_from_the_command_line(capsys):
+    url = f"sqlite:///{SAMPLE / 'erp.sqlite'}"
+    assert main(["profile", url, "--table", "customers", "--no-near"]) == 0
+    assert "13,990 rows" in capsys.readouterr().out
+    assert main(["load", url]) == 2
+    assert "give --table NAME or --query" in capsys.readouterr().err
+    with pytest.raises(KitError, match="table= and query= are for a database URL"):
+        read_extract(SAMPLE / "erp_customers.csv", table="customers")
+
+
+def test_a_mapping_reads_its_database_from_an_environment_variable_and_refuses_a_password(tmp_path, monkeypatch):
+    text = (
+        "name: t\noutcome: x\nsource:\n  system: CRM\n  extract: crm.csv\ntarget:\n  system: ERP\n"
+        "  database:\n    url: {url}\n    table: customers\nfields: {{}}\n"
+    )
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text.format(url="postgresql://erp:hunter2@db.example.com/erp"))
+    with pytest.raises(MappingError, match=r"bad.yaml:9: the database URL holds a password") as err:
+        Mapping.load(bad)
+    assert "hunter2" not in str(err.value)
+    good = tmp_path / "good.yaml"
+    good.write_text(text.format(url="${ERP_DB_URL}"))
+    m = Mapping.load(good)
+    with pytest.raises(DatabaseError, match="ERP_DB_URL is not set"):
+        m.load_extract("target")
+    monkeypatch.setenv("ERP_DB_URL", f"sqlite:///{SAMPLE / 'erp.sqlite'}")
+    assert m.load_extract("target").report.rows_loaded == 13_990
