@@ -181,3 +181,26 @@ def test_a_mapping_reads_its_database_from_an_environment_variable_and_refuses_a
         m.load_extract("target")
     monkeypatch.setenv("ERP_DB_URL", f"sqlite:///{SAMPLE / 'erp.sqlite'}")
     assert m.load_extract("target").report.rows_loaded == 13_990
+
+
+def test_declared_types_beside_inferred_ones_and_their_disagreements(tmp_path):
+    path = tmp_path / "legacy.db"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE t (id INTEGER, born VARCHAR(10), note VARCHAR(255), qty INTEGER, code VARCHAR(3))")
+    rows = [(i, f"2020-01-{1 + i % 28:02d}", f"n{i}", i, "ABC") for i in range(40)]
+    rows[5] = (5, "2020-01-06", "n5", "twelve", "ABCDE")  # SQLite keeps text in an INTEGER column, and 5 in (3)
+    con.executemany("INSERT INTO t VALUES (?, ?, ?, ?, ?)", rows)
+    con.commit()
+    con.close()
+    p = profile(read_extract(f"sqlite:///{path}", table="t"), near=False)
+    assert p.column("born").declared_type == "VARCHAR(10)"
+    codes = {(a.code, a.column): a for a in p.alerts if a.code == "DECLARED_TYPE"}
+    assert codes[("DECLARED_TYPE", "born")].severity == "warning"  # dates in a varchar
+    assert "dates" in codes[("DECLARED_TYPE", "born")].message and codes[("DECLARED_TYPE", "born")].rows == []
+    assert codes[("DECLARED_TYPE", "note")].severity == "info"  # varchar(255), longest value 3
+    assert p.rows_for(codes[("DECLARED_TYPE", "qty")]) == [5]  # the text in an INTEGER column
+    assert p.rows_for(codes[("DECLARED_TYPE", "code")]) == [5]  # longer than declared
+    assert codes[("DECLARED_TYPE", "code")].severity == "error"
+    assert ("DECLARED_TYPE", "id") not in codes
+    # A file has no declared types: nothing to disagree with.
+    assert profile(pl.DataFrame({"born": ["2020-01-01"] * 5}), near=False).alerts_for("DECLARED_TYPE") == []

@@ -129,6 +129,7 @@ def _describe(
     tokens_for: Any,
     top: int,
     target_encoding: str | None,
+    declared: dict[str, str] | None = None,
 ) -> tuple[list[ColumnProfile], list[_Fired]]:
     """Every measure of the columns whose value counts are given, and the rules that fire on them.
 
@@ -194,6 +195,7 @@ def _describe(
             variants=[Variant(**v) for v in spelling_variants(present, c, categorical)] if repeats(present) else [],
             typos=[Typo(**t) for t in likely_typos(present, c)] if repeats(present) else [],
             not_encodable=not_encodable(counts[c], c, target_encoding),
+            declared_type=(declared or {}).get(c),
         )
         fired += [_fire(col, r, spec, counts[c]) for r in RULES.values() if (spec := r.check(col)) is not None]
         columns.append(col)
@@ -209,6 +211,7 @@ def profile(
     near: bool | int = NEAR_ROWS,
     source: str | None = None,
     columns: list[str] | None = None,
+    declared_types: dict[str, str] | None = None,
 ) -> Profile:
     """Profile an extract (or any frame of text columns).
 
@@ -218,6 +221,8 @@ def profile(
     to that many rows (the default); when skipped, the profile says so. ``source`` names what is
     profiled in messages and in the profile (default: the extract's path, or "frame" / "scan").
     ``columns`` profiles only those (a very wide extract is refused beyond ``MAX_PROFILE_COLUMNS``).
+    ``declared_types`` (a database's column types; taken from an extract read from a database) are shown
+    beside the inferred ones, and a disagreement is an alert (``DECLARED_TYPE``).
 
     >>> from kit import read_extract
     >>> p = profile(read_extract("sample_data/crm_contacts.csv"), key="contact_id")
@@ -226,6 +231,7 @@ def profile(
     """
     if isinstance(extract_or_frame, Extract):
         frame, source = extract_or_frame.frame, source or extract_or_frame.report.path
+        declared_types = declared_types or extract_or_frame.report.declared_types
         label = f"profiling {source}"
     else:
         frame = extract_or_frame
@@ -240,7 +246,7 @@ def profile(
     # Counting, shapes and measures, alert rows, duplicates; and one per mostly distinct column.
     with Stages(label, 4) as stage:
         try:
-            return _profile(frame, source, key, pseudo_nulls, top, target_encoding, near, stage)
+            return _profile(frame, source, key, pseudo_nulls, top, target_encoding, near, stage, declared_types or {})
         except pl.exceptions.ComputeError as exc:
             if not isinstance(frame, pl.LazyFrame):
                 raise
@@ -266,6 +272,7 @@ def _profile(
     target_encoding: str | None,
     near: bool | int,
     stage: Stages,
+    declared: dict[str, str],
 ) -> Profile:
     keys = [key] if isinstance(key, str) else list(key or [])
     if target_encoding is not None:
@@ -306,14 +313,14 @@ def _profile(
     batch = list(counted.counts.items())
     for start in range(0, len(batch), DESCRIBE_BATCH):
         more, more_fired = _describe(
-            dict(batch[start : start + DESCRIBE_BATCH]), n_rows, schema, tokens_for, top, target_encoding
+            dict(batch[start : start + DESCRIBE_BATCH]), n_rows, schema, tokens_for, top, target_encoding, declared
         )
         described, fired = described + more, fired + more_fired
     repeated_key = None
     for c in counted.mostly_distinct:
         stage.start(f"{c}{reading}")
         counts = counted.load(c)
-        more, more_fired = _describe({c: counts}, n_rows, schema, tokens_for, top, target_encoding)
+        more, more_fired = _describe({c: counts}, n_rows, schema, tokens_for, top, target_encoding, declared)
         described, fired = described + more, fired + more_fired
         if keys == [c]:
             repeated_key = counts.filter(pl.col(COUNT) > 1).select(c)

@@ -7,6 +7,7 @@ business reader understands and a polars mask selecting the rows concerned. The 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -640,6 +641,81 @@ def not_encodable_rule(c: ColumnProfile) -> AlertSpec | None:
         f"values contain characters {found.encoding} cannot store ({chars}); the target will replace or reject them",
         pl.col(c.name).str.normalize("NFC").str.contains(found.pattern),
     )
+
+
+def declared_kind(declared: str) -> tuple[str | None, int | None]:
+    """The kind of a database type and its length: ``varchar(40)`` -> ("string", 40), ``numeric(12,2)``
+    -> ("decimal", None), an unknown type -> (None, None).
+
+    >>> declared_kind("character varying(40)"), declared_kind("NUMERIC(12,2)"), declared_kind("timestamptz")
+    (('string', 40), ('decimal', None), ('date', None))
+    """
+    t = declared.lower()
+    length = re.search(r"\((\d+)\)", t)
+    for kind, pattern in _DECLARED:
+        if re.search(pattern, t):
+            return kind, int(length.group(1)) if length and kind == "string" else None
+    return None, None
+
+
+_DECLARED = [
+    ("string", r"char|text|clob|string|json|uuid"),
+    ("boolean", r"^bool"),
+    ("date", r"date|time"),
+    ("integer", r"int|serial"),
+    ("decimal", r"numeric|decimal|real|double|float|money|number"),
+]
+# What the profile's inferred types are, in the words of a database type's kind.
+_INFERRED_KIND = {
+    "integer": "integer",
+    "decimal": "decimal",
+    "currency": "decimal",
+    "date": "date",
+    "boolean": "boolean",
+}
+
+
+@rule("DECLARED_TYPE", "warning", "a database column whose values do not match its declared type")
+def declared_type(c: ColumnProfile) -> AlertSpec | None:
+    if not c.declared_type or not c.present:
+        return None
+    kind, length = declared_kind(c.declared_type)
+    inferred = _INFERRED_KIND.get(c.type.type)
+    if kind == "string":
+        if length is not None and c.len_max is not None and c.len_max > length:
+            return AlertSpec(
+                f"declared {c.declared_type} but values are up to {c.len_max} characters (the database does not "
+                "enforce the length)",
+                pl.col(c.name).str.len_chars() > length,
+                severity="error",
+            )
+        if inferred and c.type.fit >= 0.95:
+            what = _TYPE_MESSAGES.get(c.type.type, c.type.type)
+            return AlertSpec(
+                f"declared {c.declared_type} but {100 * c.type.fit:.1f}% of its values are {what}: a typed target "
+                "column takes them only after a conversion rule",
+                pl.lit(True),
+                # Whole numbers in a text column are most often codes kept as text (leading zeros): a fact.
+                severity="info" if inferred == "integer" else None,
+                listed=False,
+            )
+        if length is not None and length >= 50 and c.len_max is not None and 4 * c.len_max <= length:
+            return AlertSpec(
+                f"declared {c.declared_type} but the longest value is {c.len_max} characters: the declared limit says "
+                "little about the data",
+                pl.lit(True),
+                severity="info",
+                listed=False,
+            )
+        return None
+    if kind in ("integer", "decimal", "date", "boolean") and (c.type.fit < 1 or inferred != kind):
+        # SQLite stores any value in any column: text in an INTEGER column is possible, and found here.
+        check = "decimal" if kind == "integer" else kind
+        return AlertSpec(
+            f"declared {c.declared_type} but some values are not {_TYPE_MESSAGES.get(check, check)}",
+            _present(c) & ~fits_expr(c.name, check),
+        )
+    return None
 
 
 @rule("MARKUP", "warning", "HTML or script tags inside values")

@@ -150,6 +150,7 @@ class ColumnProfile:
     not_encodable: NotEncodable | None = None
     alerts: list[ColumnAlert] = field(default_factory=list)
     float_noise: int | None = field(default=None, metadata=_OMIT)  # 0.059000000000000004
+    declared_type: str | None = field(default=None, metadata=_OMIT)  # the database's type (varchar(40) ...)
 
     @property
     def present(self) -> int:
