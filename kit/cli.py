@@ -133,6 +133,12 @@ def cmd_profile(args: argparse.Namespace) -> int:
         ex, args.key or None, target_encoding=args.target_encoding, near=near, source=source, columns=columns
     )
     print(summary_text(prof, max_alerts=args.max_alerts))
+    if is_database_url(args.path) and args.table:
+        from kit.load.catalog import catalog, describe
+
+        print(f"catalog of {args.table} (what the database enforces):")
+        for line in describe(catalog(args.path, args.table, args.timeout or 300.0)) or ["no constraints"]:
+            print(f"  {line}")
     for target, text in ((args.json, lambda: prof.to_json()), (args.html, lambda: profile_page(prof, args.redact))):
         if target:
             _write(Path(target), text() + ("\n" if target == args.json else ""))
@@ -396,6 +402,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(summary_text(prof, max_alerts=8, redact=redactor))
         written += [ppath, hpath]
         print()
+    written += _demo_database(out)
     written += _demo_mapping(out)
     print(f"Results in {out}/ (per extract: a load report, a profile as JSON and as HTML, personal data masked;")
     print("for the sample mapping: findings, mapped rows, quarantine, validation, reconciliation, sign-off, and the")
@@ -403,6 +410,32 @@ def cmd_demo(args: argparse.Namespace) -> int:
     for p in written:
         print(f"  {p}")
     return 0
+
+
+def _demo_database(out: Path) -> list[Path]:
+    """The ERP side read from its own database (SQLite, no server), with the rules its catalog states."""
+    from kit.load.catalog import catalog, describe
+    from kit.load.database import read_database
+    from kit.profiling import profile
+    from kit.redact import Redactor
+    from kit.render import profile_page, summary_text
+
+    url = f"sqlite:///{SAMPLE_DIR / 'erp.sqlite'}"
+    ex = read_database(url, table="customers")
+    prof = profile(ex, key="customer_no")
+    redactor = Redactor.of(True, prof)
+    print(ex.report.redacted(redactor).summary())
+    print(summary_text(prof, max_alerts=8, redact=redactor))
+    print("catalog of customers (what the ERP database enforces, taken as the target's rules):")
+    for line in describe(catalog(url, "customers")):
+        print(f"  {line}")
+    print()
+    paths = [out / "erp.sqlite.customers.load.json", out / "erp.sqlite.customers.profile.json"]
+    _write(paths[0], ex.report.redacted(redactor).to_json() + "\n")
+    _write(paths[1], prof.redacted(redactor).to_json() + "\n")
+    paths.append(out / "erp.sqlite.customers.profile.html")
+    _write(paths[2], profile_page(prof, redactor))
+    return paths
 
 
 def _demo_mapping(out: Path) -> list[Path]:
