@@ -130,7 +130,13 @@ def cmd_profile(args: argparse.Namespace) -> int:
     source = args.path if opened.scanned else None
     columns = [c.strip() for c in args.columns.split(",") if c.strip()] if args.columns else None
     prof = profile(
-        ex, args.key or None, target_encoding=args.target_encoding, near=near, source=source, columns=columns
+        ex,
+        args.key or None,
+        target_encoding=args.target_encoding,
+        near=near,
+        source=source,
+        columns=columns,
+        declared_types=opened.declared_types,
     )
     print(summary_text(prof, max_alerts=args.max_alerts))
     if is_database_url(args.path) and args.table:
@@ -172,6 +178,10 @@ def cmd_init(args: argparse.Namespace) -> int:
         source_system=args.source_system,
         target_system=args.target_system,
         force=args.force,
+        source_table=args.source_table,
+        source_query=args.source_query,
+        target_table=args.target_table,
+        target_query=args.target_query,
     )
     statuses = [f.status for f in mapping.fields.values()]
     print(
@@ -508,8 +518,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--deep-sample", type=int, default=100_000, help="rows sampled for --deep (default 100,000)")
     p.add_argument("--deep-minimal", action="store_true", help="ydata-profiling minimal mode for --deep")
     p = sub.add_parser("init", help="draft mappings/<name>.yaml from two extracts (every decision proposed)")
-    p.add_argument("source", help="the source system's extract")
-    p.add_argument("target", help="the target system's extract")
+    p.add_argument("source", help="the source system's extract, or a database URL (with --source-table/--query)")
+    p.add_argument("target", help="the target system's extract, or a database URL (with --target-table/--query)")
     p.add_argument("--name", help="mapping name (default: <source>_to_<target> from the file names)")
     p.add_argument("--out", help="where to write it (default: mappings/<name>.yaml)")
     p.add_argument("--source-key", action="append", help="source key column (repeatable; default: detected)")
@@ -517,6 +527,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--source-system", help="the source system's name (default: from the file name)")
     p.add_argument("--target-system", help="the target system's name (default: from the file name)")
     p.add_argument("--force", action="store_true", help="overwrite an existing mapping file")
+    for side in ("source", "target"):
+        p.add_argument(f"--{side}-table", help=f"with a database URL as the {side}: its table (schema.name)")
+        p.add_argument(f"--{side}-query", help=f"with a database URL as the {side}: a SELECT instead of a table")
     p = sub.add_parser("check", help="lint a mapping against its source data; exit 1 on error findings")
     p.add_argument("mapping", help="mappings/<name>.yaml")
     p.add_argument("--json", help="write the findings as JSON")

@@ -23,6 +23,8 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from kit.errors import KitError
 from kit.files import sha256, write_atomic
 from kit.load import read_extract
+from kit.load.catalog import ColumnRules, catalog
+from kit.load.database import has_password, is_database_url, read_database
 from kit.load.report import Extract
 from kit.mapping.spec import Mapping, MappingError, _yaml
 from kit.profiling import ColumnProfile, Profile, profile
@@ -47,11 +49,25 @@ class Side:
     path: Path | None = None
     load: dict[str, Any] = field(default_factory=dict)
     key: list[str] = field(default_factory=list)
+    database: dict[str, str] = field(default_factory=dict)  # url and table or query, when read from a database
+    catalog: dict[str, ColumnRules] = field(default_factory=dict)  # a database table's enforced rules
 
 
-def _side(given: str | Path | Extract | Profile, key: list[str] | None) -> Side:
+def _side(
+    given: str | Path | Extract | Profile, key: list[str] | None, table: str | None = None, query: str | None = None
+) -> Side:
     if isinstance(given, Profile):
         return Side(given, path=Path(given.source) if Path(given.source).exists() else None, key=list(key or []))
+    if isinstance(given, str) and is_database_url(given):
+        extract = read_database(given, table, query)
+        prof = profile(extract, near=False)
+        rules = {r.name: r for r in catalog(given, table)} if table else {}
+        declared = [name for name, r in rules.items() if r.unique and r.required]
+        chosen = list(key) if key else declared[:1] or detect_key(prof)
+        database = {"url": given, **({"table": table} if table else {"query": query or ""})}
+        return Side(prof, extract, None, {}, chosen, database, rules)
+    if table is not None or query is not None:
+        raise KitError(f"{given}: a table or query is for a database URL (postgresql://, sqlite:///, duckdb:///)")
     extract = given if isinstance(given, Extract) else read_extract(given)
     prof = profile(extract, near=False)
     chosen = list(key) if key else detect_key(prof)
@@ -196,7 +212,35 @@ def _constraints(t: ColumnProfile, target: Side, unique: bool) -> CommentedMap:
     pattern = _pattern(t) if kind == "string" and not allowed and not fmt else None
     if pattern:
         out["pattern"] = pattern
+    rules = target.catalog.get(t.name)
+    if rules is not None:
+        _from_catalog(out, rules)
     return out
+
+
+def _from_catalog(out: CommentedMap, rules: ColumnRules) -> None:
+    """What the target database enforces replaces what its data suggested, and says it came from there."""
+    stated = rules.constraints()
+    out["type"] = stated["type"]  # a varchar of digits stays text: the database says so
+    if out["type"] != "string":
+        for k in ("max_length", "pattern", "code_page"):
+            out.pop(k, None)
+    if out["type"] != "decimal":
+        out.pop("scale", None)
+    for k in ("required", "unique", "max_length", "scale", "allowed"):
+        if k in stated:
+            out[k] = stated[k]
+    if "allowed" in stated:
+        out.pop("pattern", None)
+        seq = CommentedSeq(out["allowed"])
+        seq.fa.set_flow_style()
+        out["allowed"] = seq
+    names = CommentedSeq([k for k in ("required", "unique", "max_length", "scale", "allowed") if k in stated])
+    names.fa.set_flow_style()
+    if names:
+        out["catalog"] = names
+    if rules.references:
+        out["notes"] = f"the target database references {rules.references}: fill it by a lookup there"
 
 
 def _credible(c: Candidate) -> bool:
@@ -273,8 +317,31 @@ def _relative(path: Path | None, folder: Path) -> str | None:
     return Path(os.path.relpath(path.resolve(), folder.resolve())).as_posix()
 
 
-def _system(name: str, side: Side, folder: Path) -> CommentedMap:
+def _database(side: Side, label: str, folder: Path) -> CommentedMap:
+    """The ``database:`` entry: a URL holding a password becomes ``${<SIDE>_DB_URL}`` (the file is
+    committed), a SQLite or DuckDB file is written relative to the mapping like an extract."""
+    url = side.database["url"]
+    variable = None
+    if has_password(url):
+        variable = f"{label.upper()}_DB_URL"
+        url = "${" + variable + "}"
+    else:
+        scheme, _, rest = url.partition(":///")
+        if scheme in ("sqlite", "duckdb") and rest:
+            url = f"{scheme}:///{os.path.relpath(Path(rest).resolve(), folder.resolve())}"
+    out = CommentedMap([("url", url)])
+    for k in ("table", "query"):
+        if k in side.database:
+            out[k] = side.database[k]
+    if variable:
+        out.yaml_add_eol_comment(f"set {variable} to the URL, password included, before each run", "url")
+    return out
+
+
+def _system(name: str, side: Side, folder: Path, label: str = "source") -> CommentedMap:
     out = CommentedMap([("system", name)])
+    if side.database:
+        out["database"] = _database(side, label, folder)
     extract = _relative(side.path, folder)
     if extract:
         out["extract"] = extract
@@ -305,8 +372,8 @@ def draft(
     doc["name"] = name
     doc["version"] = 1
     doc["outcome"] = f"To be written: what connecting {source_system} to {target_system} must achieve."
-    doc["source"] = _system(source_system, source, folder)
-    doc["target"] = _system(target_system, target, folder)
+    doc["source"] = _system(source_system, source, folder, "source")
+    doc["target"] = _system(target_system, target, folder, "target")
     doc["source_of_truth"] = "source"
     doc["on_failure"] = "quarantine"
     fields = CommentedMap()
@@ -370,6 +437,8 @@ def _header(source: Side, target: Side, when: dt.date) -> str:
     for label, side in (("source", source), ("target", target)):
         where = side.path if side.path else side.profile.source
         digest = sha256(side.path)[:16] if side.path and side.path.exists() else "(a profile, no file)"
+        if side.database and side.extract is not None:  # the rows read, not a file
+            digest = f"{side.extract.report.sha256[:16]} of the {side.extract.report.rows_loaded:,} rows read"
         lines.append(f"  {label}: {where} (sha256 {digest})")
     lines += [
         "Every decision below is a proposal: 'proposed' lines need a person to approve or change them,",
@@ -379,6 +448,9 @@ def _header(source: Side, target: Side, when: dt.date) -> str:
 
 
 def _stem(side: Side) -> str:
+    if side.database:
+        base = side.database.get("table", "query").rsplit(".", 1)[-1]
+        return re.sub(r"[^a-z0-9]+", "_", base.lower()).strip("_") or "query"
     base = side.path.stem if side.path else Path(side.profile.source).stem or "extract"
     return re.sub(r"[^a-z0-9]+", "_", base.lower()).strip("_") or "extract"
 
@@ -396,11 +468,17 @@ def init_mapping(
     today: dt.date | None = None,
     keep_existing: bool = False,
     folder: str | Path = "mappings",
+    source_table: str | None = None,
+    source_query: str | None = None,
+    target_table: str | None = None,
+    target_query: str | None = None,
 ) -> Mapping:
     """Draft ``mappings/<name>.yaml`` from two extracts (paths, loaded extracts or profiles), write it and
     return it loaded. ``name`` defaults to ``<source>_to_<target>``; ``out`` to ``<folder>/<name>.yaml``.
     An existing file is refused unless ``force`` (replace it) or ``keep_existing`` (load it instead: a
-    notebook run again does not lose the decisions made since the draft).
+    notebook run again does not lose the decisions made since the draft). A side given as a database URL
+    is read from ``<side>_table`` or ``<side>_query``; a target table's catalog (NOT NULL, lengths,
+    CHECK lists, keys) gives its fields' constraints, each listed under ``catalog:``.
 
     >>> import tempfile
     >>> m = init_mapping("sample_data/crm_contacts.csv", "sample_data/erp_customers.csv",
@@ -408,7 +486,8 @@ def init_mapping(
     >>> m.fields["email"].from_, m.fields["email"].status
     (['email'], 'proposed')
     """
-    s, t = _side(source, source_key), _side(target, target_key)
+    s = _side(source, source_key, source_table, source_query)
+    t = _side(target, target_key, target_table, target_query)
     name = name or f"{_stem(s)}_to_{_stem(t)}"
     path = Path(out) if out else Path(folder) / f"{name}.yaml"
     if path.exists() and keep_existing and not force:

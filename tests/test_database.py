@@ -122,7 +122,7 @@ def test_a_large_table_is_read_in_batches_and_profiled_from_a_scan(postgres, pg_
     assert opened.scanned and isinstance(opened.data, pl.LazyFrame)
     loaded = read_database(postgres, table="big")
     assert loaded.report.rows_loaded == 250_000
-    scanned = profile(opened.data, key="id", near=False).to_dict()
+    scanned = profile(opened.data, key="id", near=False, declared_types=opened.declared_types).to_dict()
     held = profile(loaded, key="id", near=False).to_dict()
     scanned.pop("source"), held.pop("source")
     assert scanned == held
@@ -204,3 +204,56 @@ def test_declared_types_beside_inferred_ones_and_their_disagreements(tmp_path):
     assert ("DECLARED_TYPE", "id") not in codes
     # A file has no declared types: nothing to disagree with.
     assert profile(pl.DataFrame({"born": ["2020-01-01"] * 5}), near=False).alerts_for("DECLARED_TYPE") == []
+
+
+def test_the_catalog_states_what_the_database_enforces(postgres, pg_admin):
+    from kit.load.catalog import catalog
+
+    pg_admin(
+        "DROP TABLE IF EXISTS orders",
+        "DROP TABLE IF EXISTS cust",
+        """CREATE TABLE cust (
+            no varchar(10) PRIMARY KEY,
+            name varchar(40) NOT NULL,
+            status char(3) NOT NULL CHECK (status IN ('ACT', 'INA')),
+            amount numeric(7,2),
+            email text UNIQUE,
+            note text
+        )""",
+        "CREATE TABLE orders (id integer PRIMARY KEY, cust varchar(10) REFERENCES cust(no))",
+    )
+    rules = {r.name: r for r in catalog(postgres, "cust")}
+    assert (rules["no"].unique, rules["no"].required, rules["no"].max_length) == (True, True, 10)
+    assert (rules["name"].required, rules["name"].max_length, rules["name"].unique) == (True, 40, False)
+    assert rules["status"].allowed == ["ACT", "INA"]
+    assert (rules["amount"].precision, rules["amount"].scale, rules["amount"].largest) == (7, 2, "99999.99")
+    assert rules["email"].unique and not rules["email"].required
+    assert rules["note"].constraints() == {"type": "string"}
+    assert {r.name: r for r in catalog(postgres, "orders")}["cust"].references == "cust.no"
+    with pytest.raises(DatabaseError, match="no such table"):
+        catalog(postgres, "nope")
+
+
+def test_init_takes_a_database_targets_rules_from_its_catalog_and_check_warns_on_contradictions(tmp_path, postgres):
+    from kit.init import init_mapping
+    from kit.mapping.lint import check
+
+    out = tmp_path / "m.yaml"
+    m = init_mapping(
+        SAMPLE / "crm_contacts.csv", f"sqlite:///{SAMPLE / 'erp.sqlite'}", out=out, target_table="customers"
+    )
+    status = m.fields["status_code"]
+    assert status.allowed == ["ACT", "INA", "PRO", "CLS", "BLK", "PEN"] and status.required
+    assert status.catalog == ["required", "max_length", "allowed"]
+    assert m.fields["customer_no"].type == "string" and m.fields["customer_no"].unique  # a varchar of digits
+    assert m.target.database.table == "customers" and m.target.key == ["customer_no"]
+    assert "sqlite:///" in out.read_text() and m.load_extract("target").report.rows_loaded == 13_990
+    # A hand edit that lets through what the database refuses is a warning naming the field's line.
+    out.write_text(out.read_text().replace("    required: true\n    max_length: 3", "    max_length: 3", 1))
+    findings = [f for f in check(Mapping.load(out)).findings if f.code == "CATALOG_CONTRADICTION"]
+    assert [(f.field, f.severity) for f in findings] == [("status_code", "warning")]
+    assert "NOT NULL" in findings[0].message
+    # A server URL with a password is written as an environment variable, never as itself.
+    pg = tmp_path / "pg.yaml"
+    init_mapping(SAMPLE / "crm_contacts.csv", postgres, out=pg, target_query="SELECT 1 AS customer_no, 'x' AS name")
+    assert PG_PASSWORD not in pg.read_text() and "url: ${TARGET_DB_URL}" in pg.read_text()

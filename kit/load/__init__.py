@@ -259,6 +259,7 @@ class Opened:
     scanned: bool
     summary: str
     note: str | None = None
+    declared_types: dict[str, str] | None = None  # a database table's column types (a scan has no report)
 
 
 def open_extract(path: str | Path, mode: Literal["auto", "scan", "load"] = "auto", **load_options: Any) -> Opened:
@@ -316,4 +317,5 @@ def _open_database(url: str, mode: str, options: dict[str, Any]) -> Opened:
     atexit.register(shutil.rmtree, folder, True)
     path = Path(folder) / "rows.parquet"
     extract = read_database(url, table, query, timeout=timeout, spill=path)
-    return Opened(scan_spilled(path), True, extract.report.summary(), f"read in batches into {path} and scanned")
+    note = f"read in batches into {path} and scanned"
+    return Opened(scan_spilled(path), True, extract.report.summary(), note, extract.report.declared_types)

@@ -115,6 +115,53 @@ def _has_step(f, *names: str) -> bool:
     return any(s.name in names for s in f.steps)
 
 
+def _catalog_rules(mapping: Mapping) -> tuple[dict | None, str | None]:
+    """The target table's enforced rules by column, or why they could not be read."""
+    db = mapping.target.database
+    if db is None or db.table is None:
+        return None, None
+    from kit.errors import KitError
+    from kit.load.catalog import catalog
+    from kit.load.database import DEFAULT_TIMEOUT, expand_env
+
+    try:
+        url = expand_env(db.url, mapping.where("target", "database", "url"))
+        scheme, _, rest = url.partition(":///")
+        if scheme in ("sqlite", "duckdb") and rest and not rest.startswith("/"):
+            url = f"{scheme}:///{mapping.resolve(rest)}"
+        return {r.name: r for r in catalog(url, db.table, db.timeout or DEFAULT_TIMEOUT)}, None
+    except KitError as exc:
+        return None, str(exc)
+
+
+@rule("CATALOG_CONTRADICTION", "warning", "a target constraint that contradicts what the target database enforces")
+def catalog_contradiction(ctx: LintContext) -> Iterator[Hit]:
+    rules, why = _catalog_rules(ctx.mapping)
+    if why:
+        yield Hit(None, f"the target's catalog was not read: {why}", ctx.mapping.where("target"), severity="info")
+    for name, f in ctx.mapping.fields.items():
+        r = (rules or {}).get(name)
+        if r is None:
+            continue
+        said = []
+        if r.required and not f.required:
+            said.append("NOT NULL, the field is not required")
+        if r.unique and not f.unique:
+            said.append("unique values, the field is not unique")
+        if r.max_length is not None and r.kind == "string" and (f.max_length is None or f.max_length > r.max_length):
+            said.append(f"at most {r.max_length} characters, the field allows {f.max_length or 'any length'}")
+        if r.allowed and (f.allowed is None or not set(f.allowed) <= set(r.allowed)):
+            said.append(f"only {', '.join(r.allowed)}, the field allows {f.allowed or 'any value'}")
+        if r.scale is not None and r.kind == "decimal" and f.type == "decimal" and f.scale not in (None, r.scale):
+            said.append(f"{r.scale} decimals, the field has {f.scale}")
+        if said:
+            yield Hit(
+                name,
+                f"the target database enforces {'; '.join(said)}: rows the mapping lets through will be refused",
+                ctx.mapping.where("fields", name),
+            )
+
+
 @rule("UNKNOWN_SOURCE_FIELD", "error", "a field reads a source column the extract does not have")
 def unknown_source(ctx: LintContext) -> Iterator[Hit]:
     have = {c.name for c in ctx.source.columns}

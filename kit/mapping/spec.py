@@ -177,6 +177,9 @@ class TargetField(_Model):
     confidence: float | None = Field(default=None, ge=0, le=1)
     suggestion: Suggestion | None = None
     notes: str | None = None
+    # The constraints above that the target database enforces (read from its catalog), as opposed to
+    # what was seen in its data: e.g. [required, max_length, allowed].
+    catalog: list[str] | None = None
 
     @field_validator("pattern")
     @classmethod
