@@ -567,9 +567,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--verbose", action="store_true", help="print passing expectations too")
     p.add_argument(
         "--engine",
-        choices=["pandas", "spark"],
+        choices=["pandas", "spark", "sql"],
         default="pandas",
-        help="pandas (one machine, default) or spark (GX's Spark data source)",
+        help="pandas (one machine, default), spark (GX's Spark data source) or sql (the source suite inside the "
+        "source's database, through GX's SQL data source; the mapped rows on pandas)",
     )
     p.add_argument("--spark-master", help="Spark master URL for --engine spark (default: local[*])")
     p = sub.add_parser("drift", help="what changed between two profiles (or extracts); exit 1 if it breaks the mapping")

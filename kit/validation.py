@@ -335,8 +335,14 @@ def _run(
             out = {}
             fmt = {"result_format": result_format.upper(), "partial_unexpected_count": 20}
             for side, (suite_json, pdf) in steps(list(suites.items()), "validating"):
-                asset = source.add_dataframe_asset(side)
-                batch = asset.add_batch_definition_whole_dataframe(f"{side}_all")
+                if isinstance(pdf, InDatabase):  # the rows stay in the database: GX queries them there
+                    sql = ctx.data_sources.add_sql(f"kit_{side}_sql", connection_string=pdf.connection)
+                    asset = sql.add_query_asset(side, query=pdf.query)
+                    batch = asset.add_batch_definition_whole_table(f"{side}_all")
+                    pdf = None
+                else:
+                    asset = source.add_dataframe_asset(side)
+                    batch = asset.add_batch_definition_whole_dataframe(f"{side}_all")
                 try:
                     suite = ctx.suites.add(gx.ExpectationSuite(**suite_json))
                 except Exception as exc:  # GX's own errors for a suite it cannot build
@@ -353,10 +359,11 @@ def _run(
                             result_format=fmt,
                         )
                     )
-                    run = cp.run(batch_parameters={"dataframe": pdf})
+                    run = cp.run(batch_parameters={"dataframe": pdf} if pdf is not None else None)
                     out[side] = next(iter(run.run_results.values()))
                 else:
-                    out[side] = vd.run(batch_parameters={"dataframe": pdf}, result_format=fmt)
+                    params = {"dataframe": pdf} if pdf is not None else None
+                    out[side] = vd.run(batch_parameters=params, result_format=fmt)
             if project and docs:
                 if redactor:
                     _mask_stored_results(project, redactor)
@@ -369,6 +376,32 @@ def _run(
         finally:
             if project:
                 shutil.rmtree(project, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class InDatabase:
+    """A suite's data left in its database: a SQLAlchemy URL and the text SELECT the kit reads it with."""
+
+    connection: str
+    query: str
+
+
+def _in_database(mapping: Mapping) -> InDatabase:
+    """The mapping's source as great-expectations' SQL data source sees it (``engine="sql"``)."""
+    from kit.load.database import DEFAULT_TIMEOUT, expand_env, sqlalchemy_url, text_query
+
+    db = mapping.source.database
+    if db is None:
+        raise KitError(
+            f"{mapping.where('source')}: engine sql runs the source suite in the source's database; this "
+            "source is a file (give it as database: {url: ..., table: ...})"
+        )
+    url = expand_env(db.url, mapping.where("source", "database", "url"))
+    scheme, _, rest = url.partition(":///")
+    if scheme in ("sqlite", "duckdb") and rest and not rest.startswith("/"):
+        url = f"{scheme}:///{mapping.resolve(rest)}"
+    timeout = db.timeout or DEFAULT_TIMEOUT
+    return InDatabase(sqlalchemy_url(url, timeout), text_query(url, db.table, db.query, timeout))
 
 
 def _redactor(redact: bool | list[str] | Redactor, frame: pl.DataFrame, mapping: Mapping) -> Redactor:
@@ -413,8 +446,8 @@ def validate(
 
     if suite not in ("source", "target", "all"):
         raise KitError(f"suite= is source, target or all, not {suite!r}")
-    if engine not in ("pandas", "spark"):
-        raise KitError(f"engine= is pandas or spark, not {engine!r}")
+    if engine not in ("pandas", "spark", "sql"):
+        raise KitError(f"engine= is pandas, spark or sql, not {engine!r}")
     if source is None or isinstance(source, (str, Path)):
         source = mapping.load_extract("source", source)
     frame = source.frame if isinstance(source, Extract) else source
@@ -446,6 +479,22 @@ def validate(
         with tempfile.TemporaryDirectory(prefix="kit-spark-") as tmp:
             runs = {side: (s, _spark_frame(f, spark, Path(tmp))) for side, (s, f) in runs.items()}
             raw = _run(runs, Path(docs) if docs else None, result_format, engine, redactor)
+    elif engine == "sql":
+        # The source suite runs inside the source's database; the mapped rows exist only here (pandas).
+        data = {side: _in_database(mapping) if side == "source" else f.to_pandas() for side, (_, f) in runs.items()}
+        runs = {side: (s, data[side]) for side, (s, _) in runs.items()}
+        try:
+            raw = _run(runs, Path(docs) if docs else None, result_format, "pandas", redactor)
+        except KitError:
+            raise
+        except Exception as exc:  # SQLAlchemy and GX errors: one line, without the URL's password
+            from kit.load.database import safe_url
+
+            db = mapping.source.database
+            raise KitError(
+                f"{safe_url(db.url) if db else 'source'}: the checks inside the database failed: "
+                f"{str(exc).splitlines()[0][:300]}"
+            ) from None
     else:
         runs = {side: (s, f.to_pandas()) for side, (s, f) in runs.items()}
         raw = _run(runs, Path(docs) if docs else None, result_format, engine, redactor)

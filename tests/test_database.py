@@ -257,3 +257,47 @@ def test_init_takes_a_database_targets_rules_from_its_catalog_and_check_warns_on
     pg = tmp_path / "pg.yaml"
     init_mapping(SAMPLE / "crm_contacts.csv", postgres, out=pg, target_query="SELECT 1 AS customer_no, 'x' AS name")
     assert PG_PASSWORD not in pg.read_text() and "url: ${TARGET_DB_URL}" in pg.read_text()
+
+
+def test_the_source_suite_inside_postgres_agrees_with_pandas_on_every_expectation(
+    postgres, pg_admin, tmp_path, monkeypatch
+):
+    """kit validate --engine sql: the committed source suite runs in PostgreSQL through GX's SQL data
+    source on the sample CRM rows, with the same outcome per expectation as on the loaded extract."""
+    import adbc_driver_postgresql.dbapi as driver
+
+    from kit.validation import validate
+
+    crm = read_extract(SAMPLE / "crm_contacts.csv").frame
+    pg_admin("DROP TABLE IF EXISTS crm_contacts")
+    with driver.connect(postgres) as conn:  # the extract's text rows as a table (the admin writes, not the kit)
+        cur = conn.cursor()
+        cur.adbc_ingest("crm_contacts", crm.to_arrow(), mode="create")
+        conn.commit()
+    text = (SAMPLE.parent / "mappings" / "crm_to_erp.yaml").read_text()
+    text = text.replace(
+        "  extract: ../sample_data/crm_contacts.csv\n",
+        "  database:\n    url: ${KIT_TEST_CRM_URL}\n    table: crm_contacts\n",
+        1,
+    )
+    path = SAMPLE.parent / "mappings" / "_crm_in_postgres.yaml"  # beside the original: same relative paths
+    monkeypatch.setenv("KIT_TEST_CRM_URL", postgres)
+    try:
+        path.write_text(text)
+        mapping = Mapping.load(path)
+        frame = mapping.load_extract("source")
+        assert frame.frame.equals(crm)
+        suites = SAMPLE.parent / "expectations"
+        pandas = validate(mapping, suite="source", suites_dir=suites)
+        sql = validate(mapping, suite="source", suites_dir=suites, engine="sql")
+    finally:
+        path.unlink(missing_ok=True)
+
+    def outcome(v):
+        return {(r.side, r.field, r.type, r.column): (r.success, r.unexpected_count) for r in v.results}
+
+    assert outcome(sql) == outcome(pandas)
+    assert len(sql.results) == len(pandas.results) > 20
+    assert not all(r.success for r in sql.results)  # the planted defects fail inside the database too
+    with pytest.raises(KitError, match="engine sql runs the source suite"):
+        validate(Mapping.load(SAMPLE.parent / "mappings" / "crm_to_erp.yaml"), suite="source", engine="sql")

@@ -447,3 +447,27 @@ def database_row_count(url: str, table: str, timeout: float = DEFAULT_TIMEOUT) -
     with _session(source) as session:
         session.columns()  # a missing table is named as such, not as a failing count
         return session.count()
+
+
+def text_query(url: str, table: str | None = None, query: str | None = None, timeout: float = DEFAULT_TIMEOUT) -> str:
+    """The SELECT the kit reads a table or query with (every column cast to text in the database): what a
+    check run inside the database must see to give the same results as one on the loaded extract."""
+    source = DatabaseSource(url, table, query, timeout)
+    with _session(source) as session:
+        return _plan(session)[0]
+
+
+def sqlalchemy_url(url: str, timeout: float = DEFAULT_TIMEOUT) -> str:
+    """The URL for SQLAlchemy (great-expectations' SQL data source): psycopg2 for PostgreSQL, with the
+    same read-only session and statement timeout the kit's own reads have."""
+    scheme = url.partition("://")[0]
+    if SCHEMES.get(scheme.lower()) == "postgresql":
+        parts = urlsplit(url)
+        params = dict(parse_qsl(parts.query))
+        own = f"-c default_transaction_read_only=on -c statement_timeout={int(timeout * 1000)}"
+        params["options"] = (params.get("options", "") + " " + own).strip()
+        query = "&".join(f"{k}={quote(v, safe='/')}" for k, v in params.items())
+        return f"postgresql+psycopg2://{parts.netloc}{parts.path}" + (f"?{query}" if query else "")
+    if SCHEMES.get(scheme.lower()) == "sqlite":
+        return url
+    raise DatabaseError(f"{safe_url(url)}: checks inside the database run on PostgreSQL or SQLite, not {scheme}")
