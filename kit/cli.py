@@ -238,7 +238,12 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     from kit.profiling import profile
     from kit.suggestions import suggest
 
-    found = suggest(profile(read_extract(args.source), near=False), profile(read_extract(args.target), near=False))
+    def side(path: str, table: str | None, query: str | None):
+        return profile(read_extract(path, table=table, query=query), near=False)
+
+    found = suggest(
+        side(args.source, args.source_table, args.source_query), side(args.target, args.target_table, args.target_query)
+    )
     print(found.summary())
     if args.json:
         _write(Path(args.json), json.dumps(found.to_dict(), indent=2, ensure_ascii=False) + "\n")
@@ -538,9 +543,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", help="mapped rows to OUT.csv (formula-safe) or OUT.parquet")
     p.add_argument("--quarantine", help="rows that could not be mapped, with field and reason, to Q.csv")
     p = sub.add_parser("suggest", help="rank source fields for every target field, with the evidence")
-    p.add_argument("source", help="source extract")
-    p.add_argument("target", help="target extract")
+    p.add_argument("source", help="source extract, or a database URL (with --source-table or --source-query)")
+    p.add_argument("target", help="target extract, or a database URL (with --target-table or --target-query)")
     p.add_argument("--json", help="write the suggestions as JSON")
+    for side in ("source", "target"):
+        p.add_argument(f"--{side}-table", help=f"with a database URL as the {side}: its table")
+        p.add_argument(f"--{side}-query", help=f"with a database URL as the {side}: a SELECT instead of a table")
     p = sub.add_parser("export", help="a mapping as a sign-off document (md/html), CSV for reviewers, or SSSOM TSV")
     p.add_argument("mapping", help="mappings/<name>.yaml")
     p.add_argument("--out", required=True, help="output file (.md, .html, .csv or .tsv for SSSOM)")

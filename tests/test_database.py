@@ -160,6 +160,8 @@ def test_the_sample_erp_database_profiles_from_the_command_line(capsys):
     assert "13,990 rows" in capsys.readouterr().out
     assert main(["load", url]) == 2
     assert "give --table NAME or --query" in capsys.readouterr().err
+    assert main(["suggest", str(SAMPLE / "crm_contacts.csv"), url, "--target-table", "customers"]) == 0
+    assert "email                    <- email" in capsys.readouterr().out
     with pytest.raises(KitError, match="table= and query= are for a database URL"):
         read_extract(SAMPLE / "erp_customers.csv", table="customers")
 

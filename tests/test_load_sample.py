@@ -58,3 +58,16 @@ def test_generator_is_deterministic(tmp_path):
     generate(tmp_path)
     for name in ("crm_contacts.csv", "erp_customers.csv", "erp_customers_feed.ndjson", "defects.yaml"):
         assert (tmp_path / name).read_bytes() == (SAMPLE / name).read_bytes(), name
+    # The ERP database: the same schema and rows (its file header names the SQLite library version).
+    import sqlite3
+
+    def dump(path):
+        con = sqlite3.connect(path)
+        try:
+            return con.execute("SELECT sql FROM sqlite_master").fetchall(), con.execute(
+                "SELECT * FROM customers ORDER BY customer_no"
+            ).fetchall()
+        finally:
+            con.close()
+
+    assert dump(tmp_path / "erp.sqlite") == dump(SAMPLE / "erp.sqlite")
