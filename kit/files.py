@@ -28,6 +28,18 @@ def write_atomic(path: str | Path, content: str | bytes | Callable[[Path], Any])
     target = Path(path)
     if target.is_dir():
         raise KitError(f"{target}: is a folder; give the path of a file to write")
+    if target.exists() and not target.is_file():
+        # /dev/null, /dev/stdout, a named pipe: written to, never replaced by a renamed file (replacing
+        # /dev/null with a regular file breaks every program on the machine that writes to it).
+        data = content if not isinstance(content, str) else content.encode("utf-8")
+        if callable(data):
+            raise KitError(f"{target}: not a regular file; give the path of a file to write")
+        try:
+            with target.open("wb") as fh:
+                fh.write(data)
+        except OSError as exc:
+            raise KitError(f"{target}: cannot write here: {exc.strerror or exc}") from None
+        return target
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)

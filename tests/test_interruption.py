@@ -170,3 +170,21 @@ def test_two_editors_in_two_processes_the_second_save_is_refused(project):
     assert out.startswith("REFUSED") and "changed on disk since it was loaded" in out, (out, err)
     text = (project / "mappings" / "crm_to_erp.yaml").read_text()
     assert "the first editor" in text and "the second editor" not in text
+
+
+def test_a_device_or_pipe_is_written_to_not_replaced(tmp_path):
+    """``--json /dev/null`` once renamed a regular file over /dev/null: a pipe stands in for it here."""
+    import os
+    import threading
+
+    from kit.files import write_atomic
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    write_atomic(fifo, "profile\n")
+    reader.join(timeout=10)
+    assert got == [b"profile\n"]
+    assert not fifo.is_file() and fifo.exists()  # still the pipe
