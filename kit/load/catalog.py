@@ -17,10 +17,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from kit.load.database import DEFAULT_TIMEOUT, DatabaseError, DatabaseSource, _literal, _session
+from kit.load.database import DEFAULT_TIMEOUT, NUMERIC, DatabaseError, DatabaseSource, _literal, _session
 from kit.profiling.alerts import declared_kind
 
-_NUMERIC = re.compile(r"(?:numeric|decimal)\s*\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\)", re.I)
 _QUOTED = re.compile(r"'((?:[^']|'')*)'")
 
 
@@ -80,7 +79,7 @@ class _Found:
         r = ColumnRules(name, declared, required=required)
         _, length = declared_kind(declared)
         r.max_length = length
-        m = _NUMERIC.search(declared)
+        m = NUMERIC.search(declared)
         if m:
             r.precision = int(m.group(1))
             r.scale = int(m.group(2) or 0)

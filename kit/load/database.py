@@ -38,6 +38,7 @@ SCHEMES = {"postgresql": "postgresql", "postgres": "postgresql", "sqlite": "sqli
 DEFAULT_TIMEOUT = 300.0  # seconds a statement may run before the database stops it
 BATCH_ROWS = 100_000
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+NUMERIC = re.compile(r"(?:numeric|decimal)\s*\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\)", re.I)  # precision, scale
 
 
 class DatabaseError(KitError):
@@ -213,9 +214,7 @@ class _Sqlite(_Session):
         super().__init__(source, url)
         import adbc_driver_sqlite.dbapi as driver
 
-        path = Path(_file_path(url))
-        if not path.is_file():
-            raise DatabaseError(f"{source.label}: no such database file {path}")
+        path = _database_file(source, url)
         with path.open("rb") as f:
             if not f.read(16).startswith(b"SQLite format 3"):
                 raise DatabaseError(f"{source.label}: {path} is not a SQLite database")
@@ -232,9 +231,9 @@ class _Sqlite(_Session):
         c = _ident(name)
         kind = declared.upper()
         text = f"CAST({c} AS TEXT)"
-        scale = re.search(r"(?:NUMERIC|DECIMAL)\s*\(\s*\d+\s*,\s*(\d+)\s*\)", kind)
-        if scale:  # SQLite keeps 12.50 as the REAL 12.5: the declared scale gives the digits back
-            digits = f"printf('%.{int(scale.group(1))}f', {c})"
+        scale = NUMERIC.search(kind)
+        if scale and scale.group(2):  # SQLite keeps 12.50 as the REAL 12.5: the declared scale gives it back
+            digits = f"printf('%.{int(scale.group(2))}f', {c})"
             text = f"CASE WHEN typeof({c}) IN ('real', 'integer') THEN {digits} ELSE {text} END"
         elif kind.startswith("BOOL"):  # stored as 1/0
             text = f"CASE {c} WHEN 1 THEN 'true' WHEN 0 THEN 'false' ELSE {text} END"
@@ -248,10 +247,7 @@ class _Duckdb(_Session):
         super().__init__(source, url)
         import duckdb
 
-        path = Path(_file_path(url))
-        if not path.is_file():
-            raise DatabaseError(f"{source.label}: no such database file {path}")
-        self.conn = duckdb.connect(str(path), read_only=True)
+        self.conn = duckdb.connect(str(_database_file(source, url)), read_only=True)
 
     def _arrow(self, sql: str) -> pa.Table:
         with self._timed():
@@ -287,6 +283,15 @@ class _Duckdb(_Session):
     def batches(self, sql: str) -> Iterator[pa.RecordBatch]:
         with self._timed():
             yield from self.conn.sql(sql).to_arrow_reader(BATCH_ROWS)
+
+
+def _database_file(source: DatabaseSource, url: str) -> Path:
+    """The file of an embedded database (SQLite, DuckDB), which must exist: opening a missing one would
+    create it, and the kit never writes to a source."""
+    path = Path(_file_path(url))
+    if not path.is_file():
+        raise DatabaseError(f"{source.label}: no such database file {path}")
+    return path
 
 
 def _file_path(url: str) -> str:
