@@ -152,7 +152,37 @@ def test_rule_fires_and_a_fix_silences_it(code, fields, fixed, extra):
 
 
 # Rules that need a target extract are tested on their own below.
-TESTED_ON_THEIR_OWN = {"TARGET_FIELD_UNMAPPED": "test_target_columns_without_a_decision"}
+TESTED_ON_THEIR_OWN = {
+    "TARGET_FIELD_UNMAPPED": "test_target_columns_without_a_decision",
+    "CATALOG_CONTRADICTION": "test_a_field_looser_than_the_target_databases_catalog",
+}
+
+
+def test_a_field_looser_than_the_target_databases_catalog(tmp_path):
+    import sqlite3
+
+    from kit.mapping.lint import check
+
+    db = tmp_path / "erp.db"
+    con = sqlite3.connect(db)
+    con.execute("CREATE TABLE t (code CHAR(3) NOT NULL CHECK (code IN ('A', 'B')), name VARCHAR(10), note TEXT)")
+    con.commit()
+    con.close()
+    pl.DataFrame({"c": ["A", "B"], "n": ["x", "y"]}).write_csv(tmp_path / "src.csv")
+    text = (
+        "name: t\noutcome: x\nsource:\n  system: S\n  extract: src.csv\ntarget:\n  system: T\n"
+        "  database: {{url: 'sqlite:///erp.db', table: t}}\nfields:\n"
+        "  code:\n    from: c\n{code}\n  name:\n    from: n\n{name}\n  note:\n    from: n\n"
+    )
+    path = tmp_path / "m.yaml"
+    path.write_text(text.format(code="    max_length: 3", name="    max_length: 12"))
+    found = {f.field: f for f in check(Mapping.load(path)).findings if f.code == "CATALOG_CONTRADICTION"}
+    assert set(found) == {"code", "name"} and all(f.severity == "warning" for f in found.values())
+    assert "NOT NULL" in found["code"].message and "only A, B" in found["code"].message
+    assert "at most 10 characters" in found["name"].message
+    fixed = text.format(code="    required: true\n    max_length: 3\n    allowed: [A]", name="    max_length: 10")
+    path.write_text(fixed)
+    assert [f for f in check(Mapping.load(path)).findings if f.code == "CATALOG_CONTRADICTION"] == []
 
 
 def test_every_rule_has_a_test():

@@ -100,6 +100,7 @@ class DatabaseSource:
 
     @property
     def dialect(self) -> str:
+        """``postgresql``, ``sqlite`` or ``duckdb``, from the URL's scheme."""
         return SCHEMES[self.url.split("://", 1)[0].lower()]
 
     @property
