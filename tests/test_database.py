@@ -148,6 +148,10 @@ def test_sqlite_and_duckdb_files(tmp_path):
     ex = read_extract(f"duckdb:///{dpath}", table="t")
     assert ex.frame.sort("id").rows() == [("1", "12.50", "true", "Zoë"), ("2", None, "false", "")]
     assert ex.report.declared_types["amount"] == "DECIMAL(10,2)"
+    assert read_extract(f"sqlite:///{path}", query="SELECT id FROM t ORDER BY id;\n").frame["id"].to_list() == [
+        "1",
+        "2",
+    ]
     with pytest.raises(DatabaseError, match="no such database file"):
         read_extract(f"sqlite:///{tmp_path / 'missing.db'}", table="t")
     with pytest.raises(DatabaseError, match="no such table"):

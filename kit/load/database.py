@@ -97,6 +97,8 @@ class DatabaseSource:
     def __post_init__(self) -> None:
         if (self.table is None) == (self.query is None):
             raise DatabaseError(f"{safe_url(self.url)}: give a table or a query (one of them)")
+        if self.query is not None:  # it is read as a subquery: a closing ';' would end the statement early
+            object.__setattr__(self, "query", self.query.strip().rstrip(";").rstrip())
 
     @property
     def dialect(self) -> str:
