@@ -331,11 +331,11 @@ def _profile(
     columns = sorted(described, key=lambda col: order[col.name])
     fired.sort(key=lambda f: order[f.column.name])  # stable: rules keep their order within a column
     alerts: list[Alert] = []
-    unlisted: list[Alert] = []  # facts about a whole column, whose rows are not listed
+    unlisted: set[int] = set()  # facts about a whole column (by id): their rows are not listed
     stage.start(f"alert rows{reading}")
     for f, alert in zip(fired, _alerts_in_one_pass(lazy, fired), strict=True):
         if not f.spec.listed:
-            unlisted.append(alert)
+            unlisted.add(id(alert))
         if alert.total:
             f.column.alerts.append(ColumnAlert(alert.code, alert.severity, alert.message, alert.examples))
             alerts.append(alert)
@@ -388,7 +388,7 @@ def _profile(
     approximate = {}
     if run_near:
         approximate["duplicates.near"] = found["approximate"]
-    if any(a.total > len(a.rows) and not any(a is u for u in unlisted) for a in alerts):
+    if any(a.total > len(a.rows) and id(a) not in unlisted for a in alerts):
         approximate["alerts.rows"] = (
             f"the first {MAX_ALERT_ROWS:,} rows of each alert are listed; alerts.total counts them all"
         )
