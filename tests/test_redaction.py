@@ -155,3 +155,24 @@ def test_alert_examples_and_messages_of_masked_columns_are_masked():
     text = json.dumps(masked.to_dict())
     assert "bob.example.org" not in text and "ann@example.org" not in text
     assert "aaa.aaaaaaa.aaa" in text
+
+
+def test_findings_between_columns_that_quote_personal_values_are_masked():
+    """A dependency's message quotes the values of both columns: masked when either is personal."""
+    import polars as pl
+
+    from kit.profiling import profile
+    from kit.redact import Redactor
+    from kit.render import summary_text
+
+    names = ["Ann Lee", "Bob Stone", "Cy Young", "Dee Ray", "Eve Moss", "Fay Wu"]
+    rows = [(n, n.split()[0].lower() + "@x.com", f"C{i}") for i, n in enumerate(names) for _ in range(5)]
+    rows[3] = ("Ann Lee", "ann.other@y.com", "C0")
+    rows[8] = ("Bob Stone", "bob@x.com", "C9")  # a code that breaks full_name -> code
+    frame = pl.DataFrame(rows, schema=["full_name", "email", "code"], orient="row")
+    p = profile(frame, near=False)
+    assert {a.column for a in p.alerts_for("DEPENDENCY_VIOLATION")} >= {"email", "code"}
+    masked = p.redacted(Redactor.of(True, p))
+    text = summary_text(p, redact=Redactor.of(True, p)) + masked.to_json()
+    for value in ("Ann Lee", "ann.other@y.com", "ann@x.com", "Bob Stone"):
+        assert value not in text, value

@@ -31,6 +31,8 @@ class ProfileFormatError(KitError):
 
 # Metadata of a field written only when it has a value (the layout never had it empty).
 _OMIT = {"omit": True}
+# Extract-level alerts whose messages quote values (of the alert's column and of others it names).
+VALUE_QUOTING = {"DEPENDENCY_VIOLATION", "APPENDED_VALUE"}
 
 
 @dataclass
@@ -374,9 +376,23 @@ class Profile:
             rule = RULES.get(code) or EXTRACT_RULES.get(code)
             return rule.description if rule else f"{code} (details masked)"
 
+        def names_masked(code: str, column: str | None, message: str) -> bool:
+            """A value-quoting extract finding that names a masked column (its own or the other side)."""
+            return code in VALUE_QUOTING and any(
+                redactor.masks(c.name) and (c.name == column or c.name in message) for c in self.columns
+            )
+
         def column(c: ColumnProfile) -> ColumnProfile:
             if not redactor.masks(c.name):
-                return c
+                if not any(names_masked(a.code, c.name, a.message) for a in c.alerts):
+                    return c
+                return replace(
+                    c,
+                    alerts=[
+                        replace(a, message=describe(a.code)) if names_masked(a.code, c.name, a.message) else a
+                        for a in c.alerts
+                    ],
+                )
             return replace(
                 c,
                 top=[(shape(v), n) for v, n in c.top],
@@ -395,9 +411,13 @@ class Profile:
             )
 
         def alert(a: Alert) -> Alert:
-            # Extract-level messages hold counts and column names only.
-            kept = a.code in EXTRACT_RULES
-            message = a.message if kept else redactor.message(a.message, a.column, describe(a.code))
+            # Most extract-level messages hold counts and column names only; those quoting values (a
+            # dependency's left and right values) are masked when any column they name is.
+            message = a.message
+            if a.code not in EXTRACT_RULES:
+                message = redactor.message(a.message, a.column, describe(a.code))
+            elif names_masked(a.code, a.column, a.message):
+                message = describe(a.code)
             return replace(a, message=message, examples=redactor.values(a.examples, a.column))
 
         alerts = [alert(a) for a in self.alerts]
