@@ -14,7 +14,9 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from kit.errors import KitError
+from kit.errors import KitError, show_in_notebooks
+
+show_in_notebooks()  # in a Jupyter kernel: a KitError is two lines, not a traceback
 
 # name -> module holding it
 _LAZY = {

@@ -169,3 +169,27 @@ def test_a_notebook_given_an_extract_as_its_mapping_says_what_to_do(draft, tmp_p
     source = draft[1]
     with pytest.raises(KitError, match=r"not a mapping file \(\.yaml\); to explore extracts give them as source_path"):
         render_notebooks(source, tmp_path, [NOTEBOOKS / "01_profile_extracts.ipynb"])
+
+
+@pytest.mark.parametrize("given", ["../mappings/no_such_mapping.yaml", "../sample_data/crm_contacts.csv"])
+def test_a_bad_mapping_path_shows_two_lines_not_a_traceback(given):
+    """A kit error in a notebook is the error and what to do next, and the run stops there."""
+    from nbclient.exceptions import CellExecutionError
+
+    nb = nbformat.read(NOTEBOOKS / "02_map_fields.ipynb", as_version=4)
+    params = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    params.source = params.source.replace('"../mappings/crm_to_erp.yaml"', repr(given), 1)
+    client = NotebookClient(
+        nb,
+        timeout=300,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(NOTEBOOKS)}},
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],
+    )
+    with pytest.raises(CellExecutionError):
+        client.execute()
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o.output_type == "error"]  # no traceback shown
+    shown = [o.text for o in outputs if o.output_type == "stream" and o.name == "stderr" and "kit: " in o.text]
+    assert len(shown) == 1 and len(shown[0].strip().splitlines()) == 2, shown
+    assert "kit init" in shown[0]
