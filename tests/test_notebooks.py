@@ -11,8 +11,13 @@ from nbclient import NotebookClient
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 
 
-def _run(name: str) -> nbformat.NotebookNode:
+def _run(name: str, **params: object) -> nbformat.NotebookNode:
+    """Run a notebook, with parameters set as ``kit render`` sets them (its parameters cell rewritten)."""
     nb = nbformat.read(NOTEBOOKS / name, as_version=4)
+    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    for key, value in params.items():
+        lines = cell.source.splitlines()
+        cell.source = "\n".join(f"{key} = {value!r}" if line.startswith(f"{key} =") else line for line in lines)
     client = NotebookClient(
         nb,
         timeout=300,
@@ -26,7 +31,15 @@ def _run(name: str) -> nbformat.NotebookNode:
 
 @pytest.fixture(scope="module")
 def profile_notebook() -> nbformat.NotebookNode:
-    return _run("01_profile_extracts.ipynb")
+    # As kit run renders it for stakeholders; interactively the analyst's default shows the data.
+    return _run("01_profile_extracts.ipynb", redact=True)
+
+
+def test_the_analysts_own_run_shows_the_data_by_default():
+    nb = _run("01_profile_extracts.ipynb")
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    html = "".join(o["data"]["text/html"] for o in outputs if "data" in o and "text/html" in o["data"])
+    assert "@example.com" in html  # real values, not shapes (Aaaa.Aaaa99@aaaaaaa.aaa)
 
 
 def test_profile_notebook_runs_and_displays_both_profiles(profile_notebook):
