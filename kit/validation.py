@@ -172,7 +172,9 @@ class Validation:
                 f"{'' if r.success else f'{r.unexpected_count:,} ({r.unexpected_percent:.2f}%)'} | {examples} | "
                 f"{'' if r.success else (r.owner or '')} |"
             )
-        return "\n".join(lines) + "\n"
+        from kit.mapping.export import no_maths
+
+        return no_maths("\n".join(lines) + "\n")  # GitHub's job summary reads $...$ as a formula
 
 
 def suites_dir_for(mapping: Mapping) -> Path:

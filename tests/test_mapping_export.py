@@ -73,3 +73,13 @@ def test_cli_export_guesses_the_format(tmp_path, capsys):
         assert main(["export", str(SAMPLE_MAPPING), "--out", str(tmp_path / f"m.{suffix}")]) == 0
     assert (tmp_path / "m.html").read_text().count("<svg") == 1
     assert main(["export", str(SAMPLE_MAPPING), "--out", str(tmp_path / "m.txt")]) == 2
+
+
+def test_markdown_the_kit_shows_has_no_dollar_a_renderer_reads_as_maths():
+    """JupyterLab and GitHub typeset $...$: a regex step ^(\\d{10})$ became an italic formula."""
+    import re
+
+    text = to_markdown(Mapping.load(SAMPLE.parent / "mappings" / "crm_to_erp.yaml"))
+    outside_code = re.sub(r"`[^`]*`", "", text)
+    assert re.search(r"(?<!\\)\$", outside_code) is None
+    assert "^(\\d{10})\\$" in text  # escaped, and shown as $ once rendered

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from kit.mapping.apply import neutralise
 from kit.mapping.lint import Finding
@@ -100,6 +101,24 @@ def _md_cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1", re.S)
+
+
+def no_maths(markdown: str) -> str:
+    r"""``$`` escaped outside code spans: JupyterLab and GitHub read ``$...$`` as a formula, which turned a
+    regex step ``^(\d{10})$`` into italic maths in the sign-off shown in a notebook.
+
+    >>> print(no_maths(r"match ^(\d{10})$ in `a$b`"))
+    match ^(\d{10})\$ in `a$b`
+    """
+    out, last = [], 0
+    for m in _CODE_SPAN.finditer(markdown):
+        out += [markdown[last : m.start()].replace("$", "\\$"), m.group(0)]
+        last = m.end()
+    out.append(markdown[last:].replace("$", "\\$"))
+    return "".join(out)
+
+
 def to_markdown(mapping: Mapping, findings: list[Finding] | None = None) -> str:
     """A sign-off document in Markdown.
 
@@ -152,7 +171,7 @@ def to_markdown(mapping: Mapping, findings: list[Finding] | None = None) -> str:
     if findings:
         out += ["", "## What the data says (kit check)", ""]
         out += [f"- {f.severity} `{f.code}` {f.field or ''}: {f.message}" for f in findings]
-    return "\n".join(out) + "\n"
+    return no_maths("\n".join(out) + "\n")
 
 
 def to_csv(mapping: Mapping) -> str:

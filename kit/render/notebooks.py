@@ -48,7 +48,9 @@ def title_cell(mapping, when: str) -> str:
         path = mapping.resolve(s.extract)
         digest = sha256(path)[:16] + "…" if path and path.exists() else "(not found)"
         lines.append(f"| {side} | {s.system} | {s.owner or ''} | {s.extract or ''} | `{digest}` |")
-    return "\n".join(lines)
+    from kit.mapping.export import no_maths
+
+    return no_maths("\n".join(lines))
 
 
 def _static(nb) -> None:
