@@ -254,7 +254,8 @@ def source_expectations(mapping: Mapping, profile: Profile) -> list[dict]:
                         name,
                         [col],
                         "completeness",
-                        f"{present:,} of {c.rows:,} rows had a value; a lower bound (99.9%) of that share",
+                        f"{present:,} of {c.rows:,} rows had a value; the next extract is expected to fill at least "
+                        f"{100 * bound:.1f}% (the 99.9% lower confidence bound of that share)",
                         "warning",
                         observed=round(present / c.rows, 6) if c.rows else None,
                     )

@@ -28,6 +28,14 @@ if TYPE_CHECKING:
 KEY_NORMALISATIONS = ("exact", "trimmed", "no leading zeros")
 
 
+# How keys were matched (``key_match``), in the words of a sentence.
+KEY_MATCH_WORDS = {
+    "exact": "exactly",
+    "trimmed": "after trimming spaces",
+    "no leading zeros": "after removing leading zeros",
+}
+
+
 @dataclass
 class FieldDiff:
     field: str
@@ -81,11 +89,15 @@ class Reconciliation:
     def summary(self) -> str:
         """Counts in both, only in source, only in target, and the fields that differ."""
         lines = [
-            f"reconcile on {', '.join(self.key)} (keys matched {self.key_match}): {self.matched:,} in both, "
+            f"reconcile on {', '.join(self.key)} (keys matched {KEY_MATCH_WORDS.get(self.key_match, self.key_match)}): "
+            f"{self.matched:,} in both, "
             f"{self.only_in_source:,} only in the mapped source, {self.only_in_target:,} only in the target"
         ]
         if self.key_match != "exact":
-            lines.append(f"  keys match only {self.key_match}: one system stores them differently")
+            lines.append(
+                f"  keys match only {KEY_MATCH_WORDS.get(self.key_match, self.key_match)}: one system stores them "
+                "differently"
+            )
         if self.duplicate_target_keys:
             lines.append(f"  {self.duplicate_target_keys:,} keys appear more than once in the target")
         for f in self.fields:

@@ -134,4 +134,14 @@ class Redactor:
 
     def message(self, message: str, column: str | None, description: str) -> str:
         """A message that may quote values: the rule's data-free description stands in when masked."""
-        return description if self.masks(column) else message
+        return without_examples(description) if self.masks(column) else message
+
+
+def without_examples(description: str) -> str:
+    """A rule's description without its illustration: "one value spelled several ways (Active, ACTIVE)"
+    shown for a masked name column reads as that column's own values.
+
+    >>> without_examples("one value spelled several ways (Active, ACTIVE, ' active')")
+    'one value spelled several ways (values masked)'
+    """
+    return re.sub(r"\s*\([^()]*\)\s*$", "", description) + " (values masked)"

@@ -18,7 +18,7 @@ from kit.mapping.apply import apply_mapping, write_safe_csv
 from kit.mapping.lint import check, redact_findings
 from kit.mapping.spec import Mapping
 from kit.profiling import Profile
-from kit.reconcile import reconcile_or_skip
+from kit.reconcile import KEY_MATCH_WORDS, reconcile_or_skip
 from kit.redact import Redactor
 from kit.render import page, profile_page, render_notebooks
 from kit.render.reconcile import reconcile_html
@@ -118,7 +118,8 @@ def run(mapping_path: str | Path, out: str | Path = "reports", render: bool = Tr
             wrote(_write(out / f"{name}.reconcile.json", rec.to_json()))
             say(
                 f"reconcile: {rec.matched:,} in both, {rec.only_in_source:,} only in the source, "
-                f"{rec.only_in_target:,} only in the target (keys matched {rec.key_match})"
+                f"{rec.only_in_target:,} only in the target "
+                f"(keys matched {KEY_MATCH_WORDS.get(rec.key_match, rec.key_match)})"
             )
 
     wrote(_write(out / f"{name}.signoff.html", signoff_html(mapping, redact_findings(findings, redactor))))

@@ -176,3 +176,20 @@ def test_findings_between_columns_that_quote_personal_values_are_masked():
     text = summary_text(p, redact=Redactor.of(True, p)) + masked.to_json()
     for value in ("Ann Lee", "ann.other@y.com", "ann@x.com", "Bob Stone"):
         assert value not in text, value
+
+
+def test_a_masked_columns_alerts_carry_no_illustration_that_reads_as_data():
+    """A rule's description illustrates it ('Active, ACTIVE'); shown on a masked name column in place of
+    the message, it read as that column's values. Masked, a description keeps no illustration."""
+    import polars as pl
+
+    from kit.profiling import profile
+    from kit.redact import Redactor
+    from kit.render import profile_page
+
+    names = ["Ann Lee", "ANN LEE", "Bob Stone"] * 10 + ["Cy Young"]
+    p = profile(pl.DataFrame({"full_name": names}), near=False)
+    assert p.alerts_for("VARIANT_SPELLINGS", "full_name")
+    page = profile_page(p, Redactor.of(True, p))
+    assert "Active" not in page and "ACTIVE" not in page and "Ann Lee" not in page
+    assert "one value spelled several ways (values masked)" in page

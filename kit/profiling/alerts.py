@@ -430,7 +430,8 @@ def type_mismatch(c: ColumnProfile) -> AlertSpec | None:
         kind = "decimal"  # "1.5" in a count column is a value to check, not a format error
     n = round((1 - fit) * c.present)
     return AlertSpec(
-        f"{100 * fit:.1f}% of the values are {_TYPE_MESSAGES[kind]} but about {n:,} are not; they will fail a "
+        f"{100 * fit:.1f}% of the values are {_TYPE_MESSAGES[kind]} but about {n:,} {'is' if n == 1 else 'are'} not; "
+        f"{'it' if n == 1 else 'they'} will fail a "
         "type conversion",
         _present(c) & ~fits_expr(c.name, kind),
     )

@@ -370,11 +370,11 @@ class Profile:
         if not redactor:
             return self
         from kit.profiling.alerts import EXTRACT_RULES, RULES
-        from kit.redact import shape
+        from kit.redact import shape, without_examples
 
         def describe(code: str) -> str:
             rule = RULES.get(code) or EXTRACT_RULES.get(code)
-            return rule.description if rule else f"{code} (details masked)"
+            return without_examples(rule.description) if rule else f"{code} (details masked)"
 
         def names_masked(code: str, column: str | None, message: str) -> bool:
             """A value-quoting extract finding that names a masked column (its own or the other side)."""
