@@ -75,6 +75,7 @@ def test_value_map_grid_edits_the_map_and_evidence_follows(editor, project):
     grid = {dd.description.split(" (")[0]: dd for dd in editor.value_grid.children[1:]}
     assert "'Prospect'" in grid and grid["'Prospect'"].value == "PRO"
     assert "0</b>" in editor.evidence.value  # nothing quarantined on the sample
+    assert "<td>None</td>" not in editor.evidence.value  # a row that maps has no reason, not 'None'
     grid["'Prospect'"].value = UNMAPPED
     assert "value map: value not in the value map" in editor.evidence.value.replace("value_map", "value map")
     editor.select_field("status_code")
