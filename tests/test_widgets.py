@@ -174,3 +174,15 @@ def test_editor_adds_removes_and_fills_fields_and_accepts_in_bulk(project):
     editor.target_only.value = "phone"
     editor.back_to_fields.click()
     assert editor.mapping.fields["phone"].status == "open" and "phone" not in editor.mapping.target_only
+
+
+def test_a_field_without_confidence_shows_none_and_saves_none(editor, project):
+    editor.select_field("street")  # the sample gives street no confidence
+    assert editor.confidence.readout is False and editor.confidence.description == "confidence (none)"
+    editor.why.value = "Checked with finance."
+    editor.save.click()
+    assert Mapping.load(project).fields["street"].confidence is None  # nobody gave one
+    editor.confidence.value = 0.4
+    assert editor.confidence.readout is True and editor.confidence.description == "confidence"
+    editor.save.click()
+    assert Mapping.load(project).fields["street"].confidence == 0.4

@@ -338,6 +338,9 @@ class MappingEditor(w.VBox):
             self.decided_by.value = f.decided_by or ""
             self.why.value = " ".join((f.why or "").split())
             self.confidence.value = f.confidence if f.confidence is not None else 0.0
+            # No confidence given: the slider says so instead of showing 0.00 (and saves nothing until moved).
+            self.confidence.readout = f.confidence is not None
+            self.confidence.description = "confidence" if f.confidence is not None else "confidence (none)"
             vm = self.mapping.value_map_step(name)
             self.unmapped_policy.value = vm.args.unmapped if vm else "quarantine"
             self._show_steps()
@@ -420,6 +423,7 @@ class MappingEditor(w.VBox):
             f.why = self.why.value or None
         elif owner is self.confidence:
             f.confidence = round(float(self.confidence.value), 2)
+            self.confidence.readout, self.confidence.description = True, "confidence"
         elif owner is self.unmapped_policy:
             if self.mapping.value_map_step(self.field) is not None:
                 self.mapping.set_unmapped(self.field, self.unmapped_policy.value)
