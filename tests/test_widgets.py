@@ -186,3 +186,10 @@ def test_a_field_without_confidence_shows_none_and_saves_none(editor, project):
     assert editor.confidence.readout is True and editor.confidence.description == "confidence"
     editor.save.click()
     assert Mapping.load(project).fields["street"].confidence == 0.4
+
+
+def test_the_unmapped_choice_shows_only_on_a_field_with_a_value_map(editor):
+    editor.select_field("status_code")  # has a value_map
+    assert editor.unmapped_policy.layout.display is None
+    editor.select_field("street")  # has none
+    assert editor.unmapped_policy.layout.display == "none"

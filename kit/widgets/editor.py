@@ -378,6 +378,8 @@ class MappingEditor(w.VBox):
     def _show_value_grid(self) -> None:
         f = self.mapping.fields[self.field]
         vm = self.mapping.value_map_step(self.field)
+        # What to do with values the map does not cover means nothing to a field without a map.
+        self.unmapped_policy.layout.display = None if vm is not None else "none"
         if vm is None or self.source_frame is None or len(f.from_) != 1:
             self.value_grid.children = []
             return
