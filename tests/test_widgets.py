@@ -193,3 +193,15 @@ def test_the_unmapped_choice_shows_only_on_a_field_with_a_value_map(editor):
     assert editor.unmapped_policy.layout.display is None
     editor.select_field("street")  # has none
     assert editor.unmapped_policy.layout.display == "none"
+
+
+def test_approving_a_field_whose_evidence_shows_an_error_says_so(editor):
+    editor.select_field("credit_limit")  # 380 rows fail its cast on the sample extract
+    assert [f for f in editor.findings("credit_limit") if f.severity == "error"]
+    editor.status.value = "approved"
+    assert "error finding" in editor.message.value and "CONVERSION_FAILS" in editor.message.value
+    editor.message.value = ""
+    editor.select_field("street")
+    assert not [f for f in editor.findings("street") if f.severity == "error"]
+    editor.status.value = "approved"
+    assert "error finding" not in editor.message.value

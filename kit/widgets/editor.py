@@ -419,6 +419,15 @@ class MappingEditor(w.VBox):
             f.status = self.status.value
             if not f.decided_by and not self.decided_by.value:
                 self.decided_by.value = self.user
+            if f.status == "approved":
+                errors = [x for x in self.findings(self.field) if x.severity == "error"]
+                if errors:  # allowed (a person may accept the quarantine), never without a word
+                    codes = ", ".join(sorted({x.code for x in errors}))
+                    self._say(
+                        f"approved while its evidence shows {len(errors)} error finding(s) ({codes}): say in "
+                        "'why' what happens to those rows",
+                        error=True,
+                    )
         elif owner is self.decided_by:
             f.decided_by = self.decided_by.value or None
         elif owner is self.why:
