@@ -205,3 +205,22 @@ def test_approving_a_field_whose_evidence_shows_an_error_says_so(editor):
     assert not [f for f in editor.findings("street") if f.severity == "error"]
     editor.status.value = "approved"
     assert "error finding" not in editor.message.value
+
+
+def test_moving_a_step_changes_only_the_lines_of_what_moved(editor, project):
+    """A step moved past another once rewrote the untouched one from flow style to a block."""
+    before = project.read_text().splitlines()
+    editor.select_field("credit_limit")  # steps: - cast: {to: decimal, scale: 2}
+    editor.new_step.value = "strip"
+    editor.add_step.click()
+    editor.step_up.click()  # strip moves above the cast
+    editor.save.click()
+    after = project.read_text().splitlines()
+
+    def steps(lines: list[str]) -> list[str]:
+        start = lines.index("  credit_limit:")
+        first = lines.index("    steps:", start)
+        return lines[first + 1 : lines.index("    status: open", first)]
+
+    assert steps(before) == ["      - cast: {to: decimal, scale: 2}"]
+    assert steps(after) == ["      - strip", "      - cast: {to: decimal, scale: 2}"]  # the cast line untouched

@@ -725,16 +725,36 @@ def _same(node: Any, value: Any) -> bool:
 
 
 def _merge_list(seq: CommentedSeq, values: list[Any]) -> None:
+    """Update ``seq`` to hold ``values``: an item equal to one already in the file keeps that node (its
+    flow style and comments) wherever it moved; an item at a changed position is merged into the node
+    there; a new one is created."""
+    old = list(seq)
+    kept: dict[int, Any] = {}
+    used: set[int] = set()
     for i, value in enumerate(values):
-        if i < len(seq):
-            if _same(seq[i], value):
-                continue
-            if isinstance(seq[i], dict) and isinstance(value, dict):
-                _merge(seq[i], value)
-            else:
-                seq[i] = _commented(value)
+        match = next((j for j, node in enumerate(old) if j not in used and _same(node, value)), None)
+        if match is not None:
+            kept[i] = old[match]
+            used.add(match)
+    for i, value in enumerate(values):
+        if i in kept:
+            continue
+        spare = i if i < len(old) and i not in used else None
+        if spare is not None and isinstance(old[spare], dict) and isinstance(value, dict):
+            _merge(old[spare], value)
+            kept[i] = old[spare]
+            used.add(spare)
         else:
-            seq.append(_commented(value))
+            kept[i] = _commented(value)
+    merged = [kept[i] for i in range(len(values))]
+    if all(a is b for a, b in zip(merged, old, strict=False)) and len(merged) == len(old):
+        return  # nothing moved, nothing new: the file's lines stay as they are
+    for i, node in enumerate(merged):
+        if i < len(seq):
+            if seq[i] is not node:
+                seq[i] = node
+        else:
+            seq.append(node)
     del seq[len(values) :]
 
 
