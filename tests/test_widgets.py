@@ -224,3 +224,12 @@ def test_moving_a_step_changes_only_the_lines_of_what_moved(editor, project):
 
     assert steps(before) == ["      - cast: {to: decimal, scale: 2}"]
     assert steps(after) == ["      - strip", "      - cast: {to: decimal, scale: 2}"]  # the cast line untouched
+
+
+def test_a_long_step_reads_in_the_steps_list(editor):
+    editor.select_field("status_code")  # a value_map of the CRM statuses
+    labels = [label for label, _ in editor.steps.options]
+    vm = next(label for label in labels if "value_map" in label)
+    assert "values -> " in vm and all(len(label) <= 56 for label in labels)
+    editor.steps.value = labels.index(vm)
+    assert "active: ACT" in editor.step_params.value  # the parameters in full when selected

@@ -33,6 +33,21 @@ UNMAPPED = "(not mapped)"
 SAMPLE_ROWS = 5_000
 
 
+STEP_LABEL = 56  # characters a step's line in the list shows; its parameters in full when selected
+
+
+def _step_label(i: int, step: Step) -> str:
+    """A step's line in the steps list: short enough to read in the list (a value_map of forty codes
+    was cut off mid-word); selecting it shows the parameters in full."""
+    table = getattr(step.args, "table", None) if step.name == "value_map" else None
+    if isinstance(table, dict):
+        text = f"{len(table)} values -> {len(set(map(str, table.values())))} codes"
+    else:
+        text = _params_text(step)
+    label = f"{i + 1}. {step.name} {text}".strip()
+    return label if len(label) <= STEP_LABEL else label[: STEP_LABEL - 1] + "…"
+
+
 def _params_text(step: Step) -> str:
     if step.params is None:
         return ""
@@ -365,7 +380,7 @@ class MappingEditor(w.VBox):
 
     def _show_steps(self) -> None:
         f = self.mapping.fields[self.field]
-        self.steps.options = [(f"{i + 1}. {s.name} {_params_text(s)}".strip(), i) for i, s in enumerate(f.steps)]
+        self.steps.options = [(_step_label(i, s), i) for i, s in enumerate(f.steps)]
         self.steps.value = None
         self._show_value_grid()
 
