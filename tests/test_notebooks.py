@@ -13,20 +13,28 @@ NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 
 def _run(name: str, **params: object) -> nbformat.NotebookNode:
     """Run a notebook, with parameters set as ``kit render`` sets them (its parameters cell rewritten)."""
-    nb = nbformat.read(NOTEBOOKS / name, as_version=4)
+    nb = _with_params(nbformat.read(NOTEBOOKS / name, as_version=4), **params)
+    _client(nb).execute()
+    return nb
+
+
+def _with_params(nb: nbformat.NotebookNode, **params: object) -> nbformat.NotebookNode:
     cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
     for key, value in params.items():
         lines = cell.source.splitlines()
         cell.source = "\n".join(f"{key} = {value!r}" if line.startswith(f"{key} =") else line for line in lines)
-    client = NotebookClient(
+    return nb
+
+
+def _client(nb: nbformat.NotebookNode) -> NotebookClient:
+    """A headless client running ``nb`` in the notebooks' folder, without the kernel's TCP warning."""
+    return NotebookClient(
         nb,
         timeout=300,
         kernel_name="python3",
         resources={"metadata": {"path": str(NOTEBOOKS)}},
         extra_arguments=["--IPKernelApp.log_level=ERROR"],
     )
-    client.execute()
-    return nb
 
 
 @pytest.fixture(scope="module")
@@ -189,18 +197,9 @@ def test_a_bad_mapping_path_shows_two_lines_not_a_traceback(given):
     """A kit error in a notebook is the error and what to do next, and the run stops there."""
     from nbclient.exceptions import CellExecutionError
 
-    nb = nbformat.read(NOTEBOOKS / "02_map_fields.ipynb", as_version=4)
-    params = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
-    params.source = params.source.replace('"../mappings/crm_to_erp.yaml"', repr(given), 1)
-    client = NotebookClient(
-        nb,
-        timeout=300,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(NOTEBOOKS)}},
-        extra_arguments=["--IPKernelApp.log_level=ERROR"],
-    )
+    nb = _with_params(nbformat.read(NOTEBOOKS / "02_map_fields.ipynb", as_version=4), mapping_path=given)
     with pytest.raises(CellExecutionError):
-        client.execute()
+        _client(nb).execute()
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
     assert not [o for o in outputs if o.output_type == "error"]  # no traceback shown
     shown = [o.text for o in outputs if o.output_type == "stream" and o.name == "stderr" and "kit: " in o.text]
