@@ -136,3 +136,33 @@ def test_editor_renders_and_saves_a_decision_from_the_browser(lab):
     assert saved.fields["credit_limit"].status == "rejected"
     assert saved.fields["segment"].status == "open" and not saved.fields["segment"].from_
     assert mapping_path.read_text().startswith("# Contacts from the SalesCloud CRM")
+
+
+def test_the_side_by_side_profiles_fit_an_850_px_output_area(tmp_path):
+    """Measured in Chromium: the two profiles stack below a width and each scrolls inside its own box, so
+    a JupyterLab output area 850 px wide never scrolls the page sideways (it was 1,911 px wide)."""
+    from playwright.sync_api import sync_playwright
+
+    from kit import read_extract
+    from kit.profiling import profile
+    from kit.render.profile import side_by_side
+
+    a = profile(read_extract(ROOT / "sample_data" / "crm_contacts.csv"), key="contact_id", near=False)
+    b = profile(read_extract(ROOT / "sample_data" / "erp_customers.csv"), key="customer_no", near=False)
+    page_file = tmp_path / "side.html"
+    page_file.write_text(
+        f"<html><body style='margin:0'><div id='out' style='width:850px'>{side_by_side(a, b)}</div></body></html>",
+        encoding="utf-8",
+    )
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            page.goto(page_file.as_uri())
+            out_scroll, out_client = page.evaluate(
+                "() => { const o = document.getElementById('out'); return [o.scrollWidth, o.clientWidth] }"
+            )
+            page.screenshot(path=str(tmp_path / "side.png"))
+        finally:
+            browser.close()
+    assert out_scroll <= out_client == 850

@@ -17,7 +17,8 @@ from kit.render.html import page, render
 SEVERITY_COLOUR = {"error": "#b3261e", "warning": "#b26a00", "info": "#44617b"}
 
 CSS = """
-.kit-profile{font-family:system-ui,-apple-system,Segoe UI,sans-serif;font-size:13px;color:#1d1d1f;max-width:1400px}
+.kit-profile{font-family:system-ui,-apple-system,Segoe UI,sans-serif;font-size:13px;color:#1d1d1f;max-width:1400px;
+overflow-x:auto;overflow-wrap:anywhere}
 .kit-profile h3{margin:4px 0 8px;font-size:16px}
 .kit-profile table{border-collapse:collapse;width:100%;margin:6px 0 12px}
 .kit-profile th,.kit-profile td{border-bottom:1px solid #e3e3e3;padding:3px 6px;text-align:left;vertical-align:top}
@@ -28,7 +29,8 @@ CSS = """
 .kit-profile .sev{color:#fff;border-radius:3px;padding:0 4px;margin-right:3px;font-size:11px;white-space:nowrap}
 .kit-profile .charts img{max-width:32%;margin-right:1%;vertical-align:top}
 .kit-profile .muted{color:#6b6b6b}
-.kit-side{display:flex;gap:16px;align-items:flex-start}.kit-side>div{flex:1;min-width:0}
+.kit-side{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}
+.kit-side>div{flex:1 1 560px;min-width:0;max-width:100%}
 """
 
 
