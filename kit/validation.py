@@ -390,7 +390,7 @@ class InDatabase:
 
 def _in_database(mapping: Mapping) -> InDatabase:
     """The mapping's source as great-expectations' SQL data source sees it (``engine="sql"``)."""
-    from kit.load.database import DEFAULT_TIMEOUT, expand_env, sqlalchemy_url, text_query
+    from kit.load.database import DEFAULT_TIMEOUT, sqlalchemy_url, text_query
 
     db = mapping.source.database
     if db is None:
@@ -398,10 +398,7 @@ def _in_database(mapping: Mapping) -> InDatabase:
             f"{mapping.where('source')}: engine sql runs the source suite in the source's database; this "
             "source is a file (give it as database: {url: ..., table: ...})"
         )
-    url = expand_env(db.url, mapping.where("source", "database", "url"))
-    scheme, _, rest = url.partition(":///")
-    if scheme in ("sqlite", "duckdb") and rest and not rest.startswith("/"):
-        url = f"{scheme}:///{mapping.resolve(rest)}"
+    url = mapping.database_url("source")
     timeout = db.timeout or DEFAULT_TIMEOUT
     return InDatabase(sqlalchemy_url(url, timeout), text_query(url, db.table, db.query, timeout))
 

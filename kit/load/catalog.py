@@ -98,12 +98,7 @@ class _Found:
 
 
 def _pg(session, table: str) -> list[ColumnRules]:
-    from kit.load.database import _table_sql
-
-    oid = session._arrow(f"SELECT to_regclass({_literal(_table_sql(table))})::oid AS oid").column(0)[0].as_py()
-    if oid is None:
-        raise DatabaseError(f"{session.source.label}: no such table")
-    oid = int(oid)
+    oid = session.oid()
     found = _Found()
     cols = session._arrow(
         "SELECT attnum, attname::text, format_type(atttypid, atttypmod), attnotnull FROM pg_attribute "

@@ -179,30 +179,23 @@ class _Postgres(_Session):
         super().__init__(source, url)
         import adbc_driver_postgresql.dbapi as driver
 
-        parts = urlsplit(url)
-        params = dict(parse_qsl(parts.query))
-        # Read-only, bounded in time, and values printed the same way whatever the server's settings.
-        settings = {
-            "default_transaction_read_only": "on",
-            "statement_timeout": str(int(source.timeout * 1000)),
-            "TimeZone": "UTC",
-            "DateStyle": "ISO",
-            "bytea_output": "hex",
-            "extra_float_digits": "1",
-        }
-        own = " ".join(f"-c {k}={v}" for k, v in settings.items())
-        params["options"] = (params.get("options", "") + " " + own).strip()
-        query = "&".join(f"{k}={quote(v, safe='/')}" for k, v in params.items())
-        self.conn = driver.connect(urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment)))
+        # Values printed the same way whatever the server's settings (the session is read-only and timed
+        # by _pg_session).
+        printing = {"TimeZone": "UTC", "DateStyle": "ISO", "bytea_output": "hex", "extra_float_digits": "1"}
+        self.conn = driver.connect(_pg_session(url, source.timeout, printing))
 
-    def columns(self) -> list[tuple[str, str]]:
+    def oid(self) -> int:
+        """The table's oid; a one-line error when there is no such table."""
         table = self.source.table or ""
         found = self._arrow(f"SELECT to_regclass({_literal(_table_sql(table))})::oid AS oid").column(0)[0].as_py()
         if found is None:
             raise DatabaseError(f"{self.source.label}: no such table")
+        return int(found)
+
+    def columns(self) -> list[tuple[str, str]]:
         rows = self._arrow(
             "SELECT attname::text AS name, format_type(atttypid, atttypmod) AS type FROM pg_attribute "
-            f"WHERE attrelid = {int(found)} AND attnum > 0 AND NOT attisdropped ORDER BY attnum"
+            f"WHERE attrelid = {self.oid()} AND attnum > 0 AND NOT attisdropped ORDER BY attnum"
         )
         return list(zip(rows.column(0).to_pylist(), rows.column(1).to_pylist(), strict=True))
 
@@ -295,6 +288,18 @@ def _database_file(source: DatabaseSource, url: str) -> Path:
     if not path.is_file():
         raise DatabaseError(f"{source.label}: no such database file {path}")
     return path
+
+
+def _pg_session(url: str, timeout: float, settings: dict[str, str] | None = None) -> str:
+    """The URL with libpq ``options`` that make every session read-only and bounded in time (plus
+    ``settings``), after any options the URL already has: the kit's reads and the checks run inside the
+    database (``sqlalchemy_url``) connect the same way."""
+    parts = urlsplit(url)
+    params = dict(parse_qsl(parts.query))
+    own = {"default_transaction_read_only": "on", "statement_timeout": str(int(timeout * 1000)), **(settings or {})}
+    params["options"] = (params.get("options", "") + " " + " ".join(f"-c {k}={v}" for k, v in own.items())).strip()
+    query = "&".join(f"{k}={quote(v, safe='/')}" for k, v in params.items())
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
 
 
 def _file_path(url: str) -> str:
@@ -470,12 +475,7 @@ def sqlalchemy_url(url: str, timeout: float = DEFAULT_TIMEOUT) -> str:
     same read-only session and statement timeout the kit's own reads have."""
     scheme = url.partition("://")[0]
     if SCHEMES.get(scheme.lower()) == "postgresql":
-        parts = urlsplit(url)
-        params = dict(parse_qsl(parts.query))
-        own = f"-c default_transaction_read_only=on -c statement_timeout={int(timeout * 1000)}"
-        params["options"] = (params.get("options", "") + " " + own).strip()
-        query = "&".join(f"{k}={quote(v, safe='/')}" for k, v in params.items())
-        return f"postgresql+psycopg2://{parts.netloc}{parts.path}" + (f"?{query}" if query else "")
+        return "postgresql+psycopg2" + _pg_session(url, timeout)[len(scheme) :]
     if SCHEMES.get(scheme.lower()) == "sqlite":
         return url
     raise DatabaseError(f"{safe_url(url)}: checks inside the database run on PostgreSQL or SQLite, not {scheme}")

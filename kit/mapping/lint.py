@@ -122,14 +122,11 @@ def _catalog_rules(mapping: Mapping) -> tuple[dict | None, str | None]:
         return None, None
     from kit.errors import KitError
     from kit.load.catalog import catalog
-    from kit.load.database import DEFAULT_TIMEOUT, expand_env
+    from kit.load.database import DEFAULT_TIMEOUT
 
     try:
-        url = expand_env(db.url, mapping.where("target", "database", "url"))
-        scheme, _, rest = url.partition(":///")
-        if scheme in ("sqlite", "duckdb") and rest and not rest.startswith("/"):
-            url = f"{scheme}:///{mapping.resolve(rest)}"
-        return {r.name: r for r in catalog(url, db.table, db.timeout or DEFAULT_TIMEOUT)}, None
+        rules = catalog(mapping.database_url("target"), db.table, db.timeout or DEFAULT_TIMEOUT)
+        return {r.name: r for r in rules}, None
     except KitError as exc:
         return None, str(exc)
 

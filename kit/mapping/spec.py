@@ -395,17 +395,27 @@ class Mapping(_Model):
 
         db = self._system(side).database
         if path is None and db is not None:
-            from kit.load.database import DEFAULT_TIMEOUT, expand_env, read_database
+            from kit.load.database import DEFAULT_TIMEOUT, read_database
 
-            url = expand_env(db.url, self.where(side, "database", "url"))
-            scheme, _, rest = url.partition(":///")
-            if scheme in ("sqlite", "duckdb") and rest and not rest.startswith("/"):
-                url = f"{scheme}:///{self.resolve(rest)}"  # a file next to the mapping, like extract:
-            return read_database(url, db.table, db.query, timeout=db.timeout or DEFAULT_TIMEOUT)
+            return read_database(self.database_url(side), db.table, db.query, timeout=db.timeout or DEFAULT_TIMEOUT)
         where = path or self.extract_path(side)
         if where is None:
             raise MappingError(f"{self.where(side)}: {side} has no extract path")
         return read_extract(where, **self._system(side).load)
+
+    def database_url(self, side: Literal["source", "target"]) -> str:
+        """``side``'s database URL as connected to: ``${NAME}`` read from the environment, a SQLite or
+        DuckDB file resolved against the mapping's folder (like ``extract:``)."""
+        from kit.load.database import expand_env
+
+        db = self._system(side).database
+        if db is None:
+            raise MappingError(f"{self.where(side)}: {side} is not read from a database")
+        url = expand_env(db.url, self.where(side, "database", "url"))
+        scheme, _, rest = url.partition(":///")
+        if scheme in ("sqlite", "duckdb") and rest and not rest.startswith("/"):
+            url = f"{scheme}:///{self.resolve(rest)}"
+        return url
 
     def _system(self, side: str) -> System:
         if side not in ("source", "target"):
