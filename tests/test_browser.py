@@ -59,6 +59,15 @@ def lab(tmp_path):
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")
+    # Every cell laid out (JupyterLab otherwise skips the layout of cells out of view, so they could not be
+    # measured).
+    settings = tmp_path / ".lab-settings" / "@jupyterlab" / "notebook-extension"
+    settings.mkdir(parents=True)
+    (settings / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
+    # No "would you like news?" toast over the screenshots (and no fetching from the internet).
+    news = tmp_path / ".lab-settings" / "@jupyterlab" / "apputils-extension"
+    news.mkdir(parents=True)
+    (news / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')
     log = open(tmp_path / "lab.log", "w")  # noqa: SIM115 - closed below
     server = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
@@ -79,6 +88,108 @@ def lab(tmp_path):
         except subprocess.TimeoutExpired:
             server.kill()
         log.close()
+
+
+BROWSER_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+# For each output of the kit in the page: how wide it is against its box, and the badges and buttons whose
+# text does not fit (a clipped badge read `LEADING_ZER`, a cut button `use top sugge…`, a button squeezed to
+# no height in a scrolling column).
+MEASURE = """() => {
+  const outputs = [...document.querySelectorAll('.jp-OutputArea-output')].map(o => ({
+    text: o.innerText.slice(0, 60), scroll: o.scrollWidth, client: o.clientWidth}));
+  const clipped = [...document.querySelectorAll('.jp-OutputArea-output .sev, .jp-OutputArea-output button')]
+    .filter(b => b.offsetParent !== null)
+    .filter(b => {
+      const r = b.getBoundingClientRect(), box = b.closest('.jp-OutputArea-output').getBoundingClientRect();
+      return b.scrollWidth > b.clientWidth + 1 || b.scrollHeight > b.clientHeight + 1 || r.right > box.right + 1;
+    }).map(b => b.textContent.trim());
+  const charts = [...document.querySelectorAll('.kit-profile .charts img')].map(i => i.clientWidth / i.naturalWidth);
+  return {outputs, clipped, charts};
+}"""
+
+
+def _run_all(page, url: str, token: str, notebook: str) -> None:
+    page.goto(f"{url}/lab/tree/notebooks/{notebook}?token={token}")
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
+    time.sleep(2)  # the kernel connects
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.get_by_text("Run All Cells", exact=True).click()
+    done = """() => { const p = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].map(e => e.textContent);
+      return p.length > 0 && p.every(t => /\\[\\d+\\]/.test(t)); }"""
+    page.wait_for_function(done, timeout=180_000, polling=500)
+    time.sleep(1)  # the last outputs are laid out
+
+
+@pytest.mark.parametrize(
+    "notebook", ["01_profile_extracts.ipynb", "02_map_fields.ipynb", "04_validate_and_reconcile.ipynb"]
+)
+def test_every_kit_output_fits_jupyterlab_at_1280_by_800(lab, notebook):
+    """In JupyterLab at 1280x800 (its file browser open, as it starts), every output of 01, 02 and 04 fits
+    its output area: nothing scrolls sideways, no badge or button label is cut, charts are not scaled down
+    below the size their 9 pt text stays 10 px; in 02 the field list and the save button are both on
+    screen once a field is selected. Screenshots go to the test's folder (and to $KIT_SCREENSHOTS)."""
+    from playwright.sync_api import sync_playwright
+
+    url, token, root = lab
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            _run_all(page, url, token, notebook)
+            assert page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
+            measured = page.evaluate(MEASURE)
+            shot = root / f"{notebook.split('_')[0]}.png"
+            if notebook.startswith("01"):
+                page.locator(".kit-side").first.evaluate("e => e.scrollIntoView({block: 'start'})")
+            if notebook.startswith("04"):
+                page.locator(".kit-table").last.evaluate("e => e.scrollIntoView({block: 'center'})")
+            page.screenshot(path=str(shot))
+            if notebook.startswith("02"):
+                fields = page.locator(".widget-select select").first
+                fields.scroll_into_view_if_needed()
+                fields.locator("option").first.wait_for(state="attached")
+                texts = fields.locator("option").all_text_contents()
+                # ipywidgets writes an option's spaces as no-break spaces
+                label = next((o for o in texts if o.replace("\xa0", " ").startswith("name [")), None)
+                assert label, texts
+                fields.select_option(label=label)
+                time.sleep(1.5)  # the evidence comes back from the kernel
+                save = page.locator("button.jupyter-button", has_text="save").first
+                status = page.locator(".widget-dropdown", has=page.locator("label", has_text="status")).first
+                on_screen = [
+                    (what, box)
+                    for what, box in (
+                        ("field list", fields.bounding_box()),
+                        ("save", save.bounding_box()),
+                        ("status", status.bounding_box()),
+                    )
+                    if not (
+                        box and box["y"] >= 0 and box["y"] + box["height"] <= 800 and box["x"] + box["width"] <= 1280
+                    )
+                ]
+                assert not on_screen, f"not inside the 1280x800 viewport: {on_screen}"
+                # ... and the first screen of the field's evidence beside them.
+                evidence = page.locator(".kit-evidence").first.bounding_box()
+                assert evidence and 0 <= evidence["y"] < 800 - 100 and evidence["x"] < 1280 - 200, evidence
+                measured = page.evaluate(MEASURE)  # again, with the field's evidence shown
+                page.screenshot(path=str(shot))
+        finally:
+            browser.close()
+    wide = [o for o in measured["outputs"] if o["scroll"] > o["client"] + 1]
+    assert measured["outputs"] and not wide, f"{notebook}: outputs wider than their area: {wide}"
+    assert not measured["clipped"], f"{notebook}: text cut: {measured['clipped']}"
+    assert all(r >= 10 / 11.25 for r in measured["charts"]), f"{notebook}: charts scaled down: {measured['charts']}"
+    if os.environ.get("KIT_SCREENSHOTS") and not notebook.startswith("04"):  # the README's: profile, editor
+        name = notebook.split("_", 1)[1].removesuffix(".ipynb")
+        shutil.copy(shot, Path(os.environ["KIT_SCREENSHOTS"]) / f"{shot.stem}-{name}.png")
 
 
 def test_editor_renders_and_saves_a_decision_from_the_browser(lab):
@@ -119,7 +230,9 @@ def test_editor_renders_and_saves_a_decision_from_the_browser(lab):
                 if Mapping.load(mapping_path).fields["credit_limit"].status == "rejected":
                     break
                 time.sleep(0.5)
-            # One of the field-list actions: a new target field, typed and added in the page, then saved.
+            # One of the field-list actions (folded under the editor): a new target field, typed and added in the
+            # page, then saved.
+            page.get_by_text("manage fields", exact=False).first.click()
             page.locator("input[placeholder='new target field']").fill("segment")
             page.locator("button.jupyter-button", has_text="add field").click()
             time.sleep(1)
@@ -129,7 +242,6 @@ def test_editor_renders_and_saves_a_decision_from_the_browser(lab):
                     break
                 time.sleep(0.5)
             page.screenshot(path=str(root / "editor.png"))
-            shutil.copy(root / "editor.png", "/tmp/editor.png") if os.environ.get("KIT_KEEP_SCREENSHOT") else None
         finally:
             browser.close()
     saved = Mapping.load(mapping_path)
@@ -166,3 +278,36 @@ def test_the_side_by_side_profiles_fit_an_850_px_output_area(tmp_path):
         finally:
             browser.close()
     assert out_scroll <= out_client == 850
+
+
+def test_the_shared_report_fits_like_the_notebook(tmp_path):
+    """`kit render` writes the same HTML outputs into a self-contained page: in Chromium, at the width of a
+    JupyterLab output area and at a laptop's, no output is wider than its box and no badge is cut."""
+    from playwright.sync_api import sync_playwright
+
+    from kit.render import render_notebooks
+
+    notebooks = [
+        ROOT / "notebooks" / n
+        for n in ("01_profile_extracts.ipynb", "02_map_fields.ipynb", "04_validate_and_reconcile.ipynb")
+    ]
+    pages = render_notebooks(ROOT / "mappings" / "crm_to_erp.yaml", tmp_path, notebooks, redact=True)
+    problems = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        try:
+            for width in (960, 1280):
+                page = browser.new_page(viewport={"width": width, "height": 800})
+                for html_path in pages:
+                    page.goto(html_path.as_uri())
+                    measured = page.evaluate(MEASURE)
+                    wide = [o for o in measured["outputs"] if o["scroll"] > o["client"] + 1]
+                    if wide or measured["clipped"] or not measured["outputs"]:
+                        problems.append((width, html_path.name, wide, measured["clipped"]))
+                    page_wide = page.evaluate("() => document.documentElement.scrollWidth")
+                    if page_wide > width:
+                        problems.append((width, html_path.name, "page", page_wide))
+                page.close()
+        finally:
+            browser.close()
+    assert not problems, problems

@@ -49,6 +49,20 @@ def test_html_escapes_and_the_diagram_is_well_formed_svg():
     assert len([e for e in root.iter() if e.tag.endswith("path")]) == 3  # a→done, a→todo, b→todo
 
 
+def test_the_notebook_sign_off_is_the_page_s_content_in_a_box_that_fits():
+    from kit.render.signoff import SignOff
+
+    m = Mapping.load(SAMPLE_MAPPING)
+    page = to_html(m)
+    shown = SignOff(m)._repr_html_()
+    body = page.split("<body>", 1)[1].rstrip("\n").removesuffix("</body></html>")
+    assert body in shown and shown.startswith("<style>") and '<div class="kit-signoff">' in shown
+    # The diagram scales to the output area (a viewBox) and scrolls in its own box below 820 px.
+    assert 'viewBox="0 0 980 ' in shown and '<div class="kit-flow"><svg' in shown
+    evil = SignOff(_mapping(why="<script>alert(1)</script>"))._repr_html_()
+    assert "<script>alert" not in evil
+
+
 def test_csv_is_formula_safe_and_sssom_lists_each_pair():
     rows = list(csv.DictReader(io.StringIO(to_csv(_mapping()))))
     todo = next(r for r in rows if r["target_field"] == "todo")

@@ -38,7 +38,20 @@ def test_redaction_shows_personal_values_as_shapes():
     assert "Anna Smith" not in html
     assert "Gold" in html  # a status is not personal data
     named = profile_html(profile(_people()), redact=["status"], with_charts=False)
-    assert "Gold" not in named.split("<table>")[1] and "anna.smith@example.com" in named
+    assert "Gold" not in named.split('class="kit-columns"')[1] and "anna.smith@example.com" in named
+
+
+def test_columns_with_warnings_come_first_and_unfolded():
+    html = profile_html(profile(_people()), with_charts=False)
+    columns = re.findall(r'<details class="kit-col"( open)?><summary><b>([^<]+)</b>', html)
+    opened = [name for is_open, name in columns if is_open]
+    assert opened and [name for _, name in columns][: len(opened)] == opened  # open ones first
+    p = profile(_people())
+    warned = {c.name for c in p.columns if any(a.severity != "info" for a in c.alerts)}
+    assert set(opened) == warned
+    # Every alert of a column is in its details, with how many rows it concerns.
+    for a in p.alerts:
+        assert f"<b>{a.code}</b> &middot; {a.total:,} rows" in html
 
 
 def test_notebook_display_and_side_by_side():
@@ -97,3 +110,16 @@ def test_deep_report_casts_types_samples_and_stays_quiet(tmp_path, capfd):
     assert captured.out == "" and captured.err == ""
     text = out.read_text()
     assert "random sample of 300 of 14,000 rows" in text
+
+
+def test_a_table_shows_each_value_in_full_escaped_and_says_what_it_left_out():
+    from kit.render import Table
+
+    reason = "cast: not a number with decimal mark '.' (found '1.575,58')"
+    frame = pl.DataFrame({"row": list(range(30)), "reason": [reason] * 29 + ["<script>x</script>"], "n": [None] * 30})
+    html = Table(frame, max_rows=30)._repr_html_()
+    assert html.count(reason.replace("'", "&#x27;")) == 29  # never cut (a polars repr cut it at 30 characters)
+    assert "<script>x" not in html and "&lt;script&gt;x&lt;/script&gt;" in html
+    assert html.count('<td class="null">null</td>') == 30 and html.count('<td class="long">') == 30
+    assert "rows shown" not in html
+    assert "10 of 30 rows shown" in Table(frame, max_rows=10)._repr_html_()

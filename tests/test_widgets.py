@@ -26,7 +26,16 @@ def editor(project):
 
 
 def test_overview_lists_fields_and_filters_by_status(editor):
-    assert "credit_limit" in editor.overview.value and "status_code" in editor.overview.value
+    # The field list is the overview: each line names the field, its status and its warnings/errors; the
+    # line under it counts them (a table repeating the list was taller than the screen).
+    labels = dict((v, label) for label, v in editor.fields.options)
+    assert labels["credit_limit"].startswith("credit_limit [open]")
+    flagged = [n for n, label in labels.items() if "⚠" in label]
+    assert flagged and all(any(f.severity != "info" for f in editor.findings(n)) for n in flagged), (
+        "a field flagged in the list has a warning or an error"
+    )
+    assert editor.overview.value.count("12 fields: 1 open, 2 proposed, 8 approved, 1 rejected") == 1
+    assert f"{len(flagged)} with warnings or errors" in editor.overview.value
     editor.filter.value = "open"
     assert [v for _, v in editor.fields.options] == ["credit_limit"]
     editor.filter.value = "all"

@@ -11,8 +11,16 @@ from kit.render.html import render
 
 
 def overview_html(mapping: Mapping, shown: list[str], counts: dict[str, int]) -> str:
-    """One row per target field shown: status, sources, and how many warnings or errors it has."""
-    return render("editor_overview.html.j2", fields=mapping.fields, shown=shown, counts=counts)
+    """A line under the field list: how many fields of each status, how many shown, how many have
+    warnings or errors (each field's own count is on its line in the list).
+
+    ``counts``: warnings and errors per field."""
+    given = [f.status for f in mapping.fields.values()]
+    statuses = {s: given.count(s) for s in ("open", "proposed", "approved", "rejected") if s in given}
+    flagged = sum(1 for n in mapping.fields if counts.get(n))
+    return render(
+        "editor_overview.html.j2", total=len(mapping.fields), shown=len(shown), statuses=statuses, flagged=flagged
+    )
 
 
 def evidence_html(

@@ -20,15 +20,21 @@ CSS = """
 .kit-profile{font-family:system-ui,-apple-system,Segoe UI,sans-serif;font-size:13px;color:#1d1d1f;max-width:1400px;
 overflow-x:auto;overflow-wrap:anywhere}
 .kit-profile h3{margin:4px 0 8px;font-size:16px}
-.kit-profile table{border-collapse:collapse;width:100%;margin:6px 0 12px}
-.kit-profile th,.kit-profile td{border-bottom:1px solid #e3e3e3;padding:3px 6px;text-align:left;vertical-align:top}
-.kit-profile th{background:#f5f5f7;font-weight:600}
-.kit-profile code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px;background:#f3f3f3;padding:0 2px}
-.kit-profile .bar{display:inline-block;width:90px;height:9px;background:#e6e6e6;vertical-align:middle}
+.kit-profile code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px;background:#f3f3f3;padding:0 2px;
+white-space:pre-wrap}
+.kit-profile .bar{display:inline-block;width:60px;height:9px;background:#e6e6e6;vertical-align:middle}
 .kit-profile .bar span{display:block;height:9px;background:#2f7d4f}
-.kit-profile .sev{color:#fff;border-radius:3px;padding:0 4px;margin-right:3px;font-size:11px;white-space:nowrap}
-.kit-profile .charts img{max-width:32%;margin-right:1%;vertical-align:top}
+.kit-profile .sev{display:inline-block;color:#fff;border-radius:3px;padding:0 4px;margin:1px 3px 1px 0;font-size:11px;
+line-height:16px;white-space:nowrap;overflow:visible}
+.kit-profile .charts{display:flex;flex-wrap:wrap;gap:8px;margin:8px 0}
+.kit-profile .charts img{max-width:100%;height:auto}
 .kit-profile .muted{color:#6b6b6b}
+.kit-profile details.kit-col{border-bottom:1px solid #e3e3e3;padding:3px 0}
+.kit-profile details.kit-col summary{cursor:pointer;line-height:20px}
+.kit-profile .kit-col-body{padding:2px 0 4px 18px}
+.kit-profile .kit-col-body>div{margin:2px 0}
+.kit-profile .kit-findings,.kit-profile .kit-columns{margin:8px 0}
+.kit-profile .kit-findings .kit-finding{margin:4px 0 6px}
 .kit-side{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}
 .kit-side>div{flex:1 1 560px;min-width:0;max-width:100%}
 """
@@ -62,6 +68,10 @@ def profile_html(profile: Profile, redact: bool | Iterable[str] = False, with_ch
     redactor = Redactor.of(redact, profile)
     profile = profile.redacted(redactor)
     rows = max(profile.rows, 1)
+
+    by_column: dict[str | None, list] = {}  # the profile's alerts carry their row counts; a column's do not
+    for a in sorted(profile.alerts, key=lambda a: SEVERITY_ORDER[a.severity]):
+        by_column.setdefault(a.column, []).append((a, a.message, a.examples[:3]))
     columns = [
         {
             "c": c,
@@ -69,13 +79,13 @@ def profile_html(profile: Profile, redact: bool | Iterable[str] = False, with_ch
             "shapes": [(s.shape, s.count) for s in c.shapes[:3]],
             "top": c.top[:3],
             "badges": [(a, a.message) for a in c.alerts],
+            "alerts": by_column.get(c.name, []),
+            # A column with a warning or an error is a question to answer: shown first, unfolded.
+            "open": any(a.severity != "info" for a in c.alerts),
         }
         for c in profile.columns
     ]
-    alerts = [
-        (a, a.message, a.examples[:3])
-        for a in sorted(profile.alerts, key=lambda a: (SEVERITY_ORDER[a.severity], a.column or ""))
-    ]
+    columns.sort(key=lambda col: not col["open"])
     return render(
         "profile.html.j2",
         css=Markup(CSS),
@@ -85,7 +95,7 @@ def profile_html(profile: Profile, redact: bool | Iterable[str] = False, with_ch
         redact=bool(redactor),
         charts=charts(profile) if with_charts else [],
         columns=columns,
-        alerts=alerts,
+        row_alerts=by_column.get(None, []),
     )
 
 

@@ -31,6 +31,8 @@ from kit.suggestions import suggest
 STATUSES = ["open", "proposed", "approved", "rejected"]
 UNMAPPED = "(not mapped)"
 SAMPLE_ROWS = 5_000
+# The highlight the value map's head promises: an observed value nobody mapped yet.
+UNMAPPED_STYLE = "<style>.kit-unmapped select{background:#fff3cd;border-color:#b26a00}</style>"
 
 
 STEP_LABEL = 56  # characters a step's line in the list shows; its parameters in full when selected
@@ -70,8 +72,20 @@ def _parse_params(text: str) -> Any:
         raise KitError(f"step parameters are not valid YAML: {exc}") from None
 
 
+def _field_label(name: str, status: str, findings: int) -> str:
+    """A field's line in the field list: its name, its status, and how many warnings or errors it has
+    (the list is the overview; a table beside it only repeated it)."""
+    return f"{name} [{status}]" + (f" ⚠{findings}" if findings else "")
+
+
 def _e(v: object) -> str:
     return html.escape(str(v))
+
+
+def _text(fragment: str) -> str:
+    """HTML for an ipywidgets HTML pane: its line height is the height of a control (28 px) unless set,
+    which spreads two lines of text over a control's height."""
+    return f"<div style='line-height:1.45'>{fragment}</div>"
 
 
 class MappingEditor(w.VBox):
@@ -108,7 +122,7 @@ class MappingEditor(w.VBox):
         self._saved = {n: f.model_copy(deep=True) for n, f in self.mapping.fields.items()}
         self._loading = False
         self._build()
-        super().__init__([self.header, self.body, self.message])
+        super().__init__([self.header, self.body, self.manage])
         self._refresh_overview()
         if self.mapping.fields:
             self.select_field(self.field_order()[0])
@@ -138,86 +152,135 @@ class MappingEditor(w.VBox):
 
     # -- layout ---------------------------------------------------------------------------------
     def _build(self) -> None:
-        self.filter = w.ToggleButtons(options=["all", *STATUSES], value="all", description="show")
+        # A control fills its column less its margins (2 px a side); a button is as wide as its label (never cut).
+        full, auto = {"width": "calc(100% - 6px)"}, {"width": "auto"}
+        self.filter = w.ToggleButtons(
+            options=["all", *STATUSES],
+            value="all",
+            tooltips=[f"show {s} fields" for s in ["all", *STATUSES]],
+            style={"button_width": "auto"},
+        )
         self.overview = w.HTML()
-        self.fields = w.Select(options=[], rows=12, description="field", layout=w.Layout(width="420px"))
+        self.fields = w.Select(options=[], rows=18, layout=w.Layout(**full))
         self.constraints = w.HTML()
         self.suggested = w.HTML()
-        self.use_suggestion = w.Button(description="use top suggestion", icon="magic")
+        self.use_suggestion = w.Button(description="use top suggestion", icon="magic", layout=w.Layout(**auto))
         columns = self.source_profile.columns if self.source_profile else []
-        self.sources = w.SelectMultiple(options=[c.name for c in columns], rows=6, description="from")
-        self.steps = w.Select(options=[], rows=6, description="steps", layout=w.Layout(width="420px"))
-        self.new_step = w.Dropdown(options=sorted(STEPS), description="add step")
-        self.step_params = w.Text(description="params", placeholder="e.g. 40 or {length: 40, unit: bytes}")
-        self.add_step = w.Button(description="add", icon="plus")
-        self.remove_step = w.Button(description="remove", icon="trash")
-        self.step_up = w.Button(description="up", icon="arrow-up")
-        self.step_down = w.Button(description="down", icon="arrow-down")
-        self.set_params = w.Button(description="set params", icon="check")
-        self.cardinality = w.Text(description="cardinality", placeholder="2:1 billing wins, shipping fills gaps")
-        self.status = w.Dropdown(options=STATUSES, description="status")
-        self.decided_by = w.Text(description="decided by")
-        self.why = w.Textarea(description="why", layout=w.Layout(width="520px", height="70px"))
-        self.confidence = w.FloatSlider(min=0, max=1, step=0.05, description="confidence")
-        self.unmapped_policy = w.Dropdown(options=["quarantine", "null", "keep", "default"], description="unmapped")
+        self.sources = w.SelectMultiple(
+            options=[c.name for c in columns], rows=5, description="from", layout=w.Layout(**full)
+        )
+        self.steps = w.Select(options=[], rows=5, description="steps", layout=w.Layout(**full))
+        self.new_step = w.Dropdown(options=sorted(STEPS), description="add step", layout=w.Layout(**full))
+        self.step_params = w.Text(
+            description="params", placeholder="e.g. 40 or {length: 40, unit: bytes}", layout=w.Layout(**full)
+        )
+        self.add_step = w.Button(description="add", icon="plus", layout=w.Layout(**auto))
+        self.remove_step = w.Button(description="remove", icon="trash", layout=w.Layout(**auto))
+        self.step_up = w.Button(description="up", icon="arrow-up", layout=w.Layout(**auto))
+        self.step_down = w.Button(description="down", icon="arrow-down", layout=w.Layout(**auto))
+        self.set_params = w.Button(description="set params", icon="check", layout=w.Layout(**auto))
+        self.cardinality = w.Text(
+            description="cardinality", placeholder="2:1 billing wins, shipping fills gaps", layout=w.Layout(**full)
+        )
+        self.status = w.Dropdown(options=STATUSES, description="status", layout=w.Layout(**full))
+        self.decided_by = w.Text(description="decided by", layout=w.Layout(**full))
+        self.why = w.Textarea(description="why", layout=w.Layout(height="64px", **full))
+        self.confidence = w.FloatSlider(
+            min=0,
+            max=1,
+            step=0.05,
+            description="confidence",
+            style={"description_width": "120px"},
+            layout=w.Layout(**full),
+        )
+        self.unmapped_policy = w.Dropdown(
+            options=["quarantine", "null", "keep", "default"], description="unmapped", layout=w.Layout(**full)
+        )
         self.value_grid = w.VBox()
         self.evidence = w.HTML()
-        self.undo = w.Button(description="undo field", icon="undo")
-        self.save = w.Button(description="save", icon="save", button_style="primary")
-        self.reload = w.Button(description="reload", icon="refresh")
-        self.message = w.HTML()
+        self.undo = w.Button(description="undo field", icon="undo", layout=w.Layout(**auto))
+        self.save = w.Button(description="save", icon="save", button_style="primary", layout=w.Layout(**auto))
+        self.reload = w.Button(description="reload", icon="refresh", layout=w.Layout(**auto))
+        self.message = w.HTML(layout=w.Layout(max_height="120px", overflow="auto"))
         # Managing the field list: add, remove, fill without a source, leave a source column behind, accept.
         self.new_field = w.Text(placeholder="new target field", layout=w.Layout(width="200px"))
-        self.add_field_button = w.Button(description="add field", icon="plus")
-        self.remove_field_button = w.Button(description="remove field", icon="trash")
+        self.add_field_button = w.Button(description="add field", icon="plus", layout=w.Layout(**auto))
+        self.remove_field_button = w.Button(description="remove field", icon="trash", layout=w.Layout(**auto))
         self.fill = w.Dropdown(options=["default", "constant", "lookup", "system"], description="fill")
         self.fill_value = w.Text(placeholder="value (default, constant)", layout=w.Layout(width="200px"))
-        self.to_target_only = w.Button(description="target only", icon="arrow-right")
+        self.to_target_only = w.Button(description="target only", icon="arrow-right", layout=w.Layout(**auto))
         self.target_only = w.Dropdown(options=sorted(self.mapping.target_only), description="target only")
-        self.back_to_fields = w.Button(description="back to fields", icon="arrow-left")
+        self.back_to_fields = w.Button(description="back to fields", icon="arrow-left", layout=w.Layout(**auto))
         self.unused = w.Dropdown(options=[], description="source")
         self.unused_reason = w.Text(placeholder="why it is not migrated", layout=w.Layout(width="260px"))
-        self.not_migrated = w.Button(description="not migrated", icon="ban")
+        self.not_migrated = w.Button(description="not migrated", icon="ban", layout=w.Layout(**auto))
         self.min_score = w.FloatSlider(min=0, max=1, step=0.05, value=0.8, description="min score")
-        self.accept = w.Button(description="accept proposed", icon="check-double")
-        self.manage = w.VBox(
+        self.accept = w.Button(description="accept proposed", icon="check-double", layout=w.Layout(**auto))
+        wrap = {"flex_flow": "row wrap", "align_items": "center"}
+        self.manage = w.Accordion(
             [
-                w.HBox([self.new_field, self.add_field_button, self.remove_field_button]),
-                w.HBox([self.fill, self.fill_value, self.to_target_only, self.target_only, self.back_to_fields]),
-                w.HBox([self.unused, self.unused_reason, self.not_migrated]),
-                w.HBox([self.min_score, self.accept]),
-            ]
+                w.VBox(
+                    [
+                        w.HBox(
+                            [self.new_field, self.add_field_button, self.remove_field_button], layout=w.Layout(**wrap)
+                        ),
+                        w.HBox([self.fill, self.fill_value, self.to_target_only], layout=w.Layout(**wrap)),
+                        w.HBox([self.target_only, self.back_to_fields], layout=w.Layout(**wrap)),
+                        w.HBox([self.unused, self.unused_reason, self.not_migrated], layout=w.Layout(**wrap)),
+                        w.HBox([self.min_score, self.accept], layout=w.Layout(**wrap)),
+                    ]
+                )
+            ],
+            titles=("manage fields: add, remove, fill without a source, leave a source column, accept proposed",),
+            selected_index=None,
         )
         self.header = w.VBox(
             [
-                w.HTML(f"<b>{_e(self.mapping.name)}</b>: {_e(' '.join(self.mapping.outcome.split()))}"),
-                self.filter,
-                self.overview,
-                self.manage,
+                w.HTML(_text(f"<b>{_e(self.mapping.name)}</b>: {_e(' '.join(self.mapping.outcome.split()))}")),
+                w.HBox([self.filter, self.undo, self.save, self.reload], layout=w.Layout(**wrap)),
+                self.message,
             ]
         )
-        step_buttons = w.HBox([self.add_step, self.remove_step, self.step_up, self.step_down, self.set_params])
-        editor = w.VBox(
+        # Three columns on one screen (1280x800): the field list, the decision, and the evidence in its own
+        # scroll box, so the list, save and the evidence stay in view while a field is edited; below a
+        # width they wrap under one another.
+        height = "470px"
+        field_list = w.VBox(
+            [self.fields, self.overview], layout=w.Layout(flex="0 0 240px", width="240px", margin="0 10px 0 0")
+        )
+        decision = w.VBox(
             [
-                self.fields,
+                # The decision first (what a reviewer changes most), then how the field is made.
                 self.constraints,
+                self.status,
+                self.why,
+                self.decided_by,
+                self.confidence,
                 self.suggested,
                 self.use_suggestion,
                 self.sources,
                 self.steps,
-                w.HBox([self.new_step, self.step_params]),
-                step_buttons,
+                self.new_step,
+                self.step_params,
+                w.HBox(
+                    [self.add_step, self.remove_step, self.step_up, self.step_down, self.set_params],
+                    layout=w.Layout(**wrap),
+                ),
                 self.cardinality,
                 self.unmapped_policy,
                 self.value_grid,
-                self.status,
-                self.decided_by,
-                self.why,
-                self.confidence,
-                w.HBox([self.undo, self.save, self.reload]),
-            ]
+            ],
+            layout=w.Layout(
+                flex="1 1 320px", min_width="280px", max_height=height, overflow_y="auto", margin="0 10px 0 0"
+            ),
         )
-        self.body = w.HBox([editor, self.evidence])
+        evidence = w.VBox(
+            [self.evidence], layout=w.Layout(flex="1 1 260px", min_width="240px", max_height=height, overflow="auto")
+        )
+        for column in (field_list, decision, evidence):
+            for child in column.children:  # a column taller than its box scrolls; its controls never shrink
+                child.layout.flex = "0 0 auto"
+        self.body = w.HBox([field_list, decision, evidence], layout=w.Layout(flex_flow="row wrap", width="100%"))
         self.filter.observe(lambda _: self._refresh_overview(), "value")
         self.fields.observe(lambda ch: ch["new"] and self.select_field(ch["new"]), "value")
         for control in (
@@ -331,7 +394,7 @@ class MappingEditor(w.VBox):
         )
         current = self.fields.value
         self._loading = True
-        self.fields.options = [(f"{self.mapping.fields[n].status:<9} {n}", n) for n in shown]
+        self.fields.options = [(_field_label(n, self.mapping.fields[n].status, counts.get(n, 0)), n) for n in shown]
         self.fields.value = current if current in shown else None
         self._loading = False
 
@@ -365,17 +428,20 @@ class MappingEditor(w.VBox):
         self._refresh_evidence()
 
     def _show_constraints(self, name: str, f: TargetField) -> None:
-        self.constraints.value = f"<b>{_e(name)}</b> requires: {_e(', '.join(constraints(f)))}"
+        self.constraints.value = _text(f"<b>{_e(name)}</b> requires: {_e(', '.join(constraints(f)))}")
         cands = []
         if self.suggestions:
             target = next((t for t in self.suggestions.targets if t.target == name), None)
             cands = target.candidates[:4] if target else []
-        self.suggested.value = "suggested: " + (
-            ", ".join(
-                f"{_e(c.source)} ({c.score:.2f}: name {c.evidence['name']:.2f}, values {c.evidence['values']:.2f})"
-                for c in cands
+        self.suggested.value = _text(
+            "suggested: "
+            + (
+                ", ".join(
+                    f"{_e(c.source)} ({c.score:.2f}: name {c.evidence['name']:.2f}, values {c.evidence['values']:.2f})"
+                    for c in cands
+                )
+                or "none"
             )
-            or "none"
         )
 
     def _show_steps(self) -> None:
@@ -407,16 +473,19 @@ class MappingEditor(w.VBox):
                 options=choices if current in choices else [*choices, current],
                 value=current,
                 description=f"{value!r} ({n:,})",
-                style={"description_width": "200px"},
+                description_allow_html=False,
+                style={"description_width": "45%"},
+                layout=w.Layout(width="calc(100% - 6px)"),
             )
             if current == UNMAPPED:
                 dd.add_class("kit-unmapped")
-                dd.style.description_width = "200px"
             dd.observe(lambda ch, v=value: self.set_value_map(v, ch["new"]), "value")
             rows.append(dd)
         head = w.HTML(
-            f"<b>value map</b> for {_e(f.from_[0])}: {sum(r.value == UNMAPPED for r in rows)} observed "
-            "values not mapped (highlighted)"
+            _text(
+                f"{UNMAPPED_STYLE}<b>value map</b> for {_e(f.from_[0])}: {sum(r.value == UNMAPPED for r in rows)} "
+                "observed values not mapped (highlighted)"
+            )
         )
         self.value_grid.children = [head, *rows]
 
