@@ -31,6 +31,8 @@ CASES = {
     "quote_inside_unquoted": b'id,name,city\n1,Ann "Al" Lee,Oslo\n2,Bob,Rome\n',
     "spaces_around_quotes": b'id,name,city\n1, "Ann",Oslo\n2,"Bob" ,Rome\n',
     "doubled_quotes": b'id,name,city\n1,"say ""hi""",Oslo\n2,"""",Rome\n',
+    "preamble": b"Sales report\nexported 2026-11-30\n\nid,name,city\n1,Ann,Oslo\n2,Bob,Rome\n",
+    "preamble_crlf": b'Sales report\r\n\r\nid,name,city\r\n1,Ann,Oslo\r\n2,"Bob\r\nStone",Rome\r\n',
     "cp1252": "id,name\n1,Jos\u00e9\n2,Fran\u00e7ois\n".encode("cp1252") * 30,
     "repeated_header": b"id,name,city\n1,Ann,Oslo\nid,name,city\n2,Bob,Rome\n",
 }
@@ -87,3 +89,23 @@ def test_the_fast_path_is_taken_only_when_the_counts_prove_every_record_whole(tm
     path.write_bytes(CASES[name])
     read_extract(path)
     assert seen == [taken]
+
+
+@pytest.mark.parametrize(("name", "skipped"), [("clean", 1), ("preamble", 4), ("preamble_crlf", 3)])
+def test_the_fast_path_reads_the_file_s_own_bytes_not_a_copy_of_its_body(tmp_path, name, skipped, monkeypatch):
+    """Copying a body of gigabytes cost more than the reader's bookkeeping: the reader skips the lines
+    above it instead."""
+    seen = []
+    original = delimited._body_source
+
+    def spy(*args):
+        got = original(*args)
+        seen.append((got[0] is args[0] or got[0] is getattr(args[0], "obj", None), got[2]))
+        return got
+
+    monkeypatch.setattr(delimited, "_body_source", spy)
+    path = tmp_path / f"{name}.csv"
+    path.write_bytes(CASES[name])
+    ex = read_extract(path)
+    assert seen == [(True, skipped)]
+    assert ex.frame["name"].to_list() == ["Ann", "Bob\r\nStone" if name == "preamble_crlf" else "Bob"]

@@ -96,7 +96,9 @@ def _parse_arrow(body: pa.Buffer, names: list[str], d: Dialect, newlines: bool =
     return table, bad
 
 
-def _parse_polars(body: bytes, names: list[str], d: Dialect, newline: bytes, ends: int) -> pl.DataFrame | None:
+def _parse_polars(
+    body: bytes, names: list[str], d: Dialect, newline: bytes, ends: int, start: int = 0, skip: int = 0
+) -> pl.DataFrame | None:
     """The body read by polars' reader, several times faster than Arrow's with a handler per bad
     record, when the counts prove every record was read whole; None to read it with Arrow.
 
@@ -117,18 +119,19 @@ def _parse_polars(body: bytes, names: list[str], d: Dialect, newline: bytes, end
             quote_char=d.quote_char or None,
             eol_char=newline.decode(),
             raise_if_empty=False,
+            skip_lines=skip,
         )
     except (pl.exceptions.PolarsError, ValueError):
         return None
     inside = (0, 0)
-    if d.quote_char and d.quote_char.encode() in body:  # unquoted, no value can hold either
+    if d.quote_char and body.find(d.quote_char.encode(), start) >= 0:  # unquoted, no value can hold either
         inside = frame.select(
             pl.sum_horizontal(pl.col(c).str.count_matches(d.delimiter, literal=True).sum() for c in names).alias("d"),
             pl.sum_horizontal(pl.col(c).str.count_matches(newline.decode(), literal=True).sum() for c in names).alias(
                 "n"
             ),
         ).row(0)
-    delimiters = body.count(d.delimiter.encode())
+    delimiters = body.count(d.delimiter.encode(), start)
     if delimiters != frame.height * (len(names) - 1) + inside[0] or ends != frame.height + inside[1]:
         return None
     return frame
@@ -306,10 +309,10 @@ def _read_decoded(
         report.columns = list(d.columns)
         return pl.DataFrame(schema=dict.fromkeys(d.columns, pl.String))
     newline = b"\r" if d.line_terminator == "CR" else b"\n"
-    body_bytes = raw_body if raw_body is not None else body.to_pybytes()
+    body_bytes, start, skip = _body_source(data, raw_body, body, body_offset, body_end, newline, d.body_line)
     # Line ends in the body, plus one for a last record without one.
-    ends = body_bytes.count(newline) + (not body_bytes.endswith(newline))
-    frame = None if raw_body is not None else _parse_polars(body_bytes, internal, d, newline, ends)
+    ends = body_bytes.count(newline, start) + (not body_bytes.endswith(newline))
+    frame = None if raw_body is not None else _parse_polars(body_bytes, internal, d, newline, ends, start, skip)
     bad: list[_Bad] = []
     if frame is None:
         try:
@@ -433,6 +436,33 @@ def _read_decoded(
             "see rejects in the report"
         )
     return frame
+
+
+def _body_source(
+    data: bytes | memoryview,
+    raw_body: bytes | None,
+    body: pa.Buffer,
+    body_offset: int,
+    body_end: int,
+    newline: bytes,
+    body_line: int,
+) -> tuple[bytes, int, int]:
+    """The bytes the fast path reads, where the body starts in them, and how many lines above it the
+    reader skips. The file's own bytes when the body runs to the end and starts after ``body_line``
+    whole lines: a copy of a body of gigabytes costs more than its parse's bookkeeping."""
+    if raw_body is not None:
+        return raw_body, 0, 0
+    base = data.obj if isinstance(data, memoryview) else data
+    if (
+        isinstance(base, bytes)
+        and len(base) == len(data)
+        and body_end == len(base)
+        and newline == b"\n"
+        and base.count(b"\n", 0, body_offset) == body_line
+        and (body_offset == 0 or base[body_offset - 1 : body_offset] == b"\n")
+    ):
+        return base, body_offset, body_line
+    return body.to_pybytes(), 0, 0
 
 
 def _blank_line_numbers(body: bytes | memoryview, first_line: int, limit: int = 100) -> list[int]:
