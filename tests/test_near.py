@@ -57,3 +57,13 @@ def test_normalise_ignores_case_accents_punctuation_and_spacing():
     text = normalise(pl.Series(["  MÜLLER,  Anna ", "muller anna", None]), code=False).to_list()
     assert text == ["muller anna", "muller anna", ""]
     assert normalise(pl.Series(["+49 (30) 123-45", None]), code=True).to_list() == ["493012345", ""]
+
+
+def test_compact_drops_exactly_the_ascii_characters_that_are_not_letters_or_digits():
+    from kit.profiling.near import _compact
+
+    every_ascii = "".join(chr(b) for b in range(128))
+    values = pl.Series("v", [every_ascii, "O'Neil, Ann", "ZOË-Müller 7", "a\x00b", "", None, "<tag/>&amp;"])
+    got = pl.select(_compact(pl.lit(values))).to_series().to_list()
+    assert got[0] == "0123456789abcdefghijklmnopqrstuvwxyz" + "abcdefghijklmnopqrstuvwxyz"
+    assert got[1:] == ["oneilann", "zoëmüller7", "ab", "", "", "tagamp"]
