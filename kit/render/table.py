@@ -32,22 +32,17 @@ def table_html(frame: pl.DataFrame, max_rows: int = 20) -> str:
     True
     """
     shown = frame.head(max_rows)
-    values = [["null" if v is None else str(v) for v in row] for row in shown.iter_rows()]
+    rows = list(shown.iter_rows())
     # A column of sentences gets room to read as lines, not a word a line, when the table is wide.
-    long = [any(len(row[i]) > LONG for row in values) for i in range(frame.width)]
+    long = ["long" if any(v is not None and len(str(v)) > LONG for v in col) else "" for col in shown.iter_columns()]
     cells = [
-        [
-            (v, " ".join(c for c, on in (("null", raw is None), ("long", long[i])) if on))
-            for i, (v, raw) in enumerate(zip(row, raws, strict=True))
-        ]
-        for row, raws in zip(values, shown.iter_rows(), strict=True)
+        [("null", f"null {long[i]}".strip()) if v is None else (str(v), long[i]) for i, v in enumerate(row)]
+        for row in rows
     ]
     return render(
         "table.html.j2",
         css=Markup(CSS),
-        header=[
-            (c, str(t), "long" if wide else "") for c, t, wide in zip(frame.columns, frame.dtypes, long, strict=True)
-        ],
+        header=list(zip(frame.columns, map(str, frame.dtypes), long, strict=True)),
         rows=cells,
         total=frame.height,
     )
