@@ -201,25 +201,10 @@ def test_editor_renders_and_saves_a_decision_from_the_browser(lab):
     # The editor shows the open questions first: credit_limit is the sample's open decision.
     assert Mapping.load(mapping_path).fields["credit_limit"].status == "open"
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1600, "height": 1000})
-            page.goto(f"{url}/lab/tree/notebooks/02_map_fields.ipynb?token={token}")
-            page.wait_for_selector(".jp-Notebook", timeout=90_000)
-            page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=30_000)
-            time.sleep(2)  # the kernel connects
-            page.get_by_role("menuitem", name="Run", exact=True).click()
-            page.get_by_text("Run All Cells", exact=True).click()
+            _run_all(page, url, token, "02_map_fields.ipynb")
             save = page.locator("button.jupyter-button", has_text="save")
             save.wait_for(timeout=120_000)
             assert page.locator("text=Error displaying widget").count() == 0
@@ -268,7 +253,7 @@ def test_the_side_by_side_profiles_fit_an_850_px_output_area(tmp_path):
         encoding="utf-8",
     )
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 800})
             page.goto(page_file.as_uri())
