@@ -236,17 +236,40 @@ def test_editor_renders_and_saves_a_decision_from_the_browser(lab):
     assert mapping_path.read_text().startswith("# Contacts from the SalesCloud CRM")
 
 
-def test_the_side_by_side_profiles_fit_an_850_px_output_area(tmp_path):
-    """Measured in Chromium: the two profiles stack below a width and each scrolls inside its own box, so
-    a JupyterLab output area 850 px wide never scrolls the page sideways (it was 1,911 px wide)."""
+def _messy_wide_frame():
+    """Sixty columns unlike the sample: long names, padded values, empty strings, long unbroken tokens,
+    markup, non-ASCII, placeholders, long numbers."""
+    import random
+
+    import polars as pl
+
+    pick = random.Random(1)
+    values = ["N/A", "", "  padded ", "https://example.com/" + "a" * 80, "Ünïcödé", "<b>x</b>"]
+    columns = {
+        f"column_with_a_rather_long_name_number_{i}_" + "x" * (i % 7) * 5: [
+            pick.choice([*values, str(pick.randint(0, 10**12))]) for _ in range(3000)
+        ]
+        for i in range(60)
+    }
+    return pl.DataFrame({**columns, "one_long_token": ["A" * 300] * 3000})
+
+
+@pytest.mark.parametrize("extracts", ["sample", "messy"])
+def test_the_side_by_side_profiles_fit_an_850_px_output_area(tmp_path, extracts):
+    """Measured in Chromium: the two profiles stack below a width and nothing inside either is wider than
+    an 850 px output area (it was 1,911 px wide); on sixty messy columns too (trailing spaces in a value
+    had hung past the edge, an empty value's box could not wrap)."""
     from playwright.sync_api import sync_playwright
 
     from kit import read_extract
     from kit.profiling import profile
     from kit.render.profile import side_by_side
 
-    a = profile(read_extract(ROOT / "sample_data" / "crm_contacts.csv"), key="contact_id", near=False)
-    b = profile(read_extract(ROOT / "sample_data" / "erp_customers.csv"), key="customer_no", near=False)
+    if extracts == "sample":
+        a = profile(read_extract(ROOT / "sample_data" / "crm_contacts.csv"), key="contact_id", near=False)
+        b = profile(read_extract(ROOT / "sample_data" / "erp_customers.csv"), key="customer_no", near=False)
+    else:
+        a = b = profile(_messy_wide_frame(), near=False)
     page_file = tmp_path / "side.html"
     page_file.write_text(
         f"<html><body style='margin:0'><div id='out' style='width:850px'>{side_by_side(a, b)}</div></body></html>",
@@ -260,10 +283,14 @@ def test_the_side_by_side_profiles_fit_an_850_px_output_area(tmp_path):
             out_scroll, out_client = page.evaluate(
                 "() => { const o = document.getElementById('out'); return [o.scrollWidth, o.clientWidth] }"
             )
+            inside = page.evaluate(
+                "() => [...document.querySelectorAll('.kit-profile')].map(e => [e.scrollWidth, e.clientWidth])"
+            )
             page.screenshot(path=str(tmp_path / "side.png"))
         finally:
             browser.close()
     assert out_scroll <= out_client == 850
+    assert len(inside) == 2 and all(scroll <= client for scroll, client in inside), inside
 
 
 def test_the_shared_report_fits_like_the_notebook(tmp_path):

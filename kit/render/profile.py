@@ -21,7 +21,7 @@ CSS = """
 overflow-x:auto;overflow-wrap:anywhere}
 .kit-profile h3{margin:4px 0 8px;font-size:16px}
 .kit-profile code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px;background:#f3f3f3;padding:0 2px;
-white-space:pre-wrap}
+white-space:break-spaces}
 .kit-profile .bar{display:inline-block;width:60px;height:9px;background:#e6e6e6;vertical-align:middle}
 .kit-profile .bar span{display:block;height:9px;background:#2f7d4f}
 .kit-profile .sev{display:inline-block;color:#fff;border-radius:3px;padding:0 4px;margin:1px 3px 1px 0;font-size:11px;

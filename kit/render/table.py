@@ -14,7 +14,7 @@ CSS = """
 .kit-table{max-width:100%;overflow-x:auto;font-family:system-ui,-apple-system,Segoe UI,sans-serif;font-size:12px}
 .kit-table table{border-collapse:collapse;margin:4px 0}
 div.kit-table.kit-table th,div.kit-table.kit-table td{border-bottom:1px solid #e3e3e3;padding:2px 6px;text-align:left;
-vertical-align:top;max-width:28em;white-space:pre-wrap;overflow-wrap:break-word}
+vertical-align:top;max-width:28em;white-space:break-spaces;overflow-wrap:break-word}
 div.kit-table.kit-table .long{min-width:14em}
 div.kit-table.kit-table th{background:#f5f5f7;font-weight:600}
 .kit-table .null{color:#9a9a9a}
