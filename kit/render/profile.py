@@ -108,10 +108,8 @@ def side_by_side(a: Profile, b: Profile | None, redact: bool | Iterable[str] = F
     """Two profiles (system A and system B) next to each other; A alone when there is no B."""
     if b is None:
         return profile_html(a, redact)
-    return (
-        f'<style>{CSS}</style><div class="kit-side"><div>{profile_html(a, redact)}</div>'
-        f"<div>{profile_html(b, redact)}</div></div>"
-    )
+    # Each profile carries the stylesheet (the side-by-side rules too): no third copy around them.
+    return f'<div class="kit-side"><div>{profile_html(a, redact)}</div><div>{profile_html(b, redact)}</div></div>'
 
 
 class SideBySide:
