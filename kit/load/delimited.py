@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -96,16 +97,26 @@ def _parse_arrow(body: pa.Buffer, names: list[str], d: Dialect, newlines: bool =
     return table, bad
 
 
+@dataclass
+class _Fast:
+    """What the fast path read: the frame, and the columns whose values hold a line end (only these can
+    hide records a stray quote swallowed)."""
+
+    frame: pl.DataFrame
+    broken: list[str]
+
+
 def _parse_polars(
-    body: bytes, names: list[str], d: Dialect, newline: bytes, ends: int, start: int = 0, skip: int = 0
-) -> pl.DataFrame | None:
+    body: bytes, names: list[str], d: Dialect, newline: bytes, counted: Future, start: int = 0, skip: int = 0
+) -> _Fast | None:
     """The body read by polars' reader, several times faster than Arrow's with a handler per bad
     record, when the counts prove every record was read whole; None to read it with Arrow.
 
     polars raises on a record with too many fields but pads a short one with nulls, and reads a blank
     line as a record. So the body's delimiters must be exactly ``width - 1`` per record plus those
     inside values, and its line ends one per record plus those inside values: a short record, a blank
-    line or a record swallowed by a stray quote breaks one of the two counts.
+    line or a record swallowed by a stray quote breaks one of the two counts. ``counted`` gives the
+    body's (line ends, delimiters), counted on another thread while polars parses.
     """
     if d.escape_char or d.skip_space or len(d.delimiter) != 1:
         return None
@@ -123,18 +134,31 @@ def _parse_polars(
         )
     except (pl.exceptions.PolarsError, ValueError):
         return None
+    broken: list[str] = []
     inside = (0, 0)
     if d.quote_char and body.find(d.quote_char.encode(), start) >= 0:  # unquoted, no value can hold either
-        inside = frame.select(
-            pl.sum_horizontal(pl.col(c).str.count_matches(d.delimiter, literal=True).sum() for c in names).alias("d"),
-            pl.sum_horizontal(pl.col(c).str.count_matches(newline.decode(), literal=True).sum() for c in names).alias(
-                "n"
-            ),
-        ).row(0)
-    delimiters = body.count(d.delimiter.encode(), start)
+
+        def inside_values(char: str, tag: str) -> list[pl.Expr]:
+            sums = (pl.col(c).str.count_matches(char, literal=True).sum() for c in names)
+            return [e.alias(f"{tag}{i}") for i, e in enumerate(sums)]
+
+        per_column = frame.select(*inside_values(d.delimiter, "d"), *inside_values(newline.decode(), "n")).row(0)
+        width = len(names)
+        broken = [c for c, n in zip(names, per_column[width:], strict=True) if n]
+        inside = (sum(per_column[:width]), sum(per_column[width:]))
+    ends, delimiters = counted.result()
     if delimiters != frame.height * (len(names) - 1) + inside[0] or ends != frame.height + inside[1]:
         return None
-    return frame
+    return _Fast(frame, broken)
+
+
+_COUNTING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kit-count")
+
+
+def _count(body: bytes, start: int, newline: bytes, delimiter: bytes | None) -> tuple[int, int]:
+    """Line ends in the body (plus one for a last record without one) and, when asked, delimiters."""
+    ends = body.count(newline, start) + (not body.endswith(newline))
+    return ends, body.count(delimiter, start) if delimiter else 0
 
 
 def _read_arrow(
@@ -310,9 +334,12 @@ def _read_decoded(
         return pl.DataFrame(schema=dict.fromkeys(d.columns, pl.String))
     newline = b"\r" if d.line_terminator == "CR" else b"\n"
     body_bytes, start, skip = _body_source(data, raw_body, body, body_offset, body_end, newline, d.body_line)
-    # Line ends in the body, plus one for a last record without one.
-    ends = body_bytes.count(newline, start) + (not body_bytes.endswith(newline))
-    frame = None if raw_body is not None else _parse_polars(body_bytes, internal, d, newline, ends, start, skip)
+    fast_path = raw_body is None
+    # Counted beside the parse: the counts hold the GIL, polars' reader lets go of it.
+    counted = _COUNTING.submit(_count, body_bytes, start, newline, d.delimiter.encode() if fast_path else None)
+    fast = _parse_polars(body_bytes, internal, d, newline, counted, start, skip) if fast_path else None
+    ends = counted.result()[0]
+    frame = fast.frame if fast is not None else None
     bad: list[_Bad] = []
     if frame is None:
         try:
@@ -334,7 +361,7 @@ def _read_decoded(
     if one_per_line:
         merged = pl.repeat(False, frame.height, eager=True)  # nothing a line break could have swallowed
     elif d.quote_char and not d.skip_space and frame.height:
-        merged = _merged_rows(frame, d)
+        merged = _merged_rows(frame, d, fast.broken if fast is not None else None)
         if merged.any() and not _multiline_values(frame.filter(~merged)):
             # Line breaks appear only where a stray quote swallowed whole records, never in a value of
             # their own: the records are one per line, and the damaged lines are read one by one.
@@ -515,16 +542,19 @@ def _footer(
     return footer
 
 
-def _merged_rows(frame: pl.DataFrame, d: Dialect) -> pl.Series:
+def _merged_rows(frame: pl.DataFrame, d: Dialect, columns: list[str] | None = None) -> pl.Series:
     """Rows with a field holding a line break followed by a line with as many delimiters as a record has:
-    what a stray quote leaves when it swallows whole records into one field."""
+    what a stray quote leaves when it swallows whole records into one field. ``columns``: the columns
+    known to hold the records' line end (the fast path counted them); by default every column is looked at.
+    """
     if frame.width < 2:
         return pl.Series([False] * frame.height)
     # Only columns holding a line break at all are looked at (one cheap pass); a line after a break
     # with at least width - 1 delimiters is a swallowed record. Counted, not matched by one regex:
     # a repetition count of thousands (a wide header) is beyond what a regex engine compiles.
-    broken = frame.select(pl.col(c).str.contains("[\r\n]").any() for c in frame.columns).row(0)
-    columns = [c for c, hit in zip(frame.columns, broken, strict=True) if hit]
+    if columns is None:
+        broken = frame.select(pl.col(c).str.contains("[\r\n]").any() for c in frame.columns).row(0)
+        columns = [c for c, hit in zip(frame.columns, broken, strict=True) if hit]
     if not columns:
         return pl.Series([False] * frame.height)
 

@@ -13,6 +13,7 @@ import re
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 csv.field_size_limit(sys.maxsize)
 
@@ -167,6 +168,8 @@ def parse_relaxed(text: str, delimiter: str, quote: str, skip_space: bool = Fals
         i += 1
 
 
+# Each candidate dialect splits the same sample: most cells recur from one candidate to the next.
+@lru_cache(maxsize=1 << 16)
 def _cell_is_value(cell: str) -> bool:
     # A quoted note with a line break in it is one value; judged as words, its break is a space.
     c = " ".join(cell.split())

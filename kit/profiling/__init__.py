@@ -146,8 +146,8 @@ def _describe(
         ],
         engine="streaming",
     )
-    # The screens look for characters a shape keeps as they are (non-ASCII, '&', '<', controls), so the
-    # shape table answers them: hundreds of shapes instead of millions of values.
+    # The screens look for what a shape keeps as it is (non-ASCII, '&', '<', controls, blanks, where the
+    # digits are), so the shape table answers them: hundreds of shapes instead of millions of values.
     screens = pl.collect_all([t.lazy().select(screen_measures(SHAPE)) for t in all_tables])
     tables = [t.filter(~pl.col(MISSING)).drop(MISSING) for t in all_tables]
     measured = pl.collect_all(

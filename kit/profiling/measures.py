@@ -64,13 +64,22 @@ def _weighted(cond: pl.Expr) -> pl.Expr:
 
 
 def screen_measures(col: str) -> list[pl.Expr]:
-    """Cheap single-class scans that decide which costly checks a column needs (over value counts)."""
+    """Single-class scans over a column's shape table (``col`` holds shapes) that decide which costly
+    checks the values need, and the counts a shape settles exactly.
+
+    A shape keeps every character but ASCII letters and digits, so a value is empty or blank exactly
+    when its shape is, and a value can only carry floating-point noise or leading zeros when its
+    shape can (digits become 9: the tests on shapes pass a superset of the values)."""
     c = pl.col(col)
     return [
         _weighted(c.str.contains(r"[^\x00-\x7f]")).alias("non_ascii"),
         _weighted(c.str.contains("&", literal=True)).alias("ampersand"),
         _weighted(c.str.contains("<", literal=True)).alias("angle"),
         _weighted(c.str.contains(r"[\x00-\x1f\x7f]")).alias("control"),
+        _weighted(c.str.contains(r"^9{2,}$")).alias("digits"),
+        _weighted(float_noise_expr(col)).alias("float_noise"),
+        _weighted(c == "").alias("empty"),
+        _weighted((c.str.strip_chars() == "") & (c != "")).alias("whitespace"),
     ]
 
 
@@ -78,18 +87,21 @@ def text_measures(col: str, pseudo_nulls: list[str], screen: dict[str, int]) -> 
     """Measures of one column that need its values, evaluated over its value counts (``col``, ``COUNT``).
 
     Every count is weighted by how often each distinct value occurs, so a column of 50 statuses
-    costs 50 evaluations whatever its length. Checks that need a non-ASCII character, an '&', a '<'
-    or a control character are skipped (counted as 0) when ``screen`` found none in the column.
-    Lengths, padding and case come from the shape table instead (``shape_measures``).
+    costs 50 evaluations whatever its length. Checks that need a non-ASCII character, an '&', a '<',
+    a control character, a run of digits or a float's shape are skipped (counted as 0) when ``screen``
+    (``screen_measures`` over the shape table) found none in the column; empty and blank values are
+    counted there. Lengths, padding and case come from the shape table too (``shape_measures``).
     """
     c = pl.col(col)
     zero = pl.lit(0, dtype=pl.UInt32)
     non_ascii, control = screen["non_ascii"] > 0, screen["control"] > 0
+    # Normalising is costly even on ASCII text, which is always NFC: only other values are normalised.
+    wide = c.filter(c.str.contains(r"[^\x00-\x7f]"))
     exprs = {
-        "empty": _weighted(c == ""),
-        "whitespace": _weighted((c.str.strip_chars() == "") & (c != "")),
+        "empty": pl.lit(screen["empty"]),
+        "whitespace": pl.lit(screen["whitespace"]),
         "pseudo_null_total": _weighted(c.is_in(pseudo_nulls)),
-        "leading_zeros": _weighted(c.str.contains(LEADING_ZERO)),
+        "leading_zeros": _weighted(c.str.contains(LEADING_ZERO)) if screen["digits"] else zero,
         "non_ascii": pl.lit(screen["non_ascii"]),
         "control_chars": _weighted(c.str.contains(CONTROL)) if control else zero,
         "line_breaks": _weighted(c.str.contains(r"\n|\r")) if control else zero,
@@ -99,8 +111,12 @@ def text_measures(col: str, pseudo_nulls: list[str], screen: dict[str, int]) -> 
         "nbsp": _weighted(c.str.contains("\u00a0", literal=True)) if non_ascii else zero,
         "zero_width": _weighted(c.str.contains(ZERO_WIDTH)) if non_ascii else zero,
         "markup": _weighted(c.str.contains(MARKUP)) if screen["angle"] else zero,
-        "not_nfc": _weighted(c != c.str.normalize("NFC")) if non_ascii else zero,
-        "float_noise": _weighted(float_noise_expr(col)),
+        "not_nfc": (
+            pl.col(COUNT).filter(c.str.contains(r"[^\x00-\x7f]")).filter(wide != wide.str.normalize("NFC")).sum()
+            if non_ascii
+            else zero
+        ),
+        "float_noise": _weighted(float_noise_expr(col)) if screen["float_noise"] else zero,
     }
     return [e.alias(k) for k, e in exprs.items()]
 
