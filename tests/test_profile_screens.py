@@ -10,7 +10,7 @@ import unicodedata
 import polars as pl
 import pytest
 
-from kit.profiling import profile
+from kit.profiling import RULES, profile
 from kit.profiling.measures import FLOAT_NOISE
 
 TRICKY = [
@@ -68,3 +68,20 @@ def test_screened_measures_match_a_value_by_value_count(distinct):
 def test_a_column_without_digits_or_accents_counts_none():
     col = profile(pl.DataFrame({"v": ["alpha", "beta gamma", "Delta"] * 400}), near=False).column("v")
     assert (col.leading_zeros, col.float_noise, col.not_nfc, col.empty, col.whitespace) == (0, None, 0, 0, 0)
+
+
+@pytest.mark.parametrize("distinct", [False, True], ids=["few distinct", "mostly distinct"])
+def test_a_narrowed_rule_points_at_exactly_the_rows_of_its_full_mask(distinct):
+    """A rule's ``narrow`` only spares the costly tests: the rows are those its whole mask is true on."""
+    if distinct:
+        main = [f"({i % 900 + 100}) {i % 1000:03d}-{i:04d}" for i in range(3000)]
+    else:
+        main = ["(555) 123-4567"] * 3000
+    others = ["555.123.4567", "+1 555 123 4567", "5551234567", "N/A", "", " (555) 123-4567", "n/a", "0044 20 7946 0958"]
+    frame = pl.DataFrame({"phone": main + others * 40})
+    p = profile(frame, near=False)
+    (alert,) = p.alerts_for("PHONE_FORMATS")
+    spec = RULES["PHONE_FORMATS"].check(p.column("phone"))
+    assert spec.narrow is not None
+    expected = frame.with_row_index("i").filter(spec.mask.fill_null(False))["i"].to_list()
+    assert p.rows_for(alert) == expected and alert.total == len(expected) > 100

@@ -10,6 +10,7 @@ come from the registered rules in ``kit.profiling.alerts``; each keeps the row i
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,13 +74,23 @@ class _Fired:
     rows: pl.Expr
 
 
-def _lookup(name: str, matching: pl.DataFrame, counts: pl.DataFrame) -> pl.Expr:
-    """True on the rows whose value is one of ``matching`` (a subset of the column's value counts),
-    looked up in whichever of the matching or the other values is the smaller set."""
-    if 2 * matching.height <= counts.height:
+def _lookup(name: str, matching: pl.DataFrame, others: pl.DataFrame) -> pl.Expr:
+    """True on the rows whose value is one of ``matching`` (a part of the column's value counts, the rest
+    being ``others``), looked up in whichever of the two is the smaller set."""
+    if matching.height <= others.height:
         return pl.col(name).is_in(matching[name].implode())
-    others = counts.join(matching.select(name), on=name, how="anti", nulls_equal=True)
+    if others.height == 0:
+        return pl.col(name).is_not_null()
     return pl.col(name).is_not_null() & ~pl.col(name).is_in(others[name].implode())
+
+
+def _top_values(counts: pl.DataFrame, name: str, k: int) -> list[tuple[str, int]]:
+    """The ``k`` most common values, ties by value. The k-th largest count is found first (on numbers),
+    so the values compared as text are only those at or above it, not a million distinct ones."""
+    if counts.height > k:
+        counts = counts.filter(pl.col(COUNT) >= counts[COUNT].top_k(k).min())
+    top = counts.top_k(k, by=[COUNT, name], reverse=[False, True]).sort([COUNT, name], descending=[True, False])
+    return [(v, int(n)) for v, n in top.select(name, COUNT).rows()]
 
 
 def _fire(col: ColumnProfile, rule: Any, spec: Any, counts: pl.DataFrame) -> _Fired:
@@ -87,13 +98,15 @@ def _fire(col: ColumnProfile, rule: Any, spec: Any, counts: pl.DataFrame) -> _Fi
     give the total and the examples, and the rows are then found by looking the matching values up,
     which is much cheaper than running the rule's regexes on every row again."""
     c = col.name
-    matching = counts.filter(spec.mask.fill_null(False))
-    examples = [
-        str(v)
-        for v in matching.top_k(5, by=[COUNT, c], reverse=[False, True]).sort([COUNT, c], descending=[True, False])[c]
-    ]
+    passed = counts if spec.narrow is None else counts.filter(spec.narrow.fill_null(False))
+    hit = passed.select(spec.mask.fill_null(False)).to_series()
+    matching = passed.filter(hit)
+    examples = [str(v) for v, _ in _top_values(matching, c, 5)]
     total = int(matching[COUNT].sum()) if matching.height else 0
-    rows = _lookup(c, matching, counts)
+    others = passed.filter(~hit)
+    if spec.narrow is not None:
+        others = pl.concat([counts.filter(~spec.narrow.fill_null(False)), others])
+    rows = _lookup(c, matching, others)
     if spec.nulls and col.nulls:
         total += col.nulls
         rows = rows | pl.col(c).is_null()
@@ -178,14 +191,7 @@ def _describe(
             rows=n_rows,
             **{k: (round(v, 3) if isinstance(v, float) else v) for k, v in m.items()},
             pseudo_nulls={str(v): int(n) for v, n in pn},
-            # top_k, not a sort: a column of a million distinct values is not sorted to show ten of them.
-            top=[
-                (v, int(n))
-                for v, n in counts[c]
-                .top_k(top, by=[COUNT, c], reverse=[False, True])
-                .sort([COUNT, c], descending=[True, False])
-                .rows()
-            ],
+            top=_top_values(counts[c], c, top),
             shapes=[Shape(**s) for s in shp],
             outside_dominant_shapes=outside,
             collapsed_shapes=[Shape(**s) for s in collapsed],
@@ -317,14 +323,31 @@ def _profile(
         )
         described, fired = described + more, fired + more_fired
     repeated_key = None
-    for c in counted.mostly_distinct:
-        stage.start(f"{c}{reading}")
+
+    def distinct_column(c: str) -> tuple[list[ColumnProfile], list[_Fired], pl.DataFrame | None]:
         counts = counted.load(c)
         more, more_fired = _describe({c: counts}, n_rows, schema, tokens_for, top, target_encoding, declared)
+        return more, more_fired, counts.filter(pl.col(COUNT) > 1).select(c) if keys == [c] else None
+
+    if isinstance(text, pl.LazyFrame):  # one column's counts in memory at a time
+        done = []
+        for c in counted.mostly_distinct:
+            stage.start(f"{c}{reading}")
+            done.append(distinct_column(c))
+    elif counted.mostly_distinct:
+        # In memory, two columns at a time: a column's describing is a chain of queries that each keep
+        # both cores only partly busy, and the counts of two more columns are small beside the frame.
+        stage.start(f"{len(counted.mostly_distinct)} mostly distinct columns")
+        pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="kit-describe")
+        try:
+            done = list(pool.map(distinct_column, counted.mostly_distinct))
+        finally:
+            pool.shutdown(cancel_futures=True)
+    else:
+        done = []
+    for more, more_fired, repeated in done:
         described, fired = described + more, fired + more_fired
-        if keys == [c]:
-            repeated_key = counts.filter(pl.col(COUNT) > 1).select(c)
-        del counts
+        repeated_key = repeated if repeated is not None else repeated_key
     if len(keys) == 1 and keys[0] in counted.counts:
         repeated_key = counted.counts[keys[0]].filter(pl.col(COUNT) > 1).select(keys[0])
     order = {c: i for i, c in enumerate(names)}

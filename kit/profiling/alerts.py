@@ -37,6 +37,8 @@ class AlertSpec:
     severity: str | None = None  # overrides the rule's severity when the evidence is weaker or stronger
     nulls: bool = False  # the null rows are concerned too (a mask over values never sees them)
     listed: bool = True  # False: a fact about the whole column, its rows are not listed one by one
+    # A cheap test true wherever ``mask`` is: the mask's costly tests run only on the values it lets by.
+    narrow: pl.Expr | None = None
 
 
 @dataclass(frozen=True)
@@ -461,6 +463,7 @@ def phone_formats(c: ColumnProfile) -> AlertSpec | None:
         f"most phone numbers look like {main.shape!r} but others use other formats (international prefix, "
         "dots, no separators); normalise them (e.g. to E.164) before loading",
         _present(c) & fits_expr(c.name, "phone") & (shape_expr(col) != main.shape),
+        narrow=shape_expr(col) != main.shape,
     )
 
 
