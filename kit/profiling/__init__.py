@@ -355,22 +355,44 @@ def _profile(
     fired.sort(key=lambda f: order[f.column.name])  # stable: rules keep their order within a column
     alerts: list[Alert] = []
     unlisted: set[int] = set()  # facts about a whole column (by id): their rows are not listed
-    stage.start(f"alert rows{reading}")
-    for f, alert in zip(fired, _alerts_in_one_pass(lazy, fired), strict=True):
-        if not f.spec.listed:
-            unlisted.add(id(alert))
-        if alert.total:
-            f.column.alerts.append(ColumnAlert(alert.code, alert.severity, alert.message, alert.examples))
-            alerts.append(alert)
-
-    stage.start("duplicates")
-    groups, total_groups = exact_groups(text, counted.row_hashes)
-    dup = Duplicates(exact=groups, exact_groups=total_groups)
     run_near = near is True or (near is not False and n_rows <= int(near))
+    fields = choose_fields(columns, n_rows, keys) if run_near else []
+    # The same method on a frame and on a scan (its keys in one streamed query). A frame's near-duplicates
+    # are found beside the passes below (they keep the cores only partly busy); a scan's after them, so
+    # its passes do not hold their memory at the same time.
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kit-near") if isinstance(text, pl.DataFrame) else None
+    beside = pool.submit(near_duplicates, text, fields, rows=n_rows) if pool is not None and run_near else None
+    try:
+        stage.start(f"alert rows{reading}")
+        for f, alert in zip(fired, _alerts_in_one_pass(lazy, fired), strict=True):
+            if not f.spec.listed:
+                unlisted.add(id(alert))
+            if alert.total:
+                f.column.alerts.append(ColumnAlert(alert.code, alert.severity, alert.message, alert.examples))
+                alerts.append(alert)
+
+        stage.start("duplicates")
+        groups, total_groups = exact_groups(text, counted.row_hashes)
+        dup = Duplicates(exact=groups, exact_groups=total_groups)
+        if run_near and beside is None:
+            stage.start("near-duplicates")
+            found = near_duplicates(text, fields, rows=n_rows)
+        key_rows = None
+        if keys:
+            summary, key_rows = key_duplicates(text, keys, repeated_key)
+            dup.key = KeyDuplicates(**summary)
+        stage.start("between columns")
+        between = (
+            dependencies(text, columns, n_rows, tokens_for, MAX_ALERT_ROWS),
+            appended(text, counted.counts, columns, tokens_for, MAX_ALERT_ROWS),
+        )
+        if beside is not None:
+            stage.start("near-duplicates (the rest; begun with the alert rows)")
+            found = beside.result()
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
     if run_near:
-        stage.start("near-duplicates")
-        # The same method on a frame and on a scan (its keys in one streamed query).
-        found = near_duplicates(text, choose_fields(columns, n_rows, keys), rows=n_rows)
         # Clusters made only of exact copies are already reported as exact duplicates.
         exact_sets = [set(g) for g in groups]
         clusters = [c for c in found["clusters"] if not any(set(c["rows"]) <= g for g in exact_sets)]
@@ -379,18 +401,7 @@ def _profile(
         dup.near_clusters = found["total"] - (len(found["clusters"]) - len(clusters))
     else:
         dup.near_skipped = f"{n_rows:,} rows is above the near-duplicate limit {int(near):,}; pass near=True"
-    key_rows = None
-    if keys:
-        summary, key_rows = key_duplicates(text, keys, repeated_key)
-        dup.key = KeyDuplicates(**summary)
-    stage.start("between columns")
-    facts = ExtractFacts(
-        dup,
-        keys,
-        key_rows,
-        dependencies(text, columns, n_rows, tokens_for, MAX_ALERT_ROWS),
-        appended(text, counted.counts, columns, tokens_for, MAX_ALERT_ROWS),
-    )
+    facts = ExtractFacts(dup, keys, key_rows, *between)
     by_name = {c.name: c for c in columns}
     for r in EXTRACT_RULES.values():
         specs = r.check(facts)

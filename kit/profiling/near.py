@@ -2,17 +2,18 @@
 
 No pair-by-pair comparison of the whole extract, and no Python loop over rows or pairs. The eight most
 informative fields are reduced, in one polars query (streamed from a scan), to integers per row: a
-64-bit key of each field's compacted text (case, spacing and ASCII punctuation ignored) and, for the
-three most informative, sort keys (the compacted text's first 16 bytes; the first field's last 8,
-reversed). Candidates come from sorted-neighbourhood passes (records sorted on one of those fields,
-each compared with the next ``WINDOW``), which is O(n log n) and catches typos anywhere but the first
-characters; the reversed pass catches those. Within a pass, neighbours are compared on one byte of
-each field's key packed eight to a 64-bit word, so one XOR tells which fields are equal; pairs equal
-on enough informative fields are checked again on the text itself, then scored field by field (up to
-16 fields) with rapidfuzz (``process.cpdist``) on fully normalised text (accents and word order
-ignored), weighted by how much each field tells records apart, stopping for a pair that can no longer
-reach the threshold. Matched pairs become clusters (connected components), each with its weakest
-pair's score. Memory holds the integers and the candidate rows, never the text of every field.
+64-bit key of each field's text (for the three most informative, compacted: case, spacing and ASCII
+punctuation ignored; for the others, case and spaces ignored) and, for those three, sort keys (the
+compacted text's first 16 bytes; the first field's last 8, reversed). Candidates come from sorted-
+neighbourhood passes (records sorted on one of those fields, each compared with the next ``WINDOW``),
+which is O(n log n) and catches typos anywhere but the first characters; the reversed pass catches
+those. Within a pass, neighbours are compared on one byte of each field's key packed eight to a 64-bit
+word, so one XOR tells which fields are equal; pairs equal on enough informative fields are checked
+again on the text itself, then scored field by field (up to 16 fields) with rapidfuzz
+(``process.cpdist``) on fully normalised text (accents and word order ignored), weighted by how much
+each field tells records apart, stopping for a pair that can no longer reach the threshold. Matched
+pairs become clusters (connected components), each with its weakest pair's score. Memory holds the
+integers and the candidate rows, never the text of every field.
 """
 
 from __future__ import annotations
