@@ -55,10 +55,12 @@ def show_in_notebooks() -> bool:
     traceback: the analyst needs the message, not the kit's call stack. Returns whether it was installed.
 
     Called on ``import kit``; a no-op outside a kernel (scripts, tests and the CLI keep their behaviour)."""
-    try:
-        from IPython import get_ipython
-    except ImportError:
+    import sys
+
+    if "IPython" not in sys.modules:  # a kernel has imported it; importing it here would cost every command
         return False
+    from IPython import get_ipython
+
     shell = get_ipython()
     if shell is None or getattr(shell, "kernel", None) is None:
         return False
