@@ -73,10 +73,8 @@ def test_a_column_without_digits_or_accents_counts_none():
 @pytest.mark.parametrize("distinct", [False, True], ids=["few distinct", "mostly distinct"])
 def test_a_narrowed_rule_points_at_exactly_the_rows_of_its_full_mask(distinct):
     """A rule's ``narrow`` only spares the costly tests: the rows are those its whole mask is true on."""
-    if distinct:
-        main = [f"({i % 900 + 100}) {i % 1000:03d}-{i:04d}" for i in range(3000)]
-    else:
-        main = ["(555) 123-4567"] * 3000
+    varied = [f"({i % 900 + 100}) {i % 1000:03d}-{i:04d}" for i in range(3000)]
+    main = varied if distinct else ["(555) 123-4567"] * 3000
     others = ["555.123.4567", "+1 555 123 4567", "5551234567", "N/A", "", " (555) 123-4567", "n/a", "0044 20 7946 0958"]
     frame = pl.DataFrame({"phone": main + others * 40})
     p = profile(frame, near=False)
