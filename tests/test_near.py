@@ -3,6 +3,7 @@ decision left to a fingerprint coincidence."""
 
 from __future__ import annotations
 
+import numpy as np
 import polars as pl
 import pytest
 
@@ -67,3 +68,13 @@ def test_compact_drops_exactly_the_ascii_characters_that_are_not_letters_or_digi
     got = pl.select(_compact(pl.lit(values))).to_series().to_list()
     assert got[0] == "0123456789abcdefghijklmnopqrstuvwxyz" + "abcdefghijklmnopqrstuvwxyz"
     assert got[1:] == ["oneilann", "zoëmüller7", "ab", "", "", "tagamp"]
+
+
+def test_distinct_is_union1d_by_a_sort():
+    from kit.profiling.near import _distinct
+
+    rng = np.random.default_rng(3)
+    a, b = rng.integers(0, 50, 200), rng.integers(0, 50, 7).astype(np.int64)
+    assert np.array_equal(_distinct(a, b), np.union1d(a, b))
+    assert np.array_equal(_distinct(a), np.unique(a)) and _distinct(a).dtype == a.dtype
+    assert _distinct(np.zeros(0, dtype=np.uint32)).tolist() == [] and _distinct().tolist() == []

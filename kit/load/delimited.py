@@ -573,7 +573,9 @@ def _merged_rows(frame: pl.DataFrame, d: Dialect, columns: list[str] | None = No
             for c in columns
         ]
     )["\x1fi"]
-    return pl.Series(np.isin(np.arange(frame.height), hits.to_numpy()))
+    merged = np.zeros(frame.height, dtype=bool)
+    merged[hits.to_numpy()] = True  # not np.isin over every row: its hash table costs more than the scan
+    return pl.Series(merged)
 
 
 def _multiline_values(frame: pl.DataFrame) -> bool:

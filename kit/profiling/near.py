@@ -183,6 +183,19 @@ def _pass_pairs(
     return np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
 
 
+def _distinct(*arrays: np.ndarray) -> np.ndarray:
+    """The sorted distinct values of the arrays together (``np.union1d``). By a sort: NumPy 2's
+    hash-based unique took 22 s of the 90 s of near-duplicates at 10M rows, against about 2 s sorted."""
+    if not arrays:
+        return np.zeros(0, dtype=np.int64)
+    values = np.concatenate(arrays) if len(arrays) != 1 else arrays[0].copy()
+    values.sort()
+    keep = np.empty(len(values), dtype=bool)
+    keep[:1] = True
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]
+
+
 def _order(keys: list[np.ndarray]) -> np.ndarray:
     """Row numbers sorted on the keys (the first, then the next ...), as 32-bit integers."""
     frame = pl.DataFrame({f"k{i}": k for i, k in enumerate(keys)})
@@ -269,11 +282,11 @@ def near_duplicates(
     with ThreadPoolExecutor(max_workers=2) as pool:
         found = list(pool.map(partial(_pass_pairs, words=words, present=present, table=table, window=window), orders))
     del words, present, orders
-    survivors = np.unique(np.concatenate(found))
+    survivors = _distinct(*found)
     if not len(survivors):
         return result
     a_np, b_np = survivors // n, survivors % n
-    candidates = np.union1d(a_np, b_np)
+    candidates = _distinct(a_np, b_np)
     ia, ib = np.searchsorted(candidates, a_np), np.searchsorted(candidates, b_np)
     values = _rows(frame, candidates, [f.name for f in fields])
     # The filter again, exactly, before any scoring: a one-byte fingerprint lets some unequal values
@@ -287,7 +300,7 @@ def near_duplicates(
         equal_keyed += w * (both & (ca == cb).to_numpy())
     equal = _enough_equal(equal_keyed, present_keyed, total)
     a_np, b_np = a_np[equal], b_np[equal]
-    kept = np.union1d(a_np, b_np)
+    kept = _distinct(a_np, b_np)
     values = values[np.searchsorted(candidates, kept)]
     ia, ib = np.searchsorted(kept, a_np), np.searchsorted(kept, b_np)
     score = np.zeros(len(a_np))
@@ -301,7 +314,7 @@ def near_duplicates(
         at = np.flatnonzero(active)
         if not len(at):
             break
-        need = np.union1d(ia[at], ib[at])
+        need = _distinct(ia[at], ib[at])
         norm = normalise(values.get_column(f.name).gather(need), f.code)
         va, vb = norm.gather(np.searchsorted(need, ia[at])), norm.gather(np.searchsorted(need, ib[at]))
         both = ((va != "") & (vb != "")).to_numpy()
