@@ -8,6 +8,7 @@ import re
 from collections import Counter
 
 import polars as pl
+import pytest
 
 from kit.profiling import profile
 from kit.profiling.measures import shape_values
@@ -50,3 +51,28 @@ def test_shapes_made_twice_or_held_give_the_same_table():
     held = shape_table(counts.lazy(), "v", cache=True).collect()
     twice = shape_table(counts.lazy(), "v", cache=False).collect()
     assert held.equals(twice) and held.height > 4
+
+
+@pytest.mark.parametrize("rows", [997, 6000, 100_000])
+def test_a_shape_table_made_a_slice_at_a_time_is_the_same_table(rows):
+    """Totals summed over slices and examples the top 3 of each slice's top 3: the same table, ties and
+    the missing flag included, whatever the slice size."""
+    from kit.profiling.measures import COUNT, shape_table, shape_table_sliced
+    from kit.profiling.types import missing_expr
+
+    rng = random.Random(11)
+    words = ["ab", "Cd", "e-f", "GH", "N/A", "", " ", "12", "x9"]
+    values = [f"{rng.choice(words)}{rng.randint(0, 300)}{rng.choice(words)}" for _ in range(30_000)]
+    counts = pl.Series("v", values).value_counts(name=COUNT).with_columns(pl.col(COUNT).cast(pl.UInt32))
+    missing = missing_expr("v", ["N/A"])
+    held = shape_table(counts, "v", missing)
+    assert shape_table_sliced(counts, "v", missing, rows=rows).equals(held)
+    assert shape_table_sliced(counts, "v", rows=rows).equals(shape_table(counts, "v"))
+    assert any(len(ex) == 3 for ex in held["\x1fexamples"]) and held.height > 10
+
+
+def test_a_sliced_shape_table_of_no_values_is_empty():
+    from kit.profiling.measures import COUNT, shape_table, shape_table_sliced
+
+    empty = pl.DataFrame({"v": pl.Series([], dtype=pl.String), COUNT: pl.Series([], dtype=pl.UInt32)})
+    assert shape_table_sliced(empty, "v").equals(shape_table(empty, "v"))

@@ -33,6 +33,7 @@ from kit.profiling.measures import (
     screen_measures,
     shape_measures,
     shape_table,
+    shape_table_sliced,
     shapes,
     text_measures,
 )
@@ -57,7 +58,8 @@ from kit.profiling.variants import is_categorical, likely_typos, repeats, spelli
 from kit.progress import Stages
 
 MAX_ALERT_ROWS = 10_000
-# Up to this many distinct values a column's shapes are held between their two uses; beyond, made twice.
+# Up to this many distinct values a column's shapes are held between their two uses; beyond, made a
+# slice of values at a time (``shape_table_sliced``).
 HOLD_SHAPES = 5_000_000
 
 
@@ -103,10 +105,13 @@ def _fire(col: ColumnProfile, rule: Any, spec: Any, counts: pl.DataFrame) -> _Fi
     matching = passed.filter(hit)
     examples = [str(v) for v, _ in _top_values(matching, c, 5)]
     total = int(matching[COUNT].sum()) if matching.height else 0
-    others = passed.filter(~hit)
-    if spec.narrow is not None:
-        others = pl.concat([counts.filter(~spec.narrow.fill_null(False)), others])
-    rows = _lookup(c, matching, others)
+    if 2 * matching.height <= counts.height:  # the matching values are the smaller set: no others made
+        rows = pl.col(c).is_in(matching[c].implode())
+    else:
+        others = passed.filter(~hit)
+        if spec.narrow is not None:
+            others = pl.concat([counts.filter(~spec.narrow.fill_null(False)), others])
+        rows = _lookup(c, matching, others)
     if spec.nulls and col.nulls:
         total += col.nulls
         rows = rows | pl.col(c).is_null()
@@ -151,14 +156,22 @@ def _describe(
     for; then, per column, what needs the results of those.
     """
     names = list(counts)
-    # Streaming, so the shapes of a column of millions of values are made a morsel at a time.
-    all_tables = pl.collect_all(
-        [
-            shape_table(counts[c].lazy(), c, missing_expr(c, tokens_for(c)), cache=counts[c].height <= HOLD_SHAPES)
-            for c in names
-        ],
-        engine="streaming",
+    # Streaming, so the shapes of a column of millions of values are made a morsel at a time; a column of
+    # more distinct values than HOLD_SHAPES a slice at a time (its examples would be held whole).
+    held = [c for c in names if counts[c].height <= HOLD_SHAPES]
+    made = dict(
+        zip(
+            held,
+            pl.collect_all(
+                [shape_table(counts[c].lazy(), c, missing_expr(c, tokens_for(c))) for c in held], engine="streaming"
+            ),
+            strict=True,
+        )
     )
+    for c in names:
+        if c not in made:
+            made[c] = shape_table_sliced(counts[c], c, missing_expr(c, tokens_for(c)))
+    all_tables = [made[c] for c in names]
     # The screens look for what a shape keeps as it is (non-ASCII, '&', '<', controls, blanks, where the
     # digits are), so the shape table answers them: hundreds of shapes instead of millions of values.
     screens = pl.collect_all([t.lazy().select(screen_measures(SHAPE)) for t in all_tables])
