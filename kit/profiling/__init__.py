@@ -76,16 +76,6 @@ class _Fired:
     rows: pl.Expr
 
 
-def _lookup(name: str, matching: pl.DataFrame, others: pl.DataFrame) -> pl.Expr:
-    """True on the rows whose value is one of ``matching`` (a part of the column's value counts, the rest
-    being ``others``), looked up in whichever of the two is the smaller set."""
-    if matching.height <= others.height:
-        return pl.col(name).is_in(matching[name].implode())
-    if others.height == 0:
-        return pl.col(name).is_not_null()
-    return pl.col(name).is_not_null() & ~pl.col(name).is_in(others[name].implode())
-
-
 def _top_values(counts: pl.DataFrame, name: str, k: int) -> list[tuple[str, int]]:
     """The ``k`` most common values, ties by value. The k-th largest count is found first (on numbers),
     so the values compared as text are only those at or above it, not a million distinct ones."""
@@ -105,13 +95,16 @@ def _fire(col: ColumnProfile, rule: Any, spec: Any, counts: pl.DataFrame) -> _Fi
     matching = passed.filter(hit)
     examples = [str(v) for v, _ in _top_values(matching, c, 5)]
     total = int(matching[COUNT].sum()) if matching.height else 0
-    if 2 * matching.height <= counts.height:  # the matching values are the smaller set: no others made
+    # The rows are looked up in whichever of the matching or the other values is the smaller set.
+    if 2 * matching.height <= counts.height:
         rows = pl.col(c).is_in(matching[c].implode())
     else:
         others = passed.filter(~hit)
         if spec.narrow is not None:
             others = pl.concat([counts.filter(~spec.narrow.fill_null(False)), others])
-        rows = _lookup(c, matching, others)
+        rows = pl.col(c).is_not_null()
+        if others.height:
+            rows = rows & ~pl.col(c).is_in(others[c].implode())
     if spec.nulls and col.nulls:
         total += col.nulls
         rows = rows | pl.col(c).is_null()

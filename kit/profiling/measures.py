@@ -96,7 +96,8 @@ def text_measures(col: str, pseudo_nulls: list[str], screen: dict[str, int]) -> 
     zero = pl.lit(0, dtype=pl.UInt32)
     non_ascii, control = screen["non_ascii"] > 0, screen["control"] > 0
     # Normalising is costly even on ASCII text, which is always NFC: only other values are normalised.
-    wide = c.filter(c.str.contains(r"[^\x00-\x7f]"))
+    beyond_ascii = c.str.contains(r"[^\x00-\x7f]")
+    wide = c.filter(beyond_ascii)
     exprs = {
         "empty": pl.lit(screen["empty"]),
         "whitespace": pl.lit(screen["whitespace"]),
@@ -112,9 +113,7 @@ def text_measures(col: str, pseudo_nulls: list[str], screen: dict[str, int]) -> 
         "zero_width": _weighted(c.str.contains(ZERO_WIDTH)) if non_ascii else zero,
         "markup": _weighted(c.str.contains(MARKUP)) if screen["angle"] else zero,
         "not_nfc": (
-            pl.col(COUNT).filter(c.str.contains(r"[^\x00-\x7f]")).filter(wide != wide.str.normalize("NFC")).sum()
-            if non_ascii
-            else zero
+            pl.col(COUNT).filter(beyond_ascii).filter(wide != wide.str.normalize("NFC")).sum() if non_ascii else zero
         ),
         "float_noise": _weighted(float_noise_expr(col)) if screen["float_noise"] else zero,
     }
