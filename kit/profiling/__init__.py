@@ -90,7 +90,8 @@ def _fire(col: ColumnProfile, rule: Any, spec: Any, counts: pl.DataFrame) -> _Fi
     give the total and the examples, and the rows are then found by looking the matching values up,
     which is much cheaper than running the rule's regexes on every row again."""
     c = col.name
-    passed = counts if spec.narrow is None else counts.filter(spec.narrow.fill_null(False))
+    let_by = None if spec.narrow is None else counts.select(spec.narrow.fill_null(False)).to_series()
+    passed = counts if let_by is None else counts.filter(let_by)
     hit = passed.select(spec.mask.fill_null(False)).to_series()
     matching = passed.filter(hit)
     examples = [str(v) for v, _ in _top_values(matching, c, 5)]
@@ -100,8 +101,8 @@ def _fire(col: ColumnProfile, rule: Any, spec: Any, counts: pl.DataFrame) -> _Fi
         rows = pl.col(c).is_in(matching[c].implode())
     else:
         others = passed.filter(~hit)
-        if spec.narrow is not None:
-            others = pl.concat([counts.filter(~spec.narrow.fill_null(False)), others])
+        if let_by is not None:
+            others = pl.concat([counts.filter(~let_by), others])
         rows = pl.col(c).is_not_null()
         if others.height:
             rows = rows & ~pl.col(c).is_in(others[c].implode())

@@ -458,12 +458,12 @@ def phone_formats(c: ColumnProfile) -> AlertSpec | None:
     non_missing = c.present
     if not non_missing or main.count / non_missing < 0.5 or main.count >= non_missing:
         return None
-    col = pl.col(c.name)
+    other_shape = shape_expr(pl.col(c.name)) != main.shape
     return AlertSpec(
         f"most phone numbers look like {main.shape!r} but others use other formats (international prefix, "
         "dots, no separators); normalise them (e.g. to E.164) before loading",
-        _present(c) & fits_expr(c.name, "phone") & (shape_expr(col) != main.shape),
-        narrow=shape_expr(col) != main.shape,
+        _present(c) & fits_expr(c.name, "phone") & other_shape,
+        narrow=other_shape,
     )
 
 
