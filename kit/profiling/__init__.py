@@ -61,6 +61,8 @@ MAX_ALERT_ROWS = 10_000
 # Up to this many distinct values a column's shapes are held between their two uses; beyond, made a
 # slice of values at a time (``shape_table_sliced``).
 HOLD_SHAPES = 5_000_000
+# Values tied at the k-th count of the top values are bounded on about this many of them.
+TIE_SAMPLE = 100_000
 
 
 @dataclass
@@ -77,10 +79,18 @@ class _Fired:
 
 
 def _top_values(counts: pl.DataFrame, name: str, k: int) -> list[tuple[str, int]]:
-    """The ``k`` most common values, ties by value. The k-th largest count is found first (on numbers),
-    so the values compared as text are only those at or above it, not a million distinct ones."""
+    """The ``k`` most common values, ties by value. The k-th largest count is found first (on numbers);
+    the values tied at it (in a column of distinct values, all of them) are compared as text only up to
+    a bound read off a sample of them, so ten million ties are one comparison each, not a sort."""
     if counts.height > k:
-        counts = counts.filter(pl.col(COUNT) >= counts[COUNT].top_k(k).min())
+        kth = counts[COUNT].top_k(k).min()
+        above = counts.filter(pl.col(COUNT) > kth)
+        need = k - above.height
+        tied = pl.col(COUNT) == kth
+        sample = counts.gather_every(max(1, counts.height // TIE_SAMPLE)).filter(tied)
+        if sample.height >= need:  # the need smallest ties are at most the need-th smallest of a sample
+            tied = tied & (pl.col(name) <= sample[name].bottom_k(need).max())
+        counts = pl.concat([above, counts.filter(tied)])
     top = counts.top_k(k, by=[COUNT, name], reverse=[False, True]).sort([COUNT, name], descending=[True, False])
     return [(v, int(n)) for v, n in top.select(name, COUNT).rows()]
 
