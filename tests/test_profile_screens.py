@@ -83,3 +83,23 @@ def test_a_narrowed_rule_points_at_exactly_the_rows_of_its_full_mask(distinct):
     assert spec.narrow is not None
     expected = frame.with_row_index("i").filter(spec.mask.fill_null(False))["i"].to_list()
     assert p.rows_for(alert) == expected and alert.total == len(expected) > 100
+
+
+def test_url_and_currency_shares_need_only_the_values_a_search_finds() -> None:
+    # infer_type tests URL and currency only on values a plain search finds; the shares must be what
+    # testing every value gives.
+    from kit.profiling.measures import COUNT
+    from kit.profiling.types import fits_expr, infer_type
+
+    values = [
+        " WWW.example.com", "Https://x.y/z", "ftp://a.b", "www.", "http://", "htp://x", "aaa.bbb",
+        "USD 12", "12 EUR", "€ 1,00", "-£3", "3$", "x", "N/A", " ", "1 chf", "usd12",
+    ]  # fmt: skip
+    counts = pl.DataFrame({"v": values, COUNT: list(range(1, len(values) + 1))})
+    fits = infer_type(counts, "v", ["N/A"])["fits"]
+    present = counts.filter(~pl.col("v").is_in(["N/A", " "]))
+    total = present[COUNT].sum()
+    for kind in ("url", "currency"):
+        expected = present.filter(fits_expr("v", kind))[COUNT].sum() / total
+        assert fits.get(kind, 0) == pytest.approx(expected, abs=1e-6), kind
+        assert expected > 0

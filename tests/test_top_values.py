@@ -47,3 +47,21 @@ def test_the_top_of_a_distinct_column_are_its_smallest_values() -> None:
     random.Random(1).shuffle(values)
     p = profile(pl.DataFrame({"email": values}))
     assert p.column("email").top == [(f"user{i:07d}@example.com", 1) for i in range(10)]
+
+
+def _alerts(p) -> list[tuple]:
+    return [(a.code, a.column, a.total, tuple(a.examples), tuple(a.rows)) for a in p.alerts]
+
+
+def test_rows_found_by_the_rules_own_tests_are_the_rows_looked_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A large column's rows are found by the rule's tests when both sides of a lookup would be large;
+    # forcing that path everywhere must give the same alerts, rows and examples.
+    from sample_data.mixed import make_frame
+
+    frame = make_frame(20_000, varied=True)
+    looked_up = profile(frame, near=False)
+    monkeypatch.setattr(profiling, "LOOKUP_VALUES", 0)
+    tested = profile(frame, near=False)
+    assert len(looked_up.alerts) > 10
+    assert _alerts(tested) == _alerts(looked_up)
+    assert tested.columns == looked_up.columns

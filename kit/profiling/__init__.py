@@ -63,6 +63,8 @@ MAX_ALERT_ROWS = 10_000
 HOLD_SHAPES = 5_000_000
 # Values tied at the k-th count of the top values are bounded on about this many of them.
 TIE_SAMPLE = 100_000
+# A rule's rows are looked up by value unless both its matching and its other values are more than this.
+LOOKUP_VALUES = 1_000_000
 
 
 @dataclass
@@ -78,44 +80,64 @@ class _Fired:
     rows: pl.Expr
 
 
-def _top_values(counts: pl.DataFrame, name: str, k: int) -> list[tuple[str, int]]:
-    """The ``k`` most common values, ties by value. The k-th largest count is found first (on numbers);
-    the values tied at it (in a column of distinct values, all of them) are compared as text only up to
-    a bound read off a sample of them, so ten million ties are one comparison each, not a sort."""
-    if counts.height > k:
-        kth = counts[COUNT].top_k(k).min()
-        above = counts.filter(pl.col(COUNT) > kth)
-        need = k - above.height
-        tied = pl.col(COUNT) == kth
-        sample = counts.gather_every(max(1, counts.height // TIE_SAMPLE)).filter(tied)
-        if sample.height >= need:  # the need smallest ties are at most the need-th smallest of a sample
-            tied = tied & (pl.col(name) <= sample[name].bottom_k(need).max())
-        counts = pl.concat([above, counts.filter(tied)])
+def _top_values(counts: pl.DataFrame, name: str, k: int, where: pl.Series | None = None) -> list[tuple[str, int]]:
+    """The ``k`` most common values (of those ``where`` is true), ties by value. The k-th largest count
+    is found first (on numbers); the values tied at it (in a column of distinct values, all of them) are
+    compared as text only up to a bound read off a sample of them, so ten million ties are one
+    comparison each, not a sort, and no copy of the values is made."""
+    among = counts.height if where is None else int(where.sum())
+    if among > k:
+        n = counts[COUNT]
+        kth = (n if where is None else n.filter(where)).top_k(k).min()
+        above, tied = n > kth, n == kth
+        if where is not None:
+            above, tied = above & where, tied & where
+        need = k - int(above.sum())
+        stride = max(1, counts.height // TIE_SAMPLE)
+        sample = counts[name].gather_every(stride).filter(tied.gather_every(stride))
+        if sample.len() >= need:  # the need smallest ties are at most the need-th smallest of a sample
+            tied = tied & (counts[name] <= sample.bottom_k(need).max())
+        counts = counts.filter(above | tied)
+    elif where is not None:
+        counts = counts.filter(where)
     top = counts.top_k(k, by=[COUNT, name], reverse=[False, True]).sort([COUNT, name], descending=[True, False])
     return [(v, int(n)) for v, n in top.select(name, COUNT).rows()]
+
+
+def _hits(counts: pl.DataFrame, spec: Any) -> pl.Series:
+    """Where a rule's mask is true over a column's value counts; its costly tests run only on the values
+    the rule's cheap test (``narrow``) lets by."""
+    if spec.narrow is None:
+        return counts.select(spec.mask.fill_null(False)).to_series()
+    let_by = counts.select(spec.narrow.fill_null(False)).to_series()
+    if 2 * int(let_by.sum()) > counts.height:  # most are let by: filtering would copy most values
+        return counts.select((pl.lit(let_by) & spec.mask).fill_null(False)).to_series()
+    passed = counts.filter(let_by).select(spec.mask.fill_null(False)).to_series()
+    return pl.repeat(False, counts.height, eager=True).scatter(let_by.arg_true(), passed)
 
 
 def _fire(col: ColumnProfile, rule: Any, spec: Any, counts: pl.DataFrame) -> _Fired:
     """A rule's mask looks at one column's values, so it is evaluated on that column's value counts: they
     give the total and the examples, and the rows are then found by looking the matching values up,
-    which is much cheaper than running the rule's regexes on every row again."""
+    which is much cheaper than running the rule's regexes on every row again. When both the matching
+    and the other values are many (a large column), the lookup would hold millions of them: the rows are
+    then found with the rule's own tests, in the row pass."""
     c = col.name
-    let_by = None if spec.narrow is None else counts.select(spec.narrow.fill_null(False)).to_series()
-    passed = counts if let_by is None else counts.filter(let_by)
-    hit = passed.select(spec.mask.fill_null(False)).to_series()
-    matching = passed.filter(hit)
-    examples = [str(v) for v, _ in _top_values(matching, c, 5)]
-    total = int(matching[COUNT].sum()) if matching.height else 0
+    hit = _hits(counts, spec)
+    matched = int(hit.sum())
+    examples = [str(v) for v, _ in _top_values(counts, c, 5, where=hit)]
+    total = int(counts[COUNT].filter(hit).sum()) if matched else 0
     # The rows are looked up in whichever of the matching or the other values is the smaller set.
-    if 2 * matching.height <= counts.height:
-        rows = pl.col(c).is_in(matching[c].implode())
+    if min(matched, counts.height - matched) > LOOKUP_VALUES:
+        rows = pl.col(c).is_not_null() & spec.mask.fill_null(False)
+        if spec.narrow is not None:
+            rows = rows & spec.narrow.fill_null(False)
+    elif 2 * matched <= counts.height:
+        rows = pl.col(c).is_in(counts[c].filter(hit).implode())
     else:
-        others = passed.filter(~hit)
-        if let_by is not None:
-            others = pl.concat([counts.filter(~let_by), others])
         rows = pl.col(c).is_not_null()
-        if others.height:
-            rows = rows & ~pl.col(c).is_in(others[c].implode())
+        if matched < counts.height:
+            rows = rows & ~pl.col(c).is_in(counts[c].filter(~hit).implode())
     if spec.nulls and col.nulls:
         total += col.nulls
         rows = rows | pl.col(c).is_null()
@@ -195,13 +217,17 @@ def _describe(
         m["float_noise"] = m["float_noise"] or None  # left out of the profile when there is none
         tokens = tokens_for(c)
         pn = counts[c].filter(pl.col(c).is_in(tokens)).sort([COUNT, c], descending=[True, False]).rows()
-        present = counts[c].filter(~missing_expr(c, tokens))
+        # The present values are a mask over the counts, not a copy of them (tens of millions of values).
+        keep = counts[c].select(~missing_expr(c, tokens)).to_series()
+        n_present, present_total = int(keep.sum()), int(counts[c][COUNT].filter(keep).sum() or 0)
         table = tables[i]
         shp, outside = shapes(table)
         collapsed, _ = shapes(collapse_table(table))
-        kind = infer_type(present, c, [], table)
-        categorical = is_categorical(present.height, int(present[COUNT].sum()) if present.height else 0)
-        dates = date_formats(present, c, table)
+        kind = infer_type(counts[c], c, tokens, table, keep)
+        categorical = is_categorical(n_present, present_total)
+        dates = date_formats(counts[c], c, table, keep)
+        repeated = repeats(n_present, present_total)
+        present = counts[c].filter(keep) if repeated else None
         col = ColumnProfile(
             name=c,
             dtype=str(schema[c]),
@@ -215,8 +241,8 @@ def _describe(
             type=TypeFit(**kind),
             dates=DateFormats(**dates),
             categorical=categorical,
-            variants=[Variant(**v) for v in spelling_variants(present, c, categorical)] if repeats(present) else [],
-            typos=[Typo(**t) for t in likely_typos(present, c)] if repeats(present) else [],
+            variants=[Variant(**v) for v in spelling_variants(present, c, categorical)] if repeated else [],
+            typos=[Typo(**t) for t in likely_typos(present, c)] if repeated else [],
             not_encodable=not_encodable(counts[c], c, target_encoding),
             declared_type=(declared or {}).get(c),
         )

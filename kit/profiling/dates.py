@@ -71,28 +71,34 @@ def invalid_date_expr(col: str) -> pl.Expr:
     return pl.any_horizontal(checks).fill_null(False)
 
 
-def date_formats(counts: pl.DataFrame, name: str, table: pl.DataFrame | None = None) -> dict:
+def date_formats(
+    counts: pl.DataFrame, name: str, table: pl.DataFrame | None = None, present: pl.Series | None = None
+) -> dict:
     """Date formats from value counts: {"share", "formats": {strftime: n}, "ambiguous": n, "invalid": n}.
 
     Families are recognised on the shape table (``9999-99-99`` is as ISO as the value); ambiguity and
-    validity need the values, and are only checked in columns that hold dates.
+    validity need the values, and are only checked in columns that hold dates. Only the values
+    ``present`` is true for are counted (a mask over ``counts``; missing ones are left out of ``table``).
 
     >>> date_formats(pl.DataFrame({"d": ["2024-01-31", "2024-02-30"], COUNT: [3, 1]}), "d")["invalid"]
     1
     """
     from kit.profiling.measures import SHAPE, shape_table
 
-    total = int(counts[COUNT].sum()) if counts.height else 0
+    keep = pl.lit(True) if present is None else pl.lit(present)
+    total = int(counts.select(pl.col(COUNT).filter(keep).sum()).item() or 0) if counts.height else 0
     if not total:
         return {"share": 0.0, "formats": {}, "ambiguous": 0, "invalid": 0}
-    shaped = (table if table is not None else shape_table(counts, name)).select(pl.col(SHAPE).alias(name), COUNT)
+    shaped = (table if table is not None else shape_table(counts.filter(keep), name)).select(
+        pl.col(SHAPE).alias(name), COUNT
+    )
     fam = shaped.with_columns(family_expr(name, on_shapes=True).alias(FAMILY)).filter(pl.col(FAMILY).is_not_null())
     by = fam.group_by(FAMILY).agg(pl.col(COUNT).sum())
     # Compact dates (20240131) are eight digits: only values of that shape are parsed.
     compact = counts.clear()
     if shaped.select(pl.col(name).str.contains(r"^\s*9{8}\s*$").any()).item():
         compact = counts.filter(
-            pl.col(name).str.strip_chars().str.contains(dict((f, r) for f, r, _ in FAMILIES)["compact"])
+            keep & pl.col(name).str.strip_chars().str.contains(dict((f, r) for f, r, _ in FAMILIES)["compact"])
         )
     if compact.height:
         by = pl.concat([by, pl.DataFrame({FAMILY: ["compact"], COUNT: [compact[COUNT].sum()]}, schema=by.schema)])
@@ -104,7 +110,7 @@ def date_formats(counts: pl.DataFrame, name: str, table: pl.DataFrame | None = N
     # The checks below concern numeric dates with separators only; other values are left out first, so a
     # column of ten million ids with a few date-like values is not parsed as dates ten million times.
     checked = (
-        counts.filter(pl.col(name).str.contains(NUMERIC_DATE))
+        counts.filter(keep & pl.col(name).str.contains(NUMERIC_DATE))
         .select(
             pl.col(COUNT).filter(ambiguous_expr(name)).sum().alias("ambiguous"),
             pl.col(COUNT).filter(invalid_date_expr(name)).sum().alias("invalid"),

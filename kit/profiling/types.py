@@ -85,7 +85,9 @@ MIN_TYPE_SHARE = 0.6
 def missing_expr(col: str, tokens: list[str]) -> pl.Expr:
     """True for null, empty, whitespace-only and pseudo-null values: excluded from type shares."""
     c = pl.col(col)
-    return c.is_null() | (c.str.strip_chars() == "") | c.is_in(tokens)
+    # Blank is "no character that is not whitespace": the same test as stripping (both use Unicode's
+    # White_Space), without making a stripped copy of every value.
+    return c.is_null() | ~c.str.contains(r"\S") | c.is_in(tokens)
 
 
 def fits_expr(col: str, kind: str, on_shapes: bool = False) -> pl.Expr:
@@ -119,19 +121,27 @@ def number_form_expr(col: str) -> pl.Expr:
 SHAPE_SAFE = ("integer", "decimal", "date", "uuid", "email", "phone", "postal_code")
 
 
-def _weighted_fits(frame: pl.DataFrame, name: str, kinds: list[str], on_shapes: bool = False) -> dict[str, int]:
+def _weighted_fits(
+    frame: pl.DataFrame, name: str, kinds: list[str], on_shapes: bool = False, keep: pl.Expr | None = None
+) -> dict[str, int]:
     if not kinds:
         return {}
-    row = frame.select(pl.col(COUNT).filter(fits_expr(name, k, on_shapes)).sum().alias(k) for k in kinds).row(
-        0, named=True
-    )
+    tests = {k: fits_expr(name, k, on_shapes) if keep is None else keep & fits_expr(name, k, on_shapes) for k in kinds}
+    row = frame.select(pl.col(COUNT).filter(test).sum().alias(k) for k, test in tests.items()).row(0, named=True)
     return {k: int(v or 0) for k, v in row.items()}
 
 
-def infer_type(counts: pl.DataFrame, name: str, tokens: list[str], table: pl.DataFrame | None = None) -> dict:
+def infer_type(
+    counts: pl.DataFrame,
+    name: str,
+    tokens: list[str],
+    table: pl.DataFrame | None = None,
+    present: pl.Series | None = None,
+) -> dict:
     """Infer the semantic type of a column from its value counts (columns ``name`` and ``COUNT``).
 
-    ``table`` is the shape table of the present values (``shape_table``), computed here if not given.
+    ``table`` is the shape table of the present values (``shape_table``), computed here if not given;
+    ``present``, a mask over ``counts`` of the values that are not missing, likewise.
     Returns ``{"type", "fit", "fits": {type: share}, "number_forms": {form: n}, "booleans": {value: n}}``.
 
     >>> vc = pl.DataFrame({"x": ["12", "7", "1,5", "N/A"], COUNT: [10, 5, 1, 2]})
@@ -140,11 +150,15 @@ def infer_type(counts: pl.DataFrame, name: str, tokens: list[str], table: pl.Dat
     """
     from kit.profiling.measures import SHAPE, shape_table
 
-    present = counts.filter(~missing_expr(name, tokens))
-    total = int(present[COUNT].sum()) if present.height else 0
+    # The present values are a mask, not a copy: a column's counts can be tens of millions of values.
+    keep = ~missing_expr(name, tokens) if present is None else pl.lit(present)
+    height, total = counts.select(keep.sum(), pl.col(COUNT).filter(keep).sum()).row(0)
+    height, total = int(height or 0), int(total or 0)
     if not total:
         return {"type": "empty", "fit": 0.0, "fits": {}, "number_forms": {}, "booleans": {}, "unit_numbers": 0}
-    shaped = (table if table is not None else shape_table(present, name)).select(pl.col(SHAPE).alias(name), COUNT)
+    shaped = (table if table is not None else shape_table(counts.filter(keep), name)).select(
+        pl.col(SHAPE).alias(name), COUNT
+    )
     fits = _weighted_fits(shaped, name, list(SHAPE_SAFE), on_shapes=True)
     unit_numbers = int(
         shaped.select(pl.col(COUNT).filter(pl.col(name).str.contains(UNIT_NUMBER_SHAPE)).sum()).item() or 0
@@ -152,8 +166,8 @@ def infer_type(counts: pl.DataFrame, name: str, tokens: list[str], table: pl.Dat
     units: dict[str, int] | None = None
     if unit_numbers:  # how the unit is spelled ('oz', 'oz.', 'OZ.', 'ounce' is four spellings of one unit)
         spelled = (
-            present.select(pl.col(name).str.strip_chars().str.extract(UNIT, 1).alias("u"), COUNT)
-            .filter(pl.col("u").is_not_null())
+            counts.select(pl.col(name).str.strip_chars().str.extract(UNIT, 1).alias("u"), COUNT, keep.alias("k"))
+            .filter(pl.col("u").is_not_null() & pl.col("k"))
             .group_by("u")
             .agg(pl.col(COUNT).sum())
             .sort([COUNT, "u"], descending=[True, False])
@@ -161,17 +175,20 @@ def infer_type(counts: pl.DataFrame, name: str, tokens: list[str], table: pl.Dat
         units = {u: int(n) for u, n in spelled.head(20).rows()}
     # Compact dates (20240131) look like any 8-digit number on their shape: counted on the values.
     if shaped.select(pl.col(name).str.contains(r"^\s*9{8}\s*$").any()).item():
-        eight = present.filter(pl.col(name).str.contains(r"^\s*\d{8}\s*$"))
+        eight = counts.filter(keep & pl.col(name).str.contains(r"^\s*\d{8}\s*$"))
         fits["date"] += _weighted_fits(eight, name, ["date"])["date"]
     # The rest need the values themselves; a look at the shapes says whether they can fit at all.
-    value_kinds = []
+    # Only the values a plain search finds could fit (a URL has "://" or "www.", an amount a currency
+    # symbol or code): a column of millions of emails is not stripped and matched as URLs.
+    could = {}
     if shaped.select(pl.col(name).str.contains(r"://|^\s*aaa\.").any()).item():
-        value_kinds.append("url")
+        could["url"] = r"(?i)://|www\."
     if shaped.select(pl.col(name).str.contains(r"[$€£¥₹]|AAA").any()).item():
-        value_kinds.append("currency")
-    if present.height <= 64:
-        value_kinds.append("boolean")
-    fits.update(_weighted_fits(present, name, value_kinds))
+        could["currency"] = CURRENCY_SYMBOL
+    for kind, search in could.items():
+        fits.update(_weighted_fits(counts.filter(keep & pl.col(name).str.contains(search)), name, [kind]))
+    if height <= 64:
+        fits.update(_weighted_fits(counts, name, ["boolean"], keep=keep))
     forms = (
         shaped.select(number_form_expr(name).alias("__form"), COUNT)
         .filter(pl.col("__form").is_not_null())
@@ -183,6 +200,7 @@ def infer_type(counts: pl.DataFrame, name: str, tokens: list[str], table: pl.Dat
     booleans: dict[str, int] = {}
     # A boolean column has both truth values; all-"1" or all-"Y" is a constant, not a flag.
     if fits.get("boolean") == total:
+        present = counts.filter(keep)
         lowered = present.group_by(pl.col(name).str.strip_chars().str.to_lowercase()).agg(pl.col(COUNT).sum())
         truth = {v in BOOLEAN_TRUE for v in lowered[name].to_list()}
         if truth != {True, False}:

@@ -35,9 +35,10 @@ def normalise_expr(expr: pl.Expr, strong: bool) -> pl.Expr:
     return out
 
 
-def repeats(present: pl.DataFrame) -> bool:
-    """Whether values repeat enough for a rare spelling to stand out (value counts of present values)."""
-    return present.height > 1 and int(present[COUNT].sum()) >= MIN_REPEAT * present.height
+def repeats(distinct: int, present: int) -> bool:
+    """Whether values repeat enough for a rare spelling to stand out (``distinct`` present values in
+    ``present`` rows)."""
+    return distinct > 1 and present >= MIN_REPEAT * distinct
 
 
 def is_categorical(distinct: int, present: int) -> bool:
