@@ -54,10 +54,13 @@ def _frame(rows: int) -> pl.DataFrame:
     )
 
 
-def test_counting_a_frame_and_a_scan_is_exact_whichever_way_a_column_is_counted(tmp_path, monkeypatch):
-    # Small limits so that a 3,000-row frame takes the hashed path the way ten million rows do.
+@pytest.mark.parametrize("spill", [False, True])
+def test_counting_a_frame_and_a_scan_is_exact_whichever_way_a_column_is_counted(tmp_path, monkeypatch, spill):
+    # Small limits so that a 3,000-row frame takes the hashed path the way ten million rows do (and,
+    # with spill, the on-disk counting of a column too large for the memory available).
     monkeypatch.setattr(counts_module, "HEAD_ROWS", 1_000)
     monkeypatch.setattr(counts_module, "MIN_ROWS_FOR_HASHING", 100)
+    monkeypatch.setattr(counts_module, "SPILL_SHARE", 0 if spill else 1)
     path = tmp_path / "f.csv"
     _frame(3_000).write_csv(path)
     frame = pl.read_csv(path, infer_schema=False)  # as CSV gives it back ("" and null are one)
@@ -76,14 +79,25 @@ def test_counting_a_frame_and_a_scan_is_exact_whichever_way_a_column_is_counted(
     assert scanned.row_hashes.len() == 3_000
 
 
-def test_a_scan_profiles_like_the_frame_on_the_hashed_path(tmp_path, monkeypatch):
-    """Duplicate keys, exact duplicate rows and alert rows agree between the two paths."""
+@pytest.mark.parametrize("large", [False, True])
+def test_a_scan_profiles_like_the_frame_on_the_hashed_path(tmp_path, monkeypatch, large):
+    """Duplicate keys, exact duplicate rows and alert rows agree between the two paths; ``large``: with
+    the limits set so small that a scan counts its mostly distinct columns on disk and every column's
+    checks run a slice of values at a time, as for tens of millions of values."""
     monkeypatch.setattr(counts_module, "HEAD_ROWS", 1_000)
     monkeypatch.setattr(counts_module, "MIN_ROWS_FOR_HASHING", 100)
     path = tmp_path / "f.csv"
     pl.concat([_frame(3_000), _frame(3_000).slice(10, 5)]).write_csv(path)  # five exact copies at the end
     frame = pl.read_csv(path, infer_schema=False)
     eager = profile(frame, key="id", near=False).to_dict()
+    if large:  # the scan only: the frame's profile, made as usual, is what it must equal
+        import kit.profiling as profiling
+        import kit.profiling.measures as measures
+
+        monkeypatch.setattr(counts_module, "SPILL_SHARE", 0)
+        monkeypatch.setattr(measures, "SLICE_ROWS", 7)
+        monkeypatch.setattr(profiling, "HOLD_SHAPES", 10)
+        monkeypatch.setattr(profiling, "LOOKUP_VALUES", 5)
     scanned = profile(pl.scan_csv(path, infer_schema=False), key="id", near=False).to_dict()
     eager.pop("source"), scanned.pop("source")
     assert scanned == eager

@@ -29,6 +29,7 @@ from kit.profiling.measures import (
     DEFAULT_PSEUDO_NULLS,
     MISSING,
     SHAPE,
+    by_slices,
     collapse_table,
     screen_measures,
     shape_measures,
@@ -108,11 +109,11 @@ def _hits(counts: pl.DataFrame, spec: Any) -> pl.Series:
     """Where a rule's mask is true over a column's value counts; its costly tests run only on the values
     the rule's cheap test (``narrow``) lets by."""
     if spec.narrow is None:
-        return counts.select(spec.mask.fill_null(False)).to_series()
-    let_by = counts.select(spec.narrow.fill_null(False)).to_series()
+        return by_slices(counts, spec.mask.fill_null(False))
+    let_by = by_slices(counts, spec.narrow.fill_null(False))
     if 2 * int(let_by.sum()) > counts.height:  # most are let by: filtering would copy most values
-        return counts.select((pl.lit(let_by) & spec.mask).fill_null(False)).to_series()
-    passed = counts.filter(let_by).select(spec.mask.fill_null(False)).to_series()
+        return by_slices(counts, (spec.narrow & spec.mask).fill_null(False))
+    passed = by_slices(counts.filter(let_by), spec.mask.fill_null(False))
     return pl.repeat(False, counts.height, eager=True).scatter(let_by.arg_true(), passed)
 
 
@@ -218,7 +219,7 @@ def _describe(
         tokens = tokens_for(c)
         pn = counts[c].filter(pl.col(c).is_in(tokens)).sort([COUNT, c], descending=[True, False]).rows()
         # The present values are a mask over the counts, not a copy of them (tens of millions of values).
-        keep = counts[c].select(~missing_expr(c, tokens)).to_series()
+        keep = by_slices(counts[c], ~missing_expr(c, tokens))
         n_present, present_total = int(keep.sum()), int(counts[c][COUNT].filter(keep).sum() or 0)
         table = tables[i]
         shp, outside = shapes(table)

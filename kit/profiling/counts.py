@@ -14,20 +14,38 @@ of column are counted differently, with the same exact result:
 
 Which kind a column is comes from the first rows (``HEAD_ROWS``); a wrong guess costs time or
 memory (a column distinct only later in the file is grouped in the streaming pass), never exactness.
+
+From a scan, a mostly distinct column too large to count in the memory available (``SPILL_SHARE``)
+is counted on disk instead (``spilled_counts``): its values are streamed to an Arrow file, counted
+from there, and the counts written to another Arrow file that is memory-mapped, so they are pages of
+a file the system can drop and read again, not memory the profile holds. The counts are the same;
+the memory the profile holds no longer grows with the column's text (the disk holds about twice the
+column while it is counted, in the temporary directory).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import polars as pl
+import pyarrow as pa
+import pyarrow.ipc as ipc
 
 from kit.profiling.measures import COUNT
 
 HEAD_ROWS = 100_000
 MIN_ROWS_FOR_HASHING = 1_000  # below this, plain grouping is as cheap as anything
+# A mostly distinct column of a scan is counted on disk (memory-mapped) when counting it in memory would
+# take more than this share of the memory available: its values and then its counts, each about as large
+# as the column (an email column of 30M rows: about 3 GB in all).
+SPILL_SHARE = 0.25
+_VIEW_BYTES = 24  # a value's view and count, beside its text
 ROW_HASH = "\x1frow_hash"
 _COL, _VALUE = "\x1fcolumn", "\x1fvalue"
+_HASH, _REPEATED = "\x1fhash", "\x1frepeated"
 
 
 @dataclass
@@ -41,11 +59,21 @@ class Counted:
     mostly_distinct: list[str]
     source: pl.DataFrame | pl.LazyFrame
     row_hashes: pl.Series | None = None
+    value_bytes: dict[str, float] = field(default_factory=dict)  # mean length of a value in the head
+
+    def spills(self, name: str) -> bool:
+        """Whether a mostly distinct column of a scan is counted on disk (``SPILL_SHARE``)."""
+        if isinstance(self.source, pl.DataFrame):
+            return False
+        need = 2 * self.rows * (self.value_bytes.get(name, 0.0) + _VIEW_BYTES)
+        return need > SPILL_SHARE * available_memory()
 
     def load(self, name: str) -> pl.DataFrame:
         """The value counts of one mostly distinct column (from a scan, one more streaming pass)."""
         if isinstance(self.source, pl.DataFrame):
             values = self.source.select(name)
+        elif self.spills(name):
+            return spilled_counts(self.source, name)
         else:
             values = self.source.select(name).collect(engine="streaming")
         return distinct_counts(values, [name])[name]  # counts already UInt32
@@ -71,14 +99,73 @@ def distinct_counts(frame: pl.DataFrame, names: list[str]) -> dict[str, pl.DataF
     """
     if not names:
         return {}
-    repeated = frame.select(pl.col(c).hash().is_duplicated() & pl.col(c).is_not_null() for c in names)
     queries = []
     for c in names:
-        values = pl.DataFrame({c: frame[c], "\x1fr": repeated[c]}).lazy()
+        hashes = frame[c].hash()
+        repeated = hashes.is_in(repeated_hashes(hashes).implode()) & frame[c].is_not_null()
+        values = pl.DataFrame({c: frame[c], "\x1fr": repeated}).lazy()
         single = values.filter(~pl.col("\x1fr") & pl.col(c).is_not_null()).select(c, pl.lit(1, pl.UInt32).alias(COUNT))
         queries += [single, values.filter(pl.col("\x1fr")).group_by(c).agg(pl.len().cast(pl.UInt32).alias(COUNT))]
     done = pl.collect_all(queries)
     return {c: pl.concat([done[2 * i + 1], done[2 * i]]) for i, c in enumerate(names)}
+
+
+def available_memory() -> int:
+    """Bytes of memory available to this process now (Linux's MemAvailable: free plus what the system can
+    reclaim), or 8 GiB when the system does not say."""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return 8 * 2**30
+
+
+def repeated_hashes(hashes: pl.Series) -> pl.Series:
+    """The hashes that occur more than once, found by sorting (8 bytes a value; a hash table of a
+    hundred million would take several times that).
+
+    >>> repeated_hashes(pl.Series([5, 3, 5, 1, 3, 5], dtype=pl.UInt64)).sort().to_list()
+    [3, 5]
+    """
+    ordered = hashes.drop_nulls().sort()
+    return ordered.filter(ordered == ordered.shift(1)).unique()
+
+
+def _mapped(path: Path) -> pl.DataFrame:
+    """An Arrow file as a frame whose buffers are the file's pages (memory-mapped, not read in); the
+    file can be deleted at once, the mapping keeps it until the frame is dropped."""
+    with pa.memory_map(str(path)) as source:
+        return pl.from_arrow(ipc.open_file(source).read_all())  # type: ignore[return-value]
+
+
+def spilled_counts(source: pl.LazyFrame, name: str, folder: str | Path | None = None) -> pl.DataFrame:
+    """Exact value counts of one column of a scan (as ``distinct_counts``), made on disk: the values and
+    their hashes are streamed to an Arrow file, the hashes that repeat found by sorting them, and the
+    counts (repeated values grouped, the others counted 1) streamed to another Arrow file, returned
+    memory-mapped. Memory holds the sorted hashes (8 bytes a row), never the values. ``folder``: where
+    the files are made (default: the system's temporary directory, ``TMPDIR``).
+
+    >>> lazy = pl.LazyFrame({"x": ["a", "b", "a", None, "c"]})
+    >>> spilled_counts(lazy, "x").sort("x").rows()
+    [('a', 2), ('b', 1), ('c', 1)]
+    """
+    with tempfile.TemporaryDirectory(prefix="kit-counts-", dir=folder, ignore_cleanup_errors=True) as tmp:
+        values_path, counts_path = Path(tmp) / "values.arrow", Path(tmp) / "counts.arrow"
+        values = source.select(pl.col(name).cast(pl.String)).drop_nulls().with_columns(pl.col(name).hash().alias(_HASH))
+        values.sink_ipc(values_path, compression=None, engine="streaming")
+        held = _mapped(values_path)
+        repeated = repeated_hashes(held[_HASH])
+        flagged = held.with_columns(held[_HASH].is_in(repeated.implode()).alias(_REPEATED)).lazy()
+        grouped = flagged.filter(pl.col(_REPEATED)).group_by(name).agg(pl.len().cast(pl.UInt32).alias(COUNT))
+        single = flagged.filter(~pl.col(_REPEATED)).select(name, pl.lit(1, pl.UInt32).alias(COUNT))
+        pl.concat([grouped.collect().lazy(), single]).sink_ipc(counts_path, compression=None, engine="streaming")
+        del held, flagged
+        return _mapped(counts_path)
 
 
 def count_values(frame: pl.DataFrame | pl.LazyFrame) -> Counted:
@@ -96,7 +183,9 @@ def count_values(frame: pl.DataFrame | pl.LazyFrame) -> Counted:
         queries = [frame.lazy().select(pl.col(c).drop_nulls().value_counts(name=COUNT)).unnest(c) for c in few]
         counts = dict(zip(few, pl.collect_all(queries), strict=True))
         return Counted(frame.height, {c: _u32(counts[c]) for c in few}, wide, frame)
-    wide = mostly_distinct(frame.head(HEAD_ROWS).collect())
+    head = frame.head(HEAD_ROWS).collect()
+    wide = mostly_distinct(head)
+    value_bytes = head.select(pl.col(c).str.len_bytes().mean() for c in wide).row(0, named=True) if wide else {}
     few = [c for c in names if c not in wide]
     counts = {}
     if few:
@@ -113,7 +202,8 @@ def count_values(frame: pl.DataFrame | pl.LazyFrame) -> Counted:
             part = parts.get((c,))
             counts[c] = (part if part is not None else pairs.clear().drop(_COL)).rename({_VALUE: c})
     hashes = frame.select(pl.struct(pl.all()).hash().alias(ROW_HASH)).collect(engine="streaming")[ROW_HASH]
-    return Counted(hashes.len(), {c: _u32(counts[c]) for c in few}, wide, frame, hashes)
+    value_bytes = {c: float(n or 0) for c, n in value_bytes.items()}
+    return Counted(hashes.len(), {c: _u32(counts[c]) for c in few}, wide, frame, hashes, value_bytes)
 
 
 def _u32(counts: pl.DataFrame) -> pl.DataFrame:

@@ -298,8 +298,21 @@ def shape_table(
     return out.collect() if isinstance(counts, pl.DataFrame) else out
 
 
+def by_slices(frame: pl.DataFrame, expr: pl.Expr) -> pl.Series:
+    """``frame.select(expr)`` as a Series, made ``SLICE_ROWS`` rows at a time: what the expression makes on
+    the way (a stripped copy of every value, say) is held for one slice, not for tens of millions.
+
+    >>> by_slices(pl.DataFrame({"x": [" a", "b "]}), pl.col("x").str.strip_chars() == "a").to_list()
+    [True, False]
+    """
+    if frame.height <= SLICE_ROWS:
+        return frame.select(expr).to_series()
+    parts = [frame.slice(start, SLICE_ROWS).select(expr).to_series() for start in range(0, frame.height, SLICE_ROWS)]
+    return pl.concat(parts)
+
+
 def shape_table_sliced(
-    counts: pl.DataFrame, name: str, missing: pl.Expr | None = None, rows: int = SLICE_ROWS
+    counts: pl.DataFrame, name: str, missing: pl.Expr | None = None, rows: int | None = None
 ) -> pl.DataFrame:
     """``shape_table`` of a large column made ``rows`` values at a time, with the same result: totals are
     summed over the slices, and the 3 examples of a shape are the top 3 of each slice's top 3. Memory
@@ -310,6 +323,7 @@ def shape_table_sliced(
     True
     """
     keys = [SHAPE] if missing is None else [SHAPE, MISSING]
+    rows = rows or SLICE_ROWS
     slices = [counts.slice(start, rows) for start in range(0, max(counts.height, 1), rows)]
     sums = (
         pl.concat([_flagged(part.lazy(), name, missing).group_by(keys).agg(pl.col(COUNT).sum()) for part in slices])
