@@ -147,7 +147,7 @@ def spilled_counts(source: pl.LazyFrame, name: str, folder: str | Path | None = 
     """Exact value counts of one column of a scan (as ``distinct_counts``), made on disk: the values and
     their hashes are streamed to an Arrow file, the hashes that repeat found by sorting them, and the
     counts (repeated values grouped, the others counted 1) streamed to another Arrow file, returned
-    memory-mapped. Memory holds the sorted hashes (8 bytes a row), never the values. ``folder``: where
+    memory-mapped. Memory holds the hashes and their sorted copy (16 bytes a row), never the values. ``folder``: where
     the files are made (default: the system's temporary directory, ``TMPDIR``).
 
     >>> lazy = pl.LazyFrame({"x": ["a", "b", "a", None, "c"]})
@@ -158,13 +158,14 @@ def spilled_counts(source: pl.LazyFrame, name: str, folder: str | Path | None = 
         values_path, counts_path = Path(tmp) / "values.arrow", Path(tmp) / "counts.arrow"
         values = source.select(pl.col(name).cast(pl.String)).drop_nulls().with_columns(pl.col(name).hash().alias(_HASH))
         values.sink_ipc(values_path, compression=None, engine="streaming")
-        held = _mapped(values_path)
-        repeated = repeated_hashes(held[_HASH])
-        flagged = held.with_columns(held[_HASH].is_in(repeated.implode()).alias(_REPEATED)).lazy()
+        # Read back as a scan, a morsel at a time: a frame of the file's many record batches would be
+        # copied whole into memory by a streaming query over it.
+        repeated = repeated_hashes(pl.scan_ipc(values_path).select(_HASH).collect(engine="streaming")[_HASH])
+        flagged = pl.scan_ipc(values_path).with_columns(pl.col(_HASH).is_in(repeated.implode()).alias(_REPEATED))
         grouped = flagged.filter(pl.col(_REPEATED)).group_by(name).agg(pl.len().cast(pl.UInt32).alias(COUNT))
         single = flagged.filter(~pl.col(_REPEATED)).select(name, pl.lit(1, pl.UInt32).alias(COUNT))
-        pl.concat([grouped.collect().lazy(), single]).sink_ipc(counts_path, compression=None, engine="streaming")
-        del held, flagged
+        grouped = grouped.collect(engine="streaming")
+        pl.concat([grouped.lazy(), single]).sink_ipc(counts_path, compression=None, engine="streaming")
         return _mapped(counts_path)
 
 
