@@ -61,6 +61,7 @@ def test_counting_a_frame_and_a_scan_is_exact_whichever_way_a_column_is_counted(
     monkeypatch.setattr(counts_module, "HEAD_ROWS", 1_000)
     monkeypatch.setattr(counts_module, "MIN_ROWS_FOR_HASHING", 100)
     monkeypatch.setattr(counts_module, "SPILL_SHARE", 0 if spill else 1)
+    monkeypatch.setattr(counts_module, "GROUPS_AT_ONCE", 7)  # repeated values grouped in several shares
     path = tmp_path / "f.csv"
     _frame(3_000).write_csv(path)
     frame = pl.read_csv(path, infer_schema=False)  # as CSV gives it back ("" and null are one)

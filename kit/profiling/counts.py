@@ -30,6 +30,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 import pyarrow as pa
 import pyarrow.ipc as ipc
@@ -43,6 +44,7 @@ MIN_ROWS_FOR_HASHING = 1_000  # below this, plain grouping is as cheap as anythi
 # as the column (an email column of 30M rows: about 3 GB in all).
 SPILL_SHARE = 0.25
 _VIEW_BYTES = 24  # a value's view and count, beside its text
+GROUPS_AT_ONCE = 2_000_000  # repeated values grouped at once when counting on disk
 ROW_HASH = "\x1frow_hash"
 _COL, _VALUE = "\x1fcolumn", "\x1fvalue"
 _HASH, _REPEATED = "\x1fhash", "\x1frepeated"
@@ -102,7 +104,7 @@ def distinct_counts(frame: pl.DataFrame, names: list[str]) -> dict[str, pl.DataF
     queries = []
     for c in names:
         hashes = frame[c].hash()
-        repeated = hashes.is_in(repeated_hashes(hashes).implode()) & frame[c].is_not_null()
+        repeated = hashes.is_in(repeated_hashes(hashes.clone()).implode()) & frame[c].is_not_null()
         values = pl.DataFrame({c: frame[c], "\x1fr": repeated}).lazy()
         single = values.filter(~pl.col("\x1fr") & pl.col(c).is_not_null()).select(c, pl.lit(1, pl.UInt32).alias(COUNT))
         queries += [single, values.filter(pl.col("\x1fr")).group_by(c).agg(pl.len().cast(pl.UInt32).alias(COUNT))]
@@ -126,14 +128,20 @@ def available_memory() -> int:
 
 
 def repeated_hashes(hashes: pl.Series) -> pl.Series:
-    """The hashes that occur more than once, found by sorting (8 bytes a value; a hash table of a
-    hundred million would take several times that).
+    """The hashes that occur more than once, found by sorting ``hashes`` in place (no copy of a hundred
+    million of them, and no hash table several times their size).
 
-    >>> repeated_hashes(pl.Series([5, 3, 5, 1, 3, 5], dtype=pl.UInt64)).sort().to_list()
+    >>> repeated_hashes(pl.Series([5, 3, 5, 1, 3, 5], dtype=pl.UInt64)).to_list()
     [3, 5]
     """
-    ordered = hashes.drop_nulls().sort()
-    return ordered.filter(ordered == ordered.shift(1)).unique()
+    if hashes.null_count():
+        hashes = hashes.drop_nulls()
+    hashes.sort(in_place=True)
+    ordered = hashes.to_numpy()
+    again = ordered[1:][ordered[1:] == ordered[:-1]]  # sorted: each repeat of a hash once per extra copy
+    first = np.ones(again.size, dtype=bool)
+    first[1:] = again[1:] != again[:-1]
+    return pl.Series(hashes.name, again[first], dtype=hashes.dtype)
 
 
 def _mapped(path: Path) -> pl.DataFrame:
@@ -146,27 +154,34 @@ def _mapped(path: Path) -> pl.DataFrame:
 def spilled_counts(source: pl.LazyFrame, name: str, folder: str | Path | None = None) -> pl.DataFrame:
     """Exact value counts of one column of a scan (as ``distinct_counts``), made on disk: the values and
     their hashes are streamed to an Arrow file, the hashes that repeat found by sorting them, and the
-    counts (repeated values grouped, the others counted 1) streamed to another Arrow file, returned
-    memory-mapped. Memory holds the hashes and their sorted copy (16 bytes a row), never the values. ``folder``: where
-    the files are made (default: the system's temporary directory, ``TMPDIR``).
+    counts (repeated values grouped, a share of them at a time, the others counted 1) streamed to
+    Arrow files, returned memory-mapped. Memory holds the hashes (8 bytes a row, sorted) and the groups
+    of one share, never the values. ``folder``: where the files are made (default: the system's
+    temporary directory, ``TMPDIR``).
 
     >>> lazy = pl.LazyFrame({"x": ["a", "b", "a", None, "c"]})
     >>> spilled_counts(lazy, "x").sort("x").rows()
     [('a', 2), ('b', 1), ('c', 1)]
     """
     with tempfile.TemporaryDirectory(prefix="kit-counts-", dir=folder, ignore_cleanup_errors=True) as tmp:
-        values_path, counts_path = Path(tmp) / "values.arrow", Path(tmp) / "counts.arrow"
+        values_path = Path(tmp) / "values.arrow"
         values = source.select(pl.col(name).cast(pl.String)).drop_nulls().with_columns(pl.col(name).hash().alias(_HASH))
         values.sink_ipc(values_path, compression=None, engine="streaming")
         # Read back as a scan, a morsel at a time: a frame of the file's many record batches would be
         # copied whole into memory by a streaming query over it.
         repeated = repeated_hashes(pl.scan_ipc(values_path).select(_HASH).collect(engine="streaming")[_HASH])
         flagged = pl.scan_ipc(values_path).with_columns(pl.col(_HASH).is_in(repeated.implode()).alias(_REPEATED))
-        grouped = flagged.filter(pl.col(_REPEATED)).group_by(name).agg(pl.len().cast(pl.UInt32).alias(COUNT))
-        single = flagged.filter(~pl.col(_REPEATED)).select(name, pl.lit(1, pl.UInt32).alias(COUNT))
-        grouped = grouped.collect(engine="streaming")
-        pl.concat([grouped.lazy(), single]).sink_ipc(counts_path, compression=None, engine="streaming")
-        return _mapped(counts_path)
+        parts = [flagged.filter(~pl.col(_REPEATED)).select(name, pl.lit(1, pl.UInt32).alias(COUNT))]
+        # The repeated values are grouped a share of their hashes at a time, so memory holds the groups
+        # of one share (a hundred million rows can repeat ten million values).
+        shares = max(1, -(-repeated.len() // GROUPS_AT_ONCE))
+        for share in range(shares):
+            mine = pl.col(_REPEATED) & (pl.col(_HASH) % shares == share)
+            parts.append(flagged.filter(mine).group_by(name).agg(pl.len().cast(pl.UInt32).alias(COUNT)))
+        paths = [Path(tmp) / f"counts{i}.arrow" for i in range(len(parts))]
+        for part, path in zip(parts, paths, strict=True):
+            part.sink_ipc(path, compression=None, engine="streaming")
+        return pl.concat([_mapped(path) for path in reversed(paths)], rechunk=False)
 
 
 def count_values(frame: pl.DataFrame | pl.LazyFrame) -> Counted:
