@@ -263,3 +263,11 @@ def test_scan_errors_name_the_users_file_not_a_copy_of_its_head(tmp_path, capsys
     erp = str(SAMPLE / "erp_customers.csv")
     assert main(["profile", erp, "--scan", "--key", "nope", "--no-near"]) == 2
     assert capsys.readouterr().err.startswith(f"kit: error: {erp}: key column(s) ['nope'] not found")
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=2**64 - 1) | st.integers(min_value=0, max_value=6), max_size=60))
+def test_repeated_hashes_are_the_values_is_duplicated_finds(values):
+    s = pl.Series("h", values, dtype=pl.UInt64)
+    expected = sorted(set(s.filter(s.is_duplicated()).to_list()))
+    assert counts_module.repeated_hashes(s.clone()).to_list() == expected

@@ -30,7 +30,6 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import polars as pl
 import pyarrow as pa
 import pyarrow.ipc as ipc
@@ -138,10 +137,10 @@ def repeated_hashes(hashes: pl.Series) -> pl.Series:
         hashes = hashes.drop_nulls()
     hashes.sort(in_place=True)
     ordered = hashes.to_numpy()
-    again = ordered[1:][ordered[1:] == ordered[:-1]]  # sorted: each repeat of a hash once per extra copy
-    first = np.ones(again.size, dtype=bool)
-    first[1:] = again[1:] != again[:-1]
-    return pl.Series(hashes.name, again[first], dtype=hashes.dtype)
+    same = ordered[1:] == ordered[:-1]  # sorted: true at each extra copy of a hash
+    first = same.copy()
+    first[1:] &= ~same[:-1]  # the first extra copy of each: one per repeated hash, masks only
+    return pl.Series(hashes.name, ordered[1:][first], dtype=hashes.dtype)
 
 
 def _mapped(path: Path) -> pl.DataFrame:
