@@ -100,11 +100,12 @@ def distinct_counts(frame: pl.DataFrame, names: list[str]) -> dict[str, pl.DataF
     """
     if not names:
         return {}
+    # is_duplicated, not repeated_hashes: on a held column it is slower but holds less (30M rows: +150 MB
+    # against +430 MB for the hashes and their sorted copy).
+    repeated = frame.select(pl.col(c).hash().is_duplicated() & pl.col(c).is_not_null() for c in names)
     queries = []
     for c in names:
-        hashes = frame[c].hash()
-        repeated = hashes.is_in(repeated_hashes(hashes.clone()).implode()) & frame[c].is_not_null()
-        values = pl.DataFrame({c: frame[c], "\x1fr": repeated}).lazy()
+        values = pl.DataFrame({c: frame[c], "\x1fr": repeated[c]}).lazy()
         single = values.filter(~pl.col("\x1fr") & pl.col(c).is_not_null()).select(c, pl.lit(1, pl.UInt32).alias(COUNT))
         queries += [single, values.filter(pl.col("\x1fr")).group_by(c).agg(pl.len().cast(pl.UInt32).alias(COUNT))]
     done = pl.collect_all(queries)
