@@ -121,13 +121,12 @@ def number_form_expr(col: str) -> pl.Expr:
 SHAPE_SAFE = ("integer", "decimal", "date", "uuid", "email", "phone", "postal_code")
 
 
-def _weighted_fits(
-    frame: pl.DataFrame, name: str, kinds: list[str], on_shapes: bool = False, keep: pl.Expr | None = None
-) -> dict[str, int]:
+def _weighted_fits(frame: pl.DataFrame, name: str, kinds: list[str], on_shapes: bool = False) -> dict[str, int]:
     if not kinds:
         return {}
-    tests = {k: fits_expr(name, k, on_shapes) if keep is None else keep & fits_expr(name, k, on_shapes) for k in kinds}
-    row = frame.select(pl.col(COUNT).filter(test).sum().alias(k) for k, test in tests.items()).row(0, named=True)
+    row = frame.select(pl.col(COUNT).filter(fits_expr(name, k, on_shapes)).sum().alias(k) for k in kinds).row(
+        0, named=True
+    )
     return {k: int(v or 0) for k, v in row.items()}
 
 
@@ -188,7 +187,7 @@ def infer_type(
     for kind, search in could.items():
         fits.update(_weighted_fits(counts.filter(keep & pl.col(name).str.contains(search)), name, [kind]))
     if height <= 64:
-        fits.update(_weighted_fits(counts, name, ["boolean"], keep=keep))
+        fits.update(_weighted_fits(counts.filter(keep), name, ["boolean"]))  # 64 present values at most
     forms = (
         shaped.select(number_form_expr(name).alias("__form"), COUNT)
         .filter(pl.col("__form").is_not_null())
