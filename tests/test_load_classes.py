@@ -118,6 +118,16 @@ def test_multi_row_header_is_joined_into_one_name_per_column(write, rows):
     assert any(f"spans {rows} lines" in w for w in ex.report.warnings)
 
 
+@pytest.mark.parametrize("first", ["@,@", "-,#", "%,(EUR)"])
+def test_a_first_row_without_letters_is_data_not_a_second_header_line(write, first):
+    # Found by hypothesis: "@,@" over rows of numbers was joined to the header as "col0 @".
+    # "(EUR)" has letters, but the row is kept whole: one cell of words is not a header line.
+    ex = read_extract(write("t.csv", body("col0,col1", first, "0,0", "1,1", "2,2")))
+    accounted(ex)
+    assert ex.frame.columns == ["col0", "col1"] and ex.frame.height == 4
+    assert ex.frame.row(0) == tuple(first.split(","))
+
+
 def test_grouped_two_row_header(write):
     text = body("Customer,,Amounts,", "id,name,net,gross", "1,Ann,10.5,12.6", "2,Bob,3,3.6", "3,Cy,4,4.8")
     ex = read_extract(write("t.csv", text))

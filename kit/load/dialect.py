@@ -392,10 +392,14 @@ def _kinds(row: list[str]) -> list[str]:
     return [_kind(v) for v in row]
 
 
+def _wordy(value: str) -> bool:
+    """Text with a letter in it: a cell of punctuation only ("@", "-", "#") names nothing."""
+    return _kind(value) == "text" and any(ch.isalpha() for ch in value)
+
+
 def _name_like(row: list[str]) -> bool:
-    """Cells that could name columns: some text, no numbers or dates."""
-    kinds = _kinds(row)
-    return "text" in kinds and not any(k in ("number", "date") for k in kinds)
+    """Cells that could name columns: some words, no numbers or dates."""
+    return any(_wordy(v) for v in row) and not any(k in ("number", "date") for k in _kinds(row))
 
 
 def _typed_evidence(row: list[str], data: list[list[str]]) -> int:
@@ -407,7 +411,7 @@ def _typed_evidence(row: list[str], data: list[list[str]]) -> int:
             continue
         dominant = Counter(_kind(v) for v in column).most_common(1)[0][0]
         if dominant in ("number", "date"):
-            votes += 1 if _kind(name) == "text" else (-1 if _kind(name) == dominant else 0)
+            votes += 1 if _wordy(name) else (-1 if _kind(name) == dominant else 0)
     return votes
 
 
