@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 import kit.profiling.counts as counts_module
 from kit import profile
 from kit.profiling.counts import count_values, distinct_counts
-from kit.profiling.measures import COUNT, SHAPE_FROM, SHAPE_TO, shape_values
+from kit.profiling.measures import COUNT, SHAPE_FROM, SHAPE_TO, collapse_values, shape_values
 from kit.render import profile_page, summary_text
 
 SAMPLE = Path(__file__).parent.parent / "sample_data"
@@ -28,6 +28,16 @@ def test_byte_table_shapes_equal_the_character_replacement(values):
     # A slice of a larger column (an offset into the buffers) too.
     if len(values) > 2:
         assert shape_values(s.slice(1, len(values) - 2)).to_list() == expected.slice(1, len(values) - 2).to_list()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(alphabet="aA9 -.é\u00e4", max_size=12)), max_size=60))
+def test_collapsed_runs_equal_the_regex_replacement(values):
+    s = pl.Series("v", values, dtype=pl.String)
+    expected = s.str.replace_all("a+", "a").str.replace_all("A+", "A").str.replace_all("9+", "9")
+    assert collapse_values(s).to_list() == expected.to_list()
+    if len(values) > 2:  # an offset into the buffers, with nulls on either side
+        assert collapse_values(s.slice(1, len(values) - 2)).to_list() == expected.slice(1, len(values) - 2).to_list()
 
 
 def _plain(frame: pl.DataFrame, c: str) -> list:

@@ -174,6 +174,19 @@ def _shape_table_bytes() -> np.ndarray:
 _SHAPE_BYTES = _shape_table_bytes()
 
 
+def _string_buffers(values: pl.Series) -> tuple[pa.LargeStringArray, np.ndarray] | None:
+    """A String Series as one Arrow large-string array and its text bytes; None when it holds no text."""
+    arr = values.cast(pl.String).to_arrow()
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if arr.type != pa.large_string():
+        arr = arr.cast(pa.large_string())
+    data = arr.buffers()[2]
+    if data is None or data.size == 0:
+        return None
+    return arr, np.frombuffer(data, dtype=np.uint8)
+
+
 def shape_values(values: pl.Series) -> pl.Series:
     """``shape_expr`` on a Series, as one byte-table lookup over the column's whole text buffer.
 
@@ -184,28 +197,63 @@ def shape_values(values: pl.Series) -> pl.Series:
     >>> shape_values(pl.Series(["(555) 123-4567", "Zoë 7", None])).to_list()
     ['(999) 999-9999', 'Aaë 9', None]
     """
-    arr = values.cast(pl.String).to_arrow()
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
-    if arr.type != pa.large_string():
-        arr = arr.cast(pa.large_string())
-    validity, offsets, data = arr.buffers()
-    if data is None or data.size == 0:
+    held = _string_buffers(values)
+    if held is None:
         return values.cast(pl.String)
-    mapped = _SHAPE_BYTES[np.frombuffer(data, dtype=np.uint8)]
+    arr, data = held
+    validity, offsets, _ = arr.buffers()
     out = pa.LargeStringArray.from_buffers(
-        len(arr), offsets, pa.py_buffer(mapped), null_bitmap=validity, null_count=arr.null_count, offset=arr.offset
+        len(arr),
+        offsets,
+        pa.py_buffer(_SHAPE_BYTES[data]),
+        null_bitmap=validity,
+        null_count=arr.null_count,
+        offset=arr.offset,
     )
     return pl.Series(values.name, out, dtype=pl.String)
+
+
+_RUNS = np.zeros(256, dtype=bool)
+_RUNS[[ord("a"), ord("A"), ord("9")]] = True
+
+
+def collapse_values(shapes: pl.Series) -> pl.Series:
+    """Runs of ``a``, ``A`` and ``9`` in shapes made one (``Aaaa 99`` -> ``Aa 9``), over the whole text
+    buffer at once: a byte is dropped when it repeats the byte before it in the same value. The three
+    regex replacements it stands for took 0.2 s over the 76,000 shapes of a column of free text.
+
+    >>> collapse_values(pl.Series(["Aaaa 99-99", "aA9", "", None])).to_list()
+    ['Aa 9-9', 'aA9', '', None]
+    """
+    held = _string_buffers(shapes)
+    if held is None:
+        return shapes.cast(pl.String)
+    arr, data = held
+    validity, offset_buffer, _ = arr.buffers()
+    offsets = np.frombuffer(offset_buffer, dtype=np.int64)[arr.offset : arr.offset + len(arr) + 1]
+    text = data[offsets[0] : offsets[-1]]
+    starts = offsets - offsets[0]
+    repeat = np.zeros(len(text), dtype=bool)
+    repeat[1:] = (text[1:] == text[:-1]) & _RUNS[text[1:]]
+    repeat[starts[:-1][starts[:-1] < len(text)]] = False  # a run never continues into the next value
+    kept = np.concatenate([[0], np.cumsum(~repeat, dtype=np.int64)])
+    # Led by ``arr.offset`` zeros, so that the one offset applies to the validity and the offsets alike.
+    new_offsets = np.concatenate([np.zeros(arr.offset, dtype=np.int64), kept[starts]])
+    out = pa.LargeStringArray.from_buffers(
+        len(arr),
+        pa.py_buffer(new_offsets),
+        pa.py_buffer(text[~repeat]),
+        null_bitmap=validity,
+        null_count=arr.null_count,
+        offset=arr.offset,
+    )
+    return pl.Series(shapes.name, out, dtype=pl.String)
 
 
 def shape_expr(expr: pl.Expr, collapse: bool = False) -> pl.Expr:
     """Letters to A/a, digits to 9, everything else kept: ``(555) 123-4567`` -> ``(999) 999-9999``."""
     shaped = expr.map_batches(shape_values, return_dtype=pl.String, is_elementwise=True)
-    if collapse:
-        shaped = shaped.str.replace_all(r"(a)a+", "${1}").str.replace_all(r"(A)A+", "${1}")
-        shaped = shaped.str.replace_all(r"(9)9+", "${1}")
-    return shaped
+    return _collapsed(shaped) if collapse else shaped
 
 
 # Examples are what a reader sees of the top shapes: only the shapes shown get them. Grouping a million
@@ -214,7 +262,7 @@ SHOWN_SHAPES = 8
 
 
 def _collapsed(shape: pl.Expr) -> pl.Expr:
-    return shape.str.replace_all(r"a+", "a").str.replace_all(r"A+", "A").str.replace_all(r"9+", "9")
+    return shape.map_batches(collapse_values, return_dtype=pl.String, is_elementwise=True)
 
 
 def _shown(sums: pl.LazyFrame, missing: bool) -> pl.LazyFrame:
