@@ -8,6 +8,8 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 
+from kit.profiling.bytewise import squeezed, text_buffers, translated
+
 DEFAULT_PSEUDO_NULLS = (
     "N/A",
     "NA",
@@ -174,19 +176,6 @@ def _shape_table_bytes() -> np.ndarray:
 _SHAPE_BYTES = _shape_table_bytes()
 
 
-def _string_buffers(values: pl.Series) -> tuple[pa.LargeStringArray, np.ndarray] | None:
-    """A String Series as one Arrow large-string array and its text bytes; None when it holds no text."""
-    arr = values.cast(pl.String).to_arrow()
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
-    if arr.type != pa.large_string():
-        arr = arr.cast(pa.large_string())
-    data = arr.buffers()[2]
-    if data is None or data.size == 0:
-        return None
-    return arr, np.frombuffer(data, dtype=np.uint8)
-
-
 def shape_values(values: pl.Series) -> pl.Series:
     """``shape_expr`` on a Series, as one byte-table lookup over the column's whole text buffer.
 
@@ -197,15 +186,15 @@ def shape_values(values: pl.Series) -> pl.Series:
     >>> shape_values(pl.Series(["(555) 123-4567", "Zoë 7", None])).to_list()
     ['(999) 999-9999', 'Aaë 9', None]
     """
-    held = _string_buffers(values)
+    held = text_buffers(values)
     if held is None:
         return values.cast(pl.String)
-    arr, data = held
+    arr, _, data = held
     validity, offsets, _ = arr.buffers()
     out = pa.LargeStringArray.from_buffers(
         len(arr),
         offsets,
-        pa.py_buffer(_SHAPE_BYTES[data]),
+        pa.py_buffer(translated(data, _SHAPE_BYTES)),
         null_bitmap=validity,
         null_count=arr.null_count,
         offset=arr.offset,
@@ -225,29 +214,16 @@ def collapse_values(shapes: pl.Series) -> pl.Series:
     >>> collapse_values(pl.Series(["Aaaa 99-99", "aA9", "", None])).to_list()
     ['Aa 9-9', 'aA9', '', None]
     """
-    held = _string_buffers(shapes)
+    held = text_buffers(shapes)
     if held is None:
         return shapes.cast(pl.String)
-    arr, data = held
-    validity, offset_buffer, _ = arr.buffers()
-    offsets = np.frombuffer(offset_buffer, dtype=np.int64)[arr.offset : arr.offset + len(arr) + 1]
+    arr, offsets, data = held
     text = data[offsets[0] : offsets[-1]]
     starts = offsets - offsets[0]
     repeat = np.zeros(len(text), dtype=bool)
     repeat[1:] = (text[1:] == text[:-1]) & _RUNS[text[1:]]
     repeat[starts[:-1][starts[:-1] < len(text)]] = False  # a run never continues into the next value
-    kept = np.concatenate([[0], np.cumsum(~repeat, dtype=np.int64)])
-    # Led by ``arr.offset`` zeros, so that the one offset applies to the validity and the offsets alike.
-    new_offsets = np.concatenate([np.zeros(arr.offset, dtype=np.int64), kept[starts]])
-    out = pa.LargeStringArray.from_buffers(
-        len(arr),
-        pa.py_buffer(new_offsets),
-        pa.py_buffer(text[~repeat]),
-        null_bitmap=validity,
-        null_count=arr.null_count,
-        offset=arr.offset,
-    )
-    return pl.Series(shapes.name, out, dtype=pl.String)
+    return squeezed(arr, offsets, text, repeat, shapes.name)
 
 
 def shape_expr(expr: pl.Expr, collapse: bool = False) -> pl.Expr:
