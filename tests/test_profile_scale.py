@@ -49,6 +49,12 @@ def _plain(frame: pl.DataFrame, c: str) -> list:
 def test_counts_through_hashes_equal_plain_value_counts(values):
     frame = pl.DataFrame({"x": values}, schema={"x": pl.String})
     assert sorted(distinct_counts(frame, ["x"])["x"].rows()) == _plain(frame, "x")
+    # The repeated hashes found by is_duplicated, as for a column of more than SORTED_REPEATS_ROWS.
+    sorted_rows, counts_module.SORTED_REPEATS_ROWS = counts_module.SORTED_REPEATS_ROWS, -1
+    try:
+        assert sorted(distinct_counts(frame, ["x"])["x"].rows()) == _plain(frame, "x")
+    finally:
+        counts_module.SORTED_REPEATS_ROWS = sorted_rows
 
 
 def _frame(rows: int) -> pl.DataFrame:

@@ -43,7 +43,9 @@ MIN_ROWS_FOR_HASHING = 1_000  # below this, plain grouping is as cheap as anythi
 # as the column (an email column of 30M rows: about 3 GB in all).
 SPILL_SHARE = 0.25
 _VIEW_BYTES = 24  # a value's view and count, beside its text
-GROUPS_AT_ONCE = 2_000_000  # repeated values grouped at once when counting on disk
+GROUPS_AT_ONCE = 2_000_000
+# Up to this many rows, the repeated hashes of a held column are found by sorting a copy of them.
+SORTED_REPEATS_ROWS = 5_000_000  # repeated values grouped at once when counting on disk
 ROW_HASH = "\x1frow_hash"
 _COL, _VALUE = "\x1fcolumn", "\x1fvalue"
 _HASH, _REPEATED = "\x1fhash", "\x1frepeated"
@@ -100,9 +102,15 @@ def distinct_counts(frame: pl.DataFrame, names: list[str]) -> dict[str, pl.DataF
     """
     if not names:
         return {}
-    # is_duplicated, not repeated_hashes: on a held column it is slower but holds less (30M rows: +150 MB
-    # against +430 MB for the hashes and their sorted copy).
-    repeated = frame.select(pl.col(c).hash().is_duplicated() & pl.col(c).is_not_null() for c in names)
+    if frame.height <= SORTED_REPEATS_ROWS:
+        # Sorting a copy of the hashes: three times faster than is_duplicated.
+        hashes = frame.select(pl.col(c).hash() for c in names)
+        repeated = hashes.select(
+            pl.col(c).is_in(repeated_hashes(hashes[c].clone()).implode()) & frame[c].is_not_null() for c in names
+        )
+    else:
+        # is_duplicated: slower, but it holds less (30M rows: +150 MB against +430 MB for the sorted copy).
+        repeated = frame.select(pl.col(c).hash().is_duplicated() & pl.col(c).is_not_null() for c in names)
     queries = []
     for c in names:
         values = pl.DataFrame({c: frame[c], "\x1fr": repeated[c]}).lazy()
