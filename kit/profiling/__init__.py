@@ -38,6 +38,7 @@ from kit.profiling.measures import (
     shapes,
     text_measures,
 )
+from kit.profiling.memory import return_freed_memory
 from kit.profiling.model import (
     SEVERITY_ORDER,
     Alert,
@@ -279,6 +280,7 @@ def profile(
     >>> p.column("email").pseudo_nulls["N/A"] > 0
     True
     """
+    return_freed_memory()
     if isinstance(extract_or_frame, Extract):
         frame, source = extract_or_frame.frame, source or extract_or_frame.report.path
         declared_types = declared_types or extract_or_frame.report.declared_types
