@@ -50,3 +50,52 @@ def test_profile_sets_it():
 
     profile(pl.DataFrame({"a": ["x", "y"]}), near=False)
     assert memory._done == [sys.platform.startswith("linux")]
+
+
+_BETWEEN_COLUMNS = """
+import gc, sys
+from pathlib import Path
+import polars as pl
+import kit.profiling as profiling
+
+def anon_mb():
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("RssAnon"):
+            return int(line.split()[1]) // 1024
+
+rows, path = 1_000_000, sys.argv[1]
+n = pl.int_range(0, rows, eager=True)
+value = "customer-record-" + n.cast(pl.String).str.zfill(12) + "-with-a-long-tail"  # 45 MB of text
+# Every 50th value padded: a rule fires on 2% of the values, spread over the whole file.
+value = pl.select(pl.when(n % 50 == 7).then(" " + value + " ").otherwise(value)).to_series()
+pl.DataFrame({"a": value}).write_csv(path)
+del n, value
+gc.collect()
+base, held = anon_mb(), []
+one_pass = profiling._alerts_in_one_pass
+
+def measured(lazy, fired):  # every column described; the rows of the alerts not read yet
+    gc.collect()
+    held.append(anon_mb() - base)
+    return one_pass(lazy, fired)
+
+profiling._alerts_in_one_pass = measured
+p = profiling.profile(pl.scan_csv(path, infer_schema=False), near=False)
+assert [a.total for a in p.alerts if a.code == "PADDED_SPACES"] == [20_000], p.alerts
+print(held[0])
+"""
+
+
+def test_a_rule_on_values_spread_over_a_scan_does_not_keep_the_columns_text(tmp_path):
+    """A rule's lookup values are a filter of the column's counts, which takes a value from every chunk
+    of the scan and so kept every chunk's text: 69 MB of this column until the rows were read (at 30M
+    rows, gigabytes per column). Measured in a process of its own, jemalloc returning freed memory at
+    once, so what is measured is what is held."""
+    import os
+
+    env = {**os.environ, "_RJEM_MALLOC_CONF": "dirty_decay_ms:0,muzzy_decay_ms:0"}
+    script = [sys.executable, "-c", _BETWEEN_COLUMNS, str(tmp_path / "t.csv")]
+    out = subprocess.run(script, env=env, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr[-2000:]
+    held = int(out.stdout.strip().splitlines()[-1])
+    assert held < 45, f"{held} MB held once the column was described (its text is 45 MB)"

@@ -20,6 +20,7 @@ from kit.errors import KitError
 from kit.load.report import Extract
 from kit.profiling.alerts import EXTRACT_RULES, RULES, ExtractFacts, RowsSpec
 from kit.profiling.between import appended, dependencies
+from kit.profiling.bytewise import compacted
 from kit.profiling.counts import count_values
 from kit.profiling.dates import date_formats
 from kit.profiling.duplicates import exact_groups, key_duplicates
@@ -135,11 +136,11 @@ def _fire(col: ColumnProfile, rule: Any, spec: Any, counts: pl.DataFrame) -> _Fi
         if spec.narrow is not None:
             rows = rows & spec.narrow.fill_null(False)
     elif 2 * matched <= counts.height:
-        rows = pl.col(c).is_in(counts[c].filter(hit).implode())
+        rows = pl.col(c).is_in(compacted(counts[c].filter(hit)).implode())
     else:
         rows = pl.col(c).is_not_null()
         if matched < counts.height:
-            rows = rows & ~pl.col(c).is_in(counts[c].filter(~hit).implode())
+            rows = rows & ~pl.col(c).is_in(compacted(counts[c].filter(~hit)).implode())
     if spec.nulls and col.nulls:
         total += col.nulls
         rows = rows | pl.col(c).is_null()
@@ -373,7 +374,9 @@ def _profile(
     def distinct_column(c: str) -> tuple[list[ColumnProfile], list[_Fired], pl.DataFrame | None]:
         counts = counted.load(c)
         more, more_fired = _describe({c: counts}, n_rows, schema, tokens_for, top, target_encoding, declared)
-        return more, more_fired, counts.filter(pl.col(COUNT) > 1).select(c) if keys == [c] else None
+        # Kept for the key duplicates: a copy of the repeated keys, not a filter holding the column's text.
+        repeated = compacted(counts[c].filter(counts[COUNT] > 1)).to_frame() if keys == [c] else None
+        return more, more_fired, repeated
 
     if isinstance(text, pl.LazyFrame):  # one column's counts in memory at a time
         done = []

@@ -55,3 +55,17 @@ def translated(data: np.ndarray, table: np.ndarray) -> np.ndarray:
     for at in range(0, len(data), TAKE_CHUNK):
         np.take(table, data[at : at + TAKE_CHUNK], out=out[at : at + TAKE_CHUNK])
     return out
+
+
+def compacted(values: pl.Series) -> pl.Series:
+    """A copy of String ``values`` that holds only their own text. A filter of a String Series keeps the
+    text buffers of every chunk it takes a value from: 2% of a scanned column's values, spread over
+    it, held the whole column's text (gigabytes at 30M rows) for as long as the filter lived.
+
+    >>> s = pl.Series(["alpha-value-one", "beta-value-two"])
+    >>> compacted(s.filter(s.str.starts_with("b"))).to_list()
+    ['beta-value-two']
+    """
+    if values.dtype != pl.String:
+        return values
+    return pl.Series(values.name, values.to_arrow(), dtype=pl.String)
