@@ -42,14 +42,21 @@ def test_freed_arrays_are_returned_to_the_system_not_kept_in_the_heap():
     assert held("returned") < 40
 
 
-def test_profile_sets_it():
-    import polars as pl
+_SET_BY = """
+import polars as pl
+import kit.profiling.memory as memory
+from kit.profiling import profile
 
-    import kit.profiling.memory as memory
-    from kit.profiling import profile
+profile(pl.DataFrame({"a": ["x", "y"]}), near=False)
+print(memory._done)
+profile(pl.DataFrame({"a": ["x", "y"]}).lazy(), near=False)
+print(memory._done)
+"""
 
-    profile(pl.DataFrame({"a": ["x", "y"]}), near=False)
-    assert memory._done == [sys.platform.startswith("linux")]
+
+def test_a_scan_sets_it_a_loaded_frame_does_not():
+    out = subprocess.run([sys.executable, "-c", _SET_BY], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["[]", f"[{sys.platform.startswith('linux')}]"]
 
 
 _BETWEEN_COLUMNS = """

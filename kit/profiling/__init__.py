@@ -281,7 +281,8 @@ def profile(
     >>> p.column("email").pseudo_nulls["N/A"] > 0
     True
     """
-    return_freed_memory()
+    if isinstance(extract_or_frame, pl.LazyFrame):  # a large extract: its memory, not its speed, binds
+        return_freed_memory()
     if isinstance(extract_or_frame, Extract):
         frame, source = extract_or_frame.frame, source or extract_or_frame.report.path
         declared_types = declared_types or extract_or_frame.report.declared_types

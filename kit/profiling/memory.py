@@ -5,7 +5,9 @@ serves a block of up to 32 MB from its heaps once a block that large has been fr
 threshold rises on its own), and keeps what is freed there for reuse: in a 30M-row profile of a
 scan, the memory it kept between one column and the next was about 2 GB, and the peak 4.76 GB
 instead of 3.50 GB with the threshold held at 1 MB. Blocks of 1 MB and more are then mapped and
-unmapped as they are made and freed, at the cost of a page fault per page on each use.
+unmapped as they are made and freed, at the cost of a page fault per page on each use: a loaded
+file of 1M rows took 320,000 more faults (about 0.9 s of CPU in the kernel) for 0.17 GB less peak,
+so it is set for a scan (a large extract) only, where memory is what binds.
 
 polars' own allocator (jemalloc) already returns freed memory after a second or two.
 """
