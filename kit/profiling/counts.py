@@ -43,9 +43,9 @@ MIN_ROWS_FOR_HASHING = 1_000  # below this, plain grouping is as cheap as anythi
 # as the column (an email column of 30M rows: about 3 GB in all).
 SPILL_SHARE = 0.25
 _VIEW_BYTES = 24  # a value's view and count, beside its text
-GROUPS_AT_ONCE = 2_000_000
+GROUPS_AT_ONCE = 2_000_000  # repeated values grouped at once when counting on disk
 # Up to this many rows, the repeated hashes of a held column are found by sorting a copy of them.
-SORTED_REPEATS_ROWS = 5_000_000  # repeated values grouped at once when counting on disk
+SORTED_REPEATS_ROWS = 5_000_000
 ROW_HASH = "\x1frow_hash"
 _COL, _VALUE = "\x1fcolumn", "\x1fvalue"
 _HASH, _REPEATED = "\x1fhash", "\x1frepeated"
