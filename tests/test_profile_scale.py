@@ -287,3 +287,5 @@ def test_repeated_hashes_are_the_values_is_duplicated_finds(values):
     s = pl.Series("h", values, dtype=pl.UInt64)
     expected = sorted(set(s.filter(s.is_duplicated()).to_list()))
     assert counts_module.repeated_hashes(s.clone()).to_list() == expected
+    assert counts_module.is_repeated(s).to_list() == s.is_duplicated().to_list()
+    assert s.to_list() == values  # is_repeated sorts a copy, never its argument

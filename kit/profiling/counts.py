@@ -103,11 +103,7 @@ def distinct_counts(frame: pl.DataFrame, names: list[str]) -> dict[str, pl.DataF
     if not names:
         return {}
     if frame.height <= SORTED_REPEATS_ROWS:
-        # Sorting a copy of the hashes: three times faster than is_duplicated.
-        hashes = frame.select(pl.col(c).hash() for c in names)
-        repeated = hashes.select(
-            pl.col(c).is_in(repeated_hashes(hashes[c].clone()).implode()) & frame[c].is_not_null() for c in names
-        )
+        repeated = pl.DataFrame({c: is_repeated(frame[c].hash()) & frame[c].is_not_null() for c in names})
     else:
         # is_duplicated: slower, but it holds less (30M rows: +150 MB against +430 MB for the sorted copy).
         repeated = frame.select(pl.col(c).hash().is_duplicated() & pl.col(c).is_not_null() for c in names)
@@ -150,6 +146,16 @@ def repeated_hashes(hashes: pl.Series) -> pl.Series:
     first = same.copy()
     first[1:] &= ~same[:-1]  # the first extra copy of each: one per repeated hash, masks only
     return pl.Series(hashes.name, ordered[1:][first], dtype=hashes.dtype)
+
+
+def is_repeated(hashes: pl.Series) -> pl.Series:
+    """Whether each hash occurs more than once (``is_duplicated``), found by sorting a copy of them: three
+    times faster than ``is_duplicated``'s hash table, for 8 more bytes a hash held meanwhile.
+
+    >>> is_repeated(pl.Series([5, 3, 5, 1], dtype=pl.UInt64)).to_list()
+    [True, False, True, False]
+    """
+    return hashes.is_in(repeated_hashes(hashes.clone()).implode())
 
 
 def _mapped(path: Path) -> pl.DataFrame:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from kit.profiling.counts import repeated_hashes
+from kit.profiling.counts import is_repeated
 
 MAX_GROUPS = 1000
 
@@ -24,7 +24,7 @@ def exact_groups(frame: pl.DataFrame | pl.LazyFrame, hashes: pl.Series | None = 
         hashes = lazy.select(pl.struct(pl.all()).hash()).collect().to_series()
     # Sorting finds the repeated hashes in 8 bytes a row; is_duplicated's hash table of a hundred
     # million rows took several times that.
-    candidates = pl.arange(0, hashes.len(), eager=True).filter(hashes.is_in(repeated_hashes(hashes.clone()).implode()))
+    candidates = pl.arange(0, hashes.len(), eager=True).filter(is_repeated(hashes))
     if candidates.len() == 0:
         return [], 0
     wanted = lazy.with_row_index("__row").filter(pl.col("__row").is_in(candidates.implode()))
