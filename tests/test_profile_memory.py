@@ -93,6 +93,7 @@ print(held[0])
 """
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/status")
 def test_a_rule_on_values_spread_over_a_scan_does_not_keep_the_columns_text(tmp_path):
     """A rule's lookup values are a filter of the column's counts, which takes a value from every chunk
     of the scan and so kept every chunk's text: 69 MB of this column until the rows were read (at 30M
