@@ -15,13 +15,14 @@ polars' own allocator (jemalloc) already returns freed memory after a second or 
 from __future__ import annotations
 
 import ctypes
+import functools
 import sys
 
 RETURN_ABOVE = 1 << 20  # bytes
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters (malloc.h)
-_done: list[bool] = []
 
 
+@functools.cache
 def return_freed_memory(threshold: int = RETURN_ABOVE) -> bool:
     """Have glibc map blocks of ``threshold`` bytes and more on their own and give back freed heap tops
     above it; True when it was set (Linux with glibc), False elsewhere. Set once per process.
@@ -29,14 +30,10 @@ def return_freed_memory(threshold: int = RETURN_ABOVE) -> bool:
     >>> return_freed_memory() in (True, False)
     True
     """
-    if _done:
-        return _done[0]
-    ok = False
-    if sys.platform.startswith("linux"):
-        try:
-            libc = ctypes.CDLL("libc.so.6")
-            ok = bool(libc.mallopt(_M_MMAP_THRESHOLD, threshold)) and bool(libc.mallopt(_M_TRIM_THRESHOLD, threshold))
-        except (OSError, AttributeError):  # another C library (musl): its own policy stands
-            ok = False
-    _done.append(ok)
-    return ok
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        return bool(libc.mallopt(_M_MMAP_THRESHOLD, threshold)) and bool(libc.mallopt(_M_TRIM_THRESHOLD, threshold))
+    except (OSError, AttributeError):  # another C library (musl): its own policy stands
+        return False
