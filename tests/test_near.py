@@ -6,9 +6,11 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kit.profiling import profile
-from kit.profiling.near import KEYED_FIELDS, Field, choose_fields, near_duplicates, normalise
+from kit.profiling.near import KEYED_FIELDS, Field, choose_fields, components, near_duplicates, normalise
 from sample_data.mixed import make_frame, planted_pairs
 
 
@@ -78,3 +80,19 @@ def test_distinct_is_union1d_by_a_sort():
     assert np.array_equal(_distinct(a, b), np.union1d(a, b))
     assert np.array_equal(_distinct(a), np.unique(a)) and _distinct(a).dtype == a.dtype
     assert _distinct(np.zeros(0, dtype=np.uint32)).tolist() == [] and _distinct().tolist() == []
+
+
+@given(st.lists(st.tuples(st.integers(0, 60), st.integers(0, 60)), min_size=1, max_size=120))
+@settings(max_examples=200, deadline=None)
+def test_components_are_scipys_connected_components_named_by_their_smallest_node(edges):
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    a, b = (np.array(side) for side in zip(*edges, strict=True))
+    label = components(a, b)
+    _, reference = connected_components(coo_matrix((np.ones(len(a)), (a, b)), shape=(61, 61)), directed=False)
+    # The same partition of the edges, and each part named by its smallest node.
+    assert len(set(zip(label.tolist(), reference[a].tolist(), strict=True))) == len(set(reference[a].tolist()))
+    assert len(set(label.tolist())) == len(set(reference[a].tolist()))
+    for name in set(label.tolist()):
+        assert name == min(np.concatenate([a[label == name], b[label == name]]))

@@ -221,6 +221,31 @@ def _order(keys: list[np.ndarray]) -> np.ndarray:
     return frame.select(pl.arg_sort_by(frame.columns)).to_series().to_numpy().astype(np.uint32)
 
 
+def components(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """For each edge ``(a[i], b[i])`` of a graph, its connected component, named by the smallest node in it.
+
+    Every node takes the smallest label among its edges' ends, then labels jump to their label's label,
+    until every edge has one label at both ends: a few rounds of whole-array operations (a cluster of
+    k records takes about log k). It stands in for scipy's ``connected_components``, whose import alone
+    (0.4 s) was a sixth of near-duplicate detection at a million rows.
+
+    >>> components(np.array([5, 1, 9, 2]), np.array([7, 5, 4, 3])).tolist()
+    [1, 1, 4, 2]
+    """
+    nodes = _distinct(a, b)
+    ia, ib = np.searchsorted(nodes, a), np.searchsorted(nodes, b)
+    label = np.arange(len(nodes))
+    while True:
+        low = np.minimum(label[ia], label[ib])
+        np.minimum.at(label, ia, low)
+        np.minimum.at(label, ib, low)
+        jumped = label[label]
+        while not np.array_equal(jumped, label):
+            label, jumped = jumped, jumped[jumped]
+        if np.array_equal(label[ia], label[ib]):
+            return nodes[label[ia]]
+
+
 def _rows(frame: pl.DataFrame | pl.LazyFrame, rows: np.ndarray, names: list[str]) -> pl.DataFrame:
     """The given rows (sorted, distinct) of ``names``, as text, in that order."""
     if isinstance(frame, pl.LazyFrame):
@@ -354,12 +379,7 @@ def near_duplicates(
     ma, mb, ms = a_np[match], b_np[match], score[match]
     if not len(ma):
         return result
-    from scipy.sparse import coo_matrix  # imported here: 0.2 s that a profile without matches never needs
-    from scipy.sparse.csgraph import connected_components
-
-    graph = coo_matrix((np.ones(len(ma)), (ma, mb)), shape=(n, n))
-    _, labels = connected_components(graph, directed=False)
-    edges = pl.DataFrame({"a": ma, "b": mb, "score": ms}).with_columns(pl.Series("cluster", labels[ma]))
+    edges = pl.DataFrame({"a": ma, "b": mb, "score": ms, "cluster": components(ma, mb)})
     members = (
         pl.concat([edges.select("cluster", row="a"), edges.select("cluster", row="b")])
         .unique()
