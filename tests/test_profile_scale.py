@@ -96,21 +96,24 @@ def test_counting_a_frame_and_a_scan_is_exact_whichever_way_a_column_is_counted(
     assert scanned.row_hashes.len() == 3_000
 
 
-@pytest.mark.parametrize("large", [False, True])
+@pytest.mark.parametrize("large", [False, True, "eager"])
 def test_a_scan_profiles_like_the_frame_on_the_hashed_path(tmp_path, monkeypatch, large):
     """Duplicate keys, exact duplicate rows and alert rows agree between the two paths; ``large``: with
     the limits set so small that a scan counts its mostly distinct columns on disk and every column's
-    checks run a slice of values at a time, as for tens of millions of values."""
+    checks run a slice of values at a time, as for tens of millions of values; "eager": every column
+    but the smallest has its shapes made on its own, eagerly, as for a column of a million values."""
     monkeypatch.setattr(counts_module, "HEAD_ROWS", 1_000)
     monkeypatch.setattr(counts_module, "MIN_ROWS_FOR_HASHING", 100)
     path = tmp_path / "f.csv"
     pl.concat([_frame(3_000), _frame(3_000).slice(10, 5)]).write_csv(path)  # five exact copies at the end
     frame = pl.read_csv(path, infer_schema=False)
     eager = profile(frame, key="id", near=False).to_dict()
-    if large:  # the scan only: the frame's profile, made as usual, is what it must equal
-        import kit.profiling as profiling
-        import kit.profiling.measures as measures
+    import kit.profiling as profiling
+    import kit.profiling.measures as measures
 
+    if large == "eager":
+        monkeypatch.setattr(profiling, "EAGER_SHAPES", 2)
+    elif large:  # the scan only: the frame's profile, made as usual, is what it must equal
         monkeypatch.setattr(counts_module, "SPILL_SHARE", 0)
         monkeypatch.setattr(measures, "SLICE_ROWS", 7)
         monkeypatch.setattr(profiling, "HOLD_SHAPES", 10)

@@ -64,6 +64,8 @@ MAX_ALERT_ROWS = 10_000
 # Up to this many distinct values a column's shapes are held between their two uses; beyond, made a
 # slice of values at a time (``shape_table_sliced``).
 HOLD_SHAPES = 5_000_000
+# Above this many distinct values, a column's shapes are made on their own, eagerly (``_describe``).
+EAGER_SHAPES = 100_000
 # Values tied at the k-th count of the top values are bounded on about this many of them.
 TIE_SAMPLE = 100_000
 # A rule's rows are looked up by value unless both its matching and its other values are more than this.
@@ -185,10 +187,19 @@ def _describe(
     for; then, per column, what needs the results of those.
     """
     names = list(counts)
-    # Streaming, so the shapes of a column of millions of values are made a morsel at a time; a column of
-    # more distinct values than HOLD_SHAPES a slice at a time (its examples would be held whole).
-    held = [c for c in names if counts[c].height <= HOLD_SHAPES]
-    made = dict(
+    # A column of many distinct values (up to HOLD_SHAPES) is shaped on its own, eagerly: its missing
+    # values a mask made once (and kept for the measures below), its shapes made once, with no
+    # streaming morsels between them. Others together, streaming, so a batch of columns shares the
+    # cores; a column of more distinct values than HOLD_SHAPES a slice at a time (its examples would be
+    # held whole).
+    missing = {
+        c: by_slices(counts[c], missing_expr(c, tokens_for(c)))
+        for c in names
+        if EAGER_SHAPES < counts[c].height <= HOLD_SHAPES
+    }
+    made = {c: shape_table(counts[c], c, mask) for c, mask in missing.items()}
+    held = [c for c in names if counts[c].height <= HOLD_SHAPES and c not in made]
+    made |= dict(
         zip(
             held,
             pl.collect_all(
@@ -221,7 +232,7 @@ def _describe(
         tokens = tokens_for(c)
         pn = counts[c].filter(pl.col(c).is_in(tokens)).sort([COUNT, c], descending=[True, False]).rows()
         # The present values are a mask over the counts, not a copy of them (tens of millions of values).
-        keep = by_slices(counts[c], ~missing_expr(c, tokens))
+        keep = ~missing[c] if c in missing else by_slices(counts[c], ~missing_expr(c, tokens))
         n_present, present_total = int(keep.sum()), int(counts[c][COUNT].filter(keep).sum() or 0)
         table = tables[i]
         shp, outside = shapes(table)
