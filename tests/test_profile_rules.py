@@ -331,3 +331,12 @@ def test_extract_level_alerts_are_registered_rules_with_their_severity():
     agreeing = profile(frame.filter(pl.col("id") != "3"), key="id", near=False)
     assert agreeing.alerts_for("DUPLICATE_KEY")[0].severity == "warning"
     assert not set(RULES) & set(EXTRACT_RULES)
+
+
+def test_compact_dates_are_told_from_eight_digit_ids_on_their_values():
+    dates = [f"2024{m:02d}{d:02d}" for m in range(1, 13) for d in (1, 15, 28)] + [" 19991231 ", "20241301"]
+    ids = [f"{i:08d}" for i in range(len(dates))]
+    p = profile(pl.DataFrame({"day": dates, "id": ids}), near=False)
+    day, code = p.column("day"), p.column("id")
+    assert day.type.fits["date"] == round(37 / 38, 6) and day.dates.formats == {"%Y%m%d": 37}  # month 13 is none
+    assert "date" not in code.type.fits and code.dates.formats == {}

@@ -12,7 +12,7 @@ import re
 
 import polars as pl
 
-from kit.profiling.dates import FAMILIES, SHAPE_REGEX
+from kit.profiling.dates import COMPACT_VALUE, FAMILIES, SHAPE_REGEX
 from kit.profiling.measures import COUNT
 
 # Number forms. A value belongs to the first form it matches, so "1,250" is read as a decimal comma
@@ -174,15 +174,17 @@ def infer_type(
         units = {u: int(n) for u, n in spelled.head(20).rows()}
     # Compact dates (20240131) look like any 8-digit number on their shape: counted on the values.
     if shaped.select(pl.col(name).str.contains(r"^\s*9{8}\s*$").any()).item():
-        eight = counts.filter(keep & pl.col(name).str.contains(r"^\s*\d{8}\s*$"))
-        fits["date"] += _weighted_fits(eight, name, ["date"])["date"]
+        compact = pl.col(COUNT).filter(keep & pl.col(name).str.contains(COMPACT_VALUE)).sum()
+        fits["date"] += int(counts.select(compact).item() or 0)
     # The rest need the values themselves; a look at the shapes says whether they can fit at all.
     # Only the values a plain search finds could fit (a URL has "://" or "www.", an amount a currency
     # symbol or code): a column of millions of emails is not stripped and matched as URLs.
     could = {}
     if shaped.select(pl.col(name).str.contains(r"://|^\s*aaa\.").any()).item():
         could["url"] = r"(?i)://|www\."
-    if shaped.select(pl.col(name).str.contains(r"[$€£¥₹]|AAA").any()).item():
+    # An amount has a digit: a column of names in capitals is not searched for currency codes.
+    marked = pl.col(name).str.contains(r"[$€£¥₹]|AAA") & pl.col(name).str.contains("9", literal=True)
+    if shaped.select(marked.any()).item():
         could["currency"] = CURRENCY_SYMBOL
     for kind, search in could.items():
         fits.update(_weighted_fits(counts.filter(keep & pl.col(name).str.contains(search)), name, [kind]))
