@@ -292,3 +292,31 @@ def test_repeated_hashes_are_the_values_is_duplicated_finds(values):
     assert counts_module.repeated_hashes(s.clone()).to_list() == expected
     assert counts_module.is_repeated(s).to_list() == s.is_duplicated().to_list()
     assert s.to_list() == values  # is_repeated sorts a copy, never its argument
+
+
+_cell = st.one_of(st.none(), st.sampled_from(["a", "b", ""]))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(_cell, _cell, _cell), max_size=40))
+def test_exact_duplicates_among_the_rows_a_column_repeats_on_are_those_of_every_row(rows):
+    from kit.profiling.duplicates import exact_groups
+
+    frame = pl.DataFrame(rows, schema=["x", "y", "z"], orient="row")
+    expected = exact_groups(frame)
+    for c in frame.columns:
+        repeated = frame[c].drop_nulls().filter(frame[c].drop_nulls().is_duplicated()).unique()
+        assert exact_groups(frame, among=(c, repeated)) == expected
+
+
+def test_a_frame_profile_finds_exact_copies_by_its_most_distinct_column(monkeypatch):
+    """In memory, exact duplicates are looked for only among rows whose value repeats in a mostly
+    distinct column (or is null there): the same groups as grouping every column."""
+    monkeypatch.setattr(counts_module, "HEAD_ROWS", 1_000)
+    monkeypatch.setattr(counts_module, "MIN_ROWS_FOR_HASHING", 100)
+    base = _frame(3_000).with_columns(pl.when(pl.col("id").str.ends_with("7")).then(None).otherwise("id").alias("id"))
+    frame = pl.concat([base, base.slice(10, 5), base.slice(17, 1)])  # copies, one of a row whose id is null
+    p = profile(frame, near=False)
+    by_values = frame.with_row_index("r").group_by(frame.columns).agg("r").filter(pl.col("r").list.len() > 1)
+    assert p.duplicates.exact_groups == by_values.height > 6  # and the rows null in both id and email
+    assert sorted(p.duplicates.exact) == sorted(sorted(g) for g in by_values["r"].to_list())

@@ -383,12 +383,18 @@ def _profile(
         described, fired = described + more, fired + more_fired
     repeated_key = None
 
-    def distinct_column(c: str) -> tuple[list[ColumnProfile], list[_Fired], pl.DataFrame | None]:
+    def distinct_column(c: str) -> tuple[list[ColumnProfile], list[_Fired], pl.DataFrame | None, int]:
         counts = counted.load(c)
         more, more_fired = _describe({c: counts}, n_rows, schema, tokens_for, top, target_encoding, declared)
-        # Kept for the key duplicates: a copy of the repeated keys, not a filter holding the column's text.
-        repeated = compacted(counts[c].filter(counts[COUNT] > 1)).to_frame() if keys == [c] else None
-        return more, more_fired, repeated
+        # A copy of the repeated values, not a filter holding the column's text: kept for the key
+        # duplicates and, in memory, for the exact duplicates (only rows whose value repeats in a
+        # column, or is null there, can be copies of each other), with how many rows they are.
+        repeated, rows = None, n_rows
+        if keys == [c] or isinstance(text, pl.DataFrame):
+            again = counts[COUNT] > 1
+            repeated = compacted(counts[c].filter(again)).to_frame()
+            rows = int(counts[COUNT].filter(again).sum() or 0) + more[0].nulls
+        return more, more_fired, repeated, rows
 
     if isinstance(text, pl.LazyFrame):  # one column's counts in memory at a time
         done = []
@@ -406,9 +412,12 @@ def _profile(
             pool.shutdown(cancel_futures=True)
     else:
         done = []
-    for more, more_fired, repeated in done:
+    among, fewest = None, n_rows
+    for c, (more, more_fired, repeated, rows) in zip(counted.mostly_distinct, done, strict=True):
         described, fired = described + more, fired + more_fired
-        repeated_key = repeated if repeated is not None else repeated_key
+        repeated_key = repeated if keys == [c] else repeated_key
+        if isinstance(text, pl.DataFrame) and repeated is not None and rows < fewest:
+            among, fewest = (c, repeated[c]), rows
     if len(keys) == 1 and keys[0] in counted.counts:
         repeated_key = counted.counts[keys[0]].filter(pl.col(COUNT) > 1).select(keys[0])
     order = {c: i for i, c in enumerate(names)}
@@ -433,7 +442,7 @@ def _profile(
                 alerts.append(alert)
 
         stage.start("duplicates")
-        groups, total_groups = exact_groups(text, counted.row_hashes)
+        groups, total_groups = exact_groups(text, counted.row_hashes, among)
         dup = Duplicates(exact=groups, exact_groups=total_groups)
         if run_near and beside is None:
             stage.start("near-duplicates")

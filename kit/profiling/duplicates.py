@@ -9,25 +9,39 @@ from kit.profiling.counts import is_repeated
 MAX_GROUPS = 1000
 
 
-def exact_groups(frame: pl.DataFrame | pl.LazyFrame, hashes: pl.Series | None = None) -> tuple[list[list[int]], int]:
+def exact_groups(
+    frame: pl.DataFrame | pl.LazyFrame, hashes: pl.Series | None = None, among: tuple[str, pl.Series] | None = None
+) -> tuple[list[list[int]], int]:
     """Groups of row indices whose every value is equal; (first groups, total groups).
 
     ``hashes`` are the rows' hashes when the caller has them (``kit.profiling.counts`` does, from a scan).
+    ``among`` is a column and the values that occur more than once in it, when the caller knows them
+    (the profiler reads them off a mostly distinct column's value counts): a row whose value there
+    occurs once is a copy of no other row, so only the others are compared, and no row is hashed.
+
+    >>> f = pl.DataFrame({"id": ["1", "2", "2", "3", None, None], "x": ["a", "b", "b", "c", "d", "d"]})
+    >>> exact_groups(f), exact_groups(f, among=("id", pl.Series(["2"])))
+    (([[1, 2], [4, 5]], 2), ([[1, 2], [4, 5]], 2))
     """
     lazy = frame.lazy()
     columns = lazy.collect_schema().names()
     if not columns:
         return [], 0
-    # Hash whole rows first (one cheap pass); only rows whose hash repeats are grouped on their values,
-    # which also settles any hash collision.
-    if hashes is None:
-        hashes = lazy.select(pl.struct(pl.all()).hash()).collect().to_series()
-    # Sorting finds the repeated hashes in 8 bytes a row; is_duplicated's hash table of a hundred
-    # million rows took several times that.
-    candidates = pl.arange(0, hashes.len(), eager=True).filter(is_repeated(hashes))
-    if candidates.len() == 0:
-        return [], 0
-    wanted = lazy.with_row_index("__row").filter(pl.col("__row").is_in(candidates.implode()))
+    if among is not None:
+        column, repeated = among
+        can_repeat = pl.col(column).is_null() | pl.col(column).is_in(repeated.implode())
+        wanted = lazy.with_row_index("__row").filter(can_repeat)
+    else:
+        # Hash whole rows first (one cheap pass); only rows whose hash repeats are grouped on their
+        # values, which also settles any hash collision.
+        if hashes is None:
+            hashes = lazy.select(pl.struct(pl.all()).hash()).collect().to_series()
+        # Sorting finds the repeated hashes in 8 bytes a row; is_duplicated's hash table of a hundred
+        # million rows took several times that.
+        candidates = pl.arange(0, hashes.len(), eager=True).filter(is_repeated(hashes))
+        if candidates.len() == 0:
+            return [], 0
+        wanted = lazy.with_row_index("__row").filter(pl.col("__row").is_in(candidates.implode()))
     idx = wanted.collect(engine="streaming")  # a scan is read, never held
     groups = (
         idx.group_by(columns)
