@@ -371,16 +371,15 @@ def _profile(
     stage.start(f"counting values{reading}")
     counted = count_values(text)
     n_rows = counted.rows
-    stage.start("shapes and measures")
     described, fired = [], []
     # In batches: polars optimises the queries of one collect_all together, at a cost that grows
     # faster than their number; a few hundred columns at a time keeps a wide extract linear.
-    batch = list(counted.counts.items())
-    for start in range(0, len(batch), DESCRIBE_BATCH):
-        more, more_fired = _describe(
-            dict(batch[start : start + DESCRIBE_BATCH]), n_rows, schema, tokens_for, top, target_encoding, declared
-        )
-        described, fired = described + more, fired + more_fired
+    counted_items = list(counted.counts.items())
+    batches = [dict(counted_items[at : at + DESCRIBE_BATCH]) for at in range(0, len(counted_items), DESCRIBE_BATCH)]
+
+    def describe_batch(part: dict[str, pl.DataFrame]) -> tuple[list[ColumnProfile], list[_Fired]]:
+        return _describe(part, n_rows, schema, tokens_for, top, target_encoding, declared)
+
     repeated_key = None
 
     def distinct_column(c: str) -> tuple[list[ColumnProfile], list[_Fired], pl.DataFrame | None, int]:
@@ -397,21 +396,27 @@ def _profile(
         return more, more_fired, repeated, rows
 
     if isinstance(text, pl.LazyFrame):  # one column's counts in memory at a time
+        stage.start("shapes and measures")
+        for more, more_fired in map(describe_batch, batches):
+            described, fired = described + more, fired + more_fired
         done = []
         for c in counted.mostly_distinct:
             stage.start(f"{c}{reading}")
             done.append(distinct_column(c))
-    elif counted.mostly_distinct:
-        # In memory, two columns at a time: a column's describing is a chain of queries that each keep
-        # both cores only partly busy, and the counts of two more columns are small beside the frame.
-        stage.start(f"{len(counted.mostly_distinct)} mostly distinct columns")
+    else:
+        # In memory, two tasks at a time (the batches of columns with few distinct values, then each
+        # mostly distinct column): a task is a chain of queries that each keep both cores only partly
+        # busy, and the counts of two more columns are small beside the frame.
+        many = len(counted.mostly_distinct)
+        stage.start(f"shapes and measures, and {many} mostly distinct columns" if many else "shapes and measures")
         pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="kit-describe")
         try:
+            parts = [pool.submit(describe_batch, part) for part in batches]
             done = list(pool.map(distinct_column, counted.mostly_distinct))
+            for more, more_fired in (part.result() for part in parts):
+                described, fired = described + more, fired + more_fired
         finally:
             pool.shutdown(cancel_futures=True)
-    else:
-        done = []
     among, fewest = None, n_rows
     for c, (more, more_fired, repeated, rows) in zip(counted.mostly_distinct, done, strict=True):
         described, fired = described + more, fired + more_fired
