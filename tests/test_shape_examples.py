@@ -9,9 +9,11 @@ from collections import Counter
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kit.profiling import profile
-from kit.profiling.measures import shape_values
+from kit.profiling.measures import COUNT, EXAMPLES, shape_values
 
 
 def _collapse(shape: str) -> str:
@@ -76,3 +78,22 @@ def test_a_sliced_shape_table_of_no_values_is_empty():
 
     empty = pl.DataFrame({"v": pl.Series([], dtype=pl.String), COUNT: pl.Series([], dtype=pl.UInt32)})
     assert shape_table_sliced(empty, "v").equals(shape_table(empty, "v"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.dictionaries(
+        st.text(alphabet="abcxyz19", max_size=4), st.tuples(st.sampled_from("pq"), st.integers(1, 4)), max_size=30
+    )
+)
+def test_examples_are_the_top_three_by_count_then_value(values):
+    """``_examples`` (the values above a group's third count, then the least tied at it) gives what
+    sorting every value by count and value gives."""
+    from kit.profiling.measures import _examples, _in_order, _top3
+
+    frame = pl.DataFrame(
+        {"g": [g for g, _ in values.values()], "v": list(values), COUNT: [n for _, n in values.values()]},
+        schema={"g": pl.String, "v": pl.String, COUNT: pl.UInt32},
+    )
+    expected = frame.group_by("g").agg(_top3("v").alias(EXAMPLES)).with_columns(_in_order(pl.col(EXAMPLES)))
+    assert _examples(frame.lazy(), ["g"], "v").collect().sort("g").equals(expected.sort("g"))

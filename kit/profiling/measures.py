@@ -284,6 +284,24 @@ def _in_order(examples: pl.Expr) -> pl.Expr:
     )
 
 
+def _examples(flagged: pl.LazyFrame, keys: list[str], name: str) -> pl.LazyFrame:
+    """Per group of ``keys``, the 3 most common values, ties by value, most common first (``_top3`` in
+    order): the values above the group's third count (at most two) and the least of those at it, so
+    the tied values (all of them, in a column of distinct values) are only compared as text, never
+    sorted with their counts: half the cost of ``_top3`` on a million distinct values."""
+    n = pl.col(COUNT)
+    third = n.top_k(3).min()
+    above = pl.struct(n.alias("n"), pl.col(name).alias("v")).filter(n > third)
+    return (
+        flagged.group_by(keys)
+        .agg(above.alias("\x1fabove"), pl.col(name).filter(n == third).bottom_k(3).alias("\x1fties"))
+        .select(
+            *keys,
+            pl.concat_list(_in_order(pl.col("\x1fabove")), pl.col("\x1fties").list.sort()).list.head(3).alias(EXAMPLES),
+        )
+    )
+
+
 def _table(sums: pl.LazyFrame, examples: pl.LazyFrame, keys: list[str]) -> pl.LazyFrame:
     return (
         sums.join(examples, on=keys, how="left", nulls_equal=True)
@@ -318,25 +336,15 @@ def shape_table(
         flagged = counts.select(name, COUNT, shape_values(counts[name]).alias(SHAPE), missing.alias(MISSING))
         sums = flagged.group_by(keys).agg(pl.col(COUNT).sum())
         shown = _shown(sums.lazy(), True).collect()[SHAPE]
-        examples = (
-            flagged.filter(pl.col(SHAPE).is_in(shown.implode()))
-            .group_by(keys)
-            .agg(_top3(name).alias(EXAMPLES))
-            .with_columns(_in_order(pl.col(EXAMPLES)))
-        )
-        return _table(sums.lazy(), examples.lazy(), keys).collect()
+        examples = _examples(flagged.lazy().filter(pl.col(SHAPE).is_in(shown.implode())), keys, name)
+        return _table(sums.lazy(), examples, keys).collect()
     if isinstance(missing, pl.Series):
         missing = pl.lit(missing)
     flagged = _flagged(counts.lazy(), name, missing)
     if cache:  # the optimiser does not see that the two reads share the shaping
         flagged = flagged.cache()
     sums = flagged.group_by(keys).agg(pl.col(COUNT).sum())
-    examples = (
-        flagged.join(_shown(sums, missing is not None), on=SHAPE, how="semi")
-        .group_by(keys)
-        .agg(_top3(name).alias(EXAMPLES))
-        .with_columns(_in_order(pl.col(EXAMPLES)))
-    )
+    examples = _examples(flagged.join(_shown(sums, missing is not None), on=SHAPE, how="semi"), keys, name)
     out = _table(sums, examples, keys)
     return out.collect() if isinstance(counts, pl.DataFrame) else out
 
