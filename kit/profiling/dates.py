@@ -23,11 +23,11 @@ FAMILIES: list[tuple[str, str, str]] = [
     ("time_ampm", r"^\d{1,2}:\d{2}(:\d{2})?\s?[aApP]\.?[mM]\.?$", "%I:%M %p"),
 ]
 # Families are recognised on value shapes (letters a/A, digits 9); these need another regex there, and
+# "compact" (20240131) cannot be told from any 8-digit number by its shape, so it is checked on values.
+SHAPE_REGEX = {"time_ampm": r"^\d{1,2}:\d{2}(:\d{2})?\s?[aA]\.?[aA]\.?$", "compact": None}
 # A compact date as a whole value, spaces around it allowed: one regex pass over a column of
 # millions of 8-digit ids, which no strip or date parse needs to follow.
 COMPACT_VALUE = rf"^\s*(?:{dict((f, r) for f, r, _ in FAMILIES)['compact'][1:-1]})\s*$"
-# "compact" (20240131) cannot be told from any 8-digit number by its shape, so it is checked on values.
-SHAPE_REGEX = {"time_ampm": r"^\d{1,2}:\d{2}(:\d{2})?\s?[aA]\.?[aA]\.?$", "compact": None}
 SLASH = r"^(\d{1,2})/(\d{1,2})/\d{4}$"
 NUMERIC_DATE = r"^\s*\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\s*$"  # every value the date checks can flag
 
