@@ -333,13 +333,11 @@ def shape_table(
     """
     keys = [SHAPE] if missing is None else [SHAPE, MISSING]
     if isinstance(missing, pl.Series) and isinstance(counts, pl.DataFrame):
-        flagged = counts.select(name, COUNT, shape_values(counts[name]).alias(SHAPE), missing.alias(MISSING))
+        flagged = _flagged(counts.lazy(), name, missing).collect()
         sums = flagged.group_by(keys).agg(pl.col(COUNT).sum())
         shown = _shown(sums.lazy(), True).collect()[SHAPE]
         examples = _examples(flagged.lazy().filter(pl.col(SHAPE).is_in(shown.implode())), keys, name)
         return _table(sums.lazy(), examples, keys).collect()
-    if isinstance(missing, pl.Series):
-        missing = pl.lit(missing)
     flagged = _flagged(counts.lazy(), name, missing)
     if cache:  # the optimiser does not see that the two reads share the shaping
         flagged = flagged.cache()
