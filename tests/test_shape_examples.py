@@ -73,6 +73,24 @@ def test_a_shape_table_made_a_slice_at_a_time_is_the_same_table(rows):
     assert any(len(ex) == 3 for ex in held["\x1fexamples"]) and held.height > 10
 
 
+@pytest.mark.parametrize("few", [0, 10**9])
+def test_an_eager_shape_table_is_the_lazy_one_with_few_shapes_or_many(monkeypatch, few):
+    """The eager table (its missing flags a mask) groups the values once when they have few shapes
+    (totals and every shape's examples together) and twice otherwise: either way, the lazy table."""
+    import kit.profiling.measures as m
+    from kit.profiling.types import missing_expr
+
+    monkeypatch.setattr(m, "FEW_SHAPES", few)
+    rng = random.Random(12)
+    words = ["ab", "Cd", "e-f", "GH", "N/A", "", " ", "12", "x9"]
+    values = [f"{rng.choice(words)}{rng.randint(0, 300)}{rng.choice(words)}" for _ in range(30_000)]
+    counts = pl.Series("v", values).value_counts(name=COUNT).with_columns(pl.col(COUNT).cast(pl.UInt32))
+    missing = missing_expr("v", ["N/A"])
+    lazy = m.shape_table(counts, "v", missing)
+    assert m.shape_table(counts, "v", counts.select(missing).to_series()).equals(lazy)
+    assert any(len(ex) == 3 for ex in lazy[EXAMPLES]) and any(len(ex) == 0 for ex in lazy[EXAMPLES])
+
+
 def test_a_sliced_shape_table_of_no_values_is_empty():
     from kit.profiling.measures import COUNT, shape_table, shape_table_sliced
 

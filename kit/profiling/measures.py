@@ -259,6 +259,12 @@ def _shown(sums: pl.LazyFrame, missing: bool) -> pl.LazyFrame:
     return pl.concat([ordered.select(SHAPE).head(SHOWN_SHAPES), constituents.select(SHAPE)]).unique()
 
 
+# A column whose first FEW_SHAPES_SAMPLE values have at most FEW_SHAPES shapes has its examples made
+# with its totals (``shape_table``): examples for a few shapes cost little, for the tens of thousands
+# of a column of free text more than a second grouping of the values.
+FEW_SHAPES_SAMPLE = 10_000
+FEW_SHAPES = 1_000
+
 # Above this many distinct values, a column's shape table is made a slice of values at a time: the
 # examples of a shape are gathered per group, and a column of ten million emails in nine shapes held
 # 1.4 GB of them at once (its value counts themselves were 1.1 GB).
@@ -284,22 +290,28 @@ def _in_order(examples: pl.Expr) -> pl.Expr:
     )
 
 
-def _examples(flagged: pl.LazyFrame, keys: list[str], name: str) -> pl.LazyFrame:
-    """Per group of ``keys``, the 3 most common values, ties by value, most common first (``_top3`` in
-    order): the values above the group's third count (at most two) and the least of those at it, so
-    the tied values (all of them, in a column of distinct values) are only compared as text, never
-    sorted with their counts: half the cost of ``_top3`` on a million distinct values."""
+_ABOVE, _TIES = "\x1fabove", "\x1fties"
+
+
+def _example_parts(name: str) -> list[pl.Expr]:
+    """Aggregations of a group's 3 most common values, ties by value (``_top3``), made into a list by
+    ``_example_list``: the values above the group's third count (at most two) and the least of those at
+    it, so the tied values (all of them, in a column of distinct values) are only compared as text,
+    never sorted with their counts: half the cost of ``_top3`` on a million distinct values."""
     n = pl.col(COUNT)
     third = n.top_k(3).min()
     above = pl.struct(n.alias("n"), pl.col(name).alias("v")).filter(n > third)
-    return (
-        flagged.group_by(keys)
-        .agg(above.alias("\x1fabove"), pl.col(name).filter(n == third).bottom_k(3).alias("\x1fties"))
-        .select(
-            *keys,
-            pl.concat_list(_in_order(pl.col("\x1fabove")), pl.col("\x1fties").list.sort()).list.head(3).alias(EXAMPLES),
-        )
-    )
+    return [above.alias(_ABOVE), pl.col(name).filter(n == third).bottom_k(3).alias(_TIES)]
+
+
+def _example_list() -> pl.Expr:
+    """The examples of ``_example_parts``, most common first."""
+    return pl.concat_list(_in_order(pl.col(_ABOVE)), pl.col(_TIES).list.sort()).list.head(3).alias(EXAMPLES)
+
+
+def _examples(flagged: pl.LazyFrame, keys: list[str], name: str) -> pl.LazyFrame:
+    """Per group of ``keys``, the 3 most common values, ties by value, most common first."""
+    return flagged.group_by(keys).agg(_example_parts(name)).select(*keys, _example_list())
 
 
 def _table(sums: pl.LazyFrame, examples: pl.LazyFrame, keys: list[str]) -> pl.LazyFrame:
@@ -334,6 +346,19 @@ def shape_table(
     keys = [SHAPE] if missing is None else [SHAPE, MISSING]
     if isinstance(missing, pl.Series) and isinstance(counts, pl.DataFrame):
         flagged = _flagged(counts.lazy(), name, missing).collect()
+        if flagged[SHAPE].head(FEW_SHAPES_SAMPLE).n_unique() <= FEW_SHAPES:
+            # Few shapes: totals and every shape's examples in one grouping (the values are hashed once);
+            # the examples of the shapes not shown are then dropped.
+            both = flagged.group_by(keys).agg(pl.col(COUNT).sum(), *_example_parts(name))
+            shown = _shown(both.lazy().select(*keys, COUNT), True).collect()[SHAPE]
+            listed = pl.when(pl.col(SHAPE).is_in(shown.implode())).then(_example_list())
+            return (
+                both.lazy()
+                .with_columns(listed.otherwise(pl.lit([], dtype=pl.List(pl.String))).alias(EXAMPLES))
+                .sort([COUNT, SHAPE], descending=[True, False])
+                .select(*keys, COUNT, EXAMPLES)
+                .collect()
+            )
         sums = flagged.group_by(keys).agg(pl.col(COUNT).sum())
         shown = _shown(sums.lazy(), True).collect()[SHAPE]
         examples = _examples(flagged.lazy().filter(pl.col(SHAPE).is_in(shown.implode())), keys, name)
