@@ -96,3 +96,35 @@ def test_components_are_scipys_connected_components_named_by_their_smallest_node
     assert len(set(label.tolist())) == len(set(reference[a].tolist()))
     for name in set(label.tolist()):
         assert name == min(np.concatenate([a[label == name], b[label == name]]))
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 2**64 - 1), st.integers(0, 255)), min_size=2, max_size=60),
+    st.lists(st.floats(0.1, 1.0), min_size=1, max_size=KEYED_FIELDS),
+    st.randoms(use_true_random=False),
+)
+@settings(max_examples=200, deadline=None)
+def test_a_pass_keeps_the_neighbours_equal_on_enough_keyed_fields(rows, weights, rng):
+    """A sorted pass keeps a pair of neighbours within the window exactly when, over the fields present
+    in both, they are present on 40% of the keyed weight and equal (same key byte) on a quarter of that."""
+    from kit.profiling.near import _bit_weights, _pass_pairs
+
+    n, k = len(rows), len(weights)
+    # Key bytes from a few values, so that equal bytes are common; a field's byte is 0 when it is missing.
+    words = np.array([w & int("0f" * 8, 16) for w, _ in rows], dtype=np.uint64)
+    present = np.array([p & ((1 << k) - 1) for _, p in rows], dtype=np.uint8)
+    table = _bit_weights(np.array(weights)).astype(np.float32)
+    order = np.array(rng.sample(range(n), n), dtype=np.uint32)
+    expected = set()
+    for i in range(n):
+        for d in range(1, 4):
+            if i + d >= n:
+                break
+            a, b = int(order[i]), int(order[i + d])
+            both = [f for f in range(k) if present[a] >> f & 1 and present[b] >> f & 1]
+            equal = [f for f in both if (int(words[a]) >> 8 * f) & 255 == (int(words[b]) >> 8 * f) & 255]
+            # The weight of a set of fields is the table's, indexed by its bit mask.
+            on, same = table[sum(1 << f for f in both)], table[sum(1 << f for f in equal)]
+            if on >= 0.4 * table[255] and same >= 0.25 * on:
+                expected.add(min(a, b) * n + max(a, b))
+    assert set(_pass_pairs(order, words, present, table, window=3).tolist()) == expected
