@@ -11,6 +11,10 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 
+# polars imports pyarrow.compute on its first Series made from Arrow (``squeezed``, shape_values): done
+# here, it is not done by one of two describe workers while the other waits on the import's lock.
+import pyarrow.compute
+
 
 def text_buffers(values: pl.Series) -> tuple[pa.LargeStringArray, np.ndarray, np.ndarray] | None:
     """A String Series as one Arrow large-string array, its value offsets (``len + 1``, from the
