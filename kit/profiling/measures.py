@@ -8,7 +8,7 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 
-from kit.profiling.bytewise import squeezed, text_buffers, translated
+from kit.profiling.bytewise import gathered, squeezed, text_buffers
 
 DEFAULT_PSEUDO_NULLS = (
     "N/A",
@@ -194,7 +194,7 @@ def shape_values(values: pl.Series) -> pl.Series:
     out = pa.LargeStringArray.from_buffers(
         len(arr),
         offsets,
-        pa.py_buffer(translated(data, _SHAPE_BYTES)),
+        pa.py_buffer(gathered(_SHAPE_BYTES, data)),
         null_bitmap=validity,
         null_count=arr.null_count,
         offset=arr.offset,
