@@ -28,6 +28,8 @@ import polars as pl
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+from kit.profiling.bytewise import gathered
+
 WINDOW = 6
 # Above this many rows the profile skips near-duplicates unless asked (about 4 s per million rows).
 NEAR_ROWS = 20_000_000
@@ -198,13 +200,14 @@ def _pass_pairs(
     bytes say they pass ``_enough_equal``."""
     n = len(order)
     order = order.astype(np.int64)
-    w, p = words[order], present[order]
-    passing = _passing(table)
+    # Gathered by Arrow, which lets go of the GIL: the passes run side by side.
+    w, p = gathered(words, order), gathered(present, order)
+    passing = _passing(table).astype(np.uint8)
     out = []
     for d in range(1, min(window, n - 1) + 1):
         index = (p[:-d] & p[d:]).astype(np.uint16) << 8
         index |= _equal_bytes(w[:-d] ^ w[d:])
-        keep = np.flatnonzero(passing[index])
+        keep = np.flatnonzero(gathered(passing, index))
         x, y = order[keep], order[keep + d]
         out.append(np.minimum(x, y) * n + np.maximum(x, y))
     return np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
