@@ -175,6 +175,8 @@ def test_semantic_types_and_shares():
             "price": ["€12.50", "$3"] * 10,
             "flag": ["yes", "no"] * 10,
             "note": [f"free text {i}" for i in range(20)],
+            "reading": ["1.5e-3", "2E6", "-7.25e+2", "12"] * 5,
+            "code": ["zzzzzzzz-zzzz-zzzz-zzzz-zzzzzzzzzzzz", "abcdefgh-ijkl-mnop-qrst-uvwxyzabcdef"] * 10,
         }
     )
     p = profile(frame)
@@ -189,7 +191,10 @@ def test_semantic_types_and_shares():
         "price": ("currency", 1.0),
         "flag": ("boolean", 1.0),
         "note": ("text", 1.0),
+        "reading": ("decimal", 1.0),  # scientific notation is a number
+        "code": ("text", 1.0),  # shaped like a UUID, but not hex
     }
+    assert p.column("reading").type.number_forms == {"integer": 5, "scientific": 15}
 
 
 def test_near_duplicates_cluster_people_entered_twice():

@@ -9,6 +9,8 @@ import unicodedata
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kit.profiling import RULES, profile
 from kit.profiling.measures import FLOAT_NOISE
@@ -103,3 +105,27 @@ def test_url_and_currency_shares_need_only_the_values_a_search_finds() -> None:
         expected = present.filter(fits_expr("v", kind))[COUNT].sum() / total
         assert fits.get(kind, 0) == pytest.approx(expected, abs=1e-6), kind
         assert expected > 0
+
+
+ADVERSARIAL = [
+    "1.5e10", "2.3E-5", " 7e3 ", "1a5", "1.5x3", "3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+    "{3F2504E0-4F89-11D3-9A0C-0305E82C3301}", "zzzzzzzz-zzzz-zzzz-zzzz-zzzzzzzzzzzz", "0012 345 678 90 12 34",
+    "00" + "1 " * 11 + "1", "ann@example.com", "a@b.c0", "12345", "1,234.50", "SW1A 1AA", "(555) 123-4567",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(ADVERSARIAL) | st.text("0123456789aeEfzZ .-,+@{}()", max_size=30), max_size=40))
+def test_type_shares_made_on_shapes_are_those_of_the_values(values) -> None:
+    """infer_type tests most types once per shape: every share must be what testing each value gives
+    (an exponent's 'e' or a UUID's hex letters are letters like any other on a shape)."""
+    from kit.profiling.measures import COUNT
+    from kit.profiling.types import fits_expr, infer_type, missing_expr
+
+    counts = pl.Series("v", values, dtype=pl.String).value_counts(name=COUNT)
+    present = counts.filter(~missing_expr("v", ["N/A"]))
+    total = present[COUNT].sum()
+    fits = infer_type(counts, "v", ["N/A"])["fits"]
+    for kind in ("integer", "decimal", "uuid", "email", "phone", "postal_code"):
+        expected = present.filter(fits_expr("v", kind))[COUNT].sum() / total if total else 0
+        assert fits.get(kind, 0) == pytest.approx(expected, abs=1e-6), kind

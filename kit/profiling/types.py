@@ -27,6 +27,10 @@ NUMBER_FORMS: list[tuple[str, str]] = [
     ("scientific", r"^[+-]?\d+(\.\d+)?[eE][+-]?\d+$"),
 ]
 NUMBER = "|".join(f"(?:{r})" for _, r in NUMBER_FORMS)
+# On a shape the exponent's "e" is a letter like any other ("1.5e3" -> "9.9a9"): numbers are told apart
+# there without the scientific form, which is then counted on the values whose shape could be one.
+NUMBER_ON_SHAPES = "|".join(f"(?:{r})" for n, r in NUMBER_FORMS if n != "scientific")
+SCIENTIFIC_SHAPE = r"^\s*[+-]?9+(\.9+)?[aA][+-]?9+\s*$"
 # A number written with a unit ("12 oz", "5%", "3.5 kg"); on shapes the unit's letters are a/A.
 UNIT_NUMBER = r"^[+-]?\d[\d.,]*\s?(?:[A-Za-z]{1,5}\.?|%|°[CF]?)$"
 UNIT = r"^[+-]?\d[\d.,]*\s?([A-Za-z]{1,5}\.?|%|°[CF]?)$"  # UNIT_NUMBER, the unit captured
@@ -44,8 +48,10 @@ CURRENCY = rf"^(?:[+-]?{CURRENCY_SYMBOL}\s?{_AMOUNT}|{_AMOUNT}\s?{CURRENCY_SYMBO
 EMAIL = r"^[\p{L}\p{N}._%+'-]+@[\p{L}\p{N}-]+(\.[\p{L}\p{N}-]+)*\.\p{L}{2,}$"
 URL = r"^(?i)(https?://|ftp://|www\.)[^\s/$.?#][^\s]*$"
 UUID = r"^(?i)\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}?$"
-# 7-15 digits (E.164 allows 15) with the usual separators; the digit count is checked separately.
-PHONE = r"^(\+|00)?[\d\s().\-/]{7,24}$"
+# 7-15 digits (E.164 allows 15) with the usual separators; the digit count is checked separately. The
+# two characters an international prefix ("00") may add are allowed after any two digits, so that the
+# test gives the same answer on a value's shape (digits all 9) as on the value.
+PHONE = r"^(\+|\d\d)?[\d\s().\-/]{7,24}$"
 POSTAL = (
     r"^(\d{4,5}(-\d{4})?"  # US ZIP(+4), most of continental Europe
     r"|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}"  # UK
@@ -103,22 +109,28 @@ def fits_expr(col: str, kind: str, on_shapes: bool = False) -> pl.Expr:
         digits = v.str.count_matches(r"\d")
         return v.str.contains(PHONE) & digits.is_between(7, 15)
     if kind == "decimal":
-        return v.str.contains(NUMBER)
+        return v.str.contains(NUMBER_ON_SHAPES if on_shapes else NUMBER)
     return v.str.contains(dict(TYPES)[kind])
 
 
-def number_form_expr(col: str) -> pl.Expr:
-    """The number form of each value (``integer``, ``decimal_comma`` ...), or null."""
+def number_form_expr(col: str, on_shapes: bool = False) -> pl.Expr:
+    """The number form of each value (``integer``, ``decimal_comma`` ...), or null; ``on_shapes``: of each
+    shape, the scientific form left out (see ``NUMBER_ON_SHAPES``)."""
     v = pl.col(col).str.strip_chars()
     expr = pl.lit(None, dtype=pl.String)
     for name, regex in reversed(NUMBER_FORMS):
+        if on_shapes and name == "scientific":
+            continue
         expr = pl.when(v.str.contains(regex)).then(pl.lit(name)).otherwise(expr)
     return expr
 
 
 # Types whose regexes test only character classes, so they give the same answer on a value's shape
 # ("(999) 999-9999") as on the value: tested once per distinct shape instead of per distinct value.
-SHAPE_SAFE = ("integer", "decimal", "date", "uuid", "email", "phone", "postal_code")
+# Not a UUID: its letters are hex digits, and on a shape every letter is 'a' or 'A'.
+SHAPE_SAFE = ("integer", "decimal", "date", "email", "phone", "postal_code")
+# A UUID's shape, its hex letters any letters: only values of such shapes are tested as UUIDs.
+UUID_SHAPE = r"^\s*\{?[9aA]{8}-[9aA]{4}-[9aA]{4}-[9aA]{4}-[9aA]{12}\}?\s*$"
 
 
 def _weighted_fits(frame: pl.DataFrame, name: str, kinds: list[str], on_shapes: bool = False) -> dict[str, int]:
@@ -176,10 +188,17 @@ def infer_type(
     if shaped.select(pl.col(name).str.contains(r"^\s*9{8}\s*$").any()).item():
         compact = pl.col(COUNT).filter(keep & pl.col(name).str.contains(COMPACT_VALUE)).sum()
         fits["date"] += int(counts.select(compact).item() or 0)
+    scientific = 0
+    if shaped.select(pl.col(name).str.contains(SCIENTIFIC_SHAPE).any()).item():
+        written = pl.col(name).str.strip_chars().str.contains(dict(NUMBER_FORMS)["scientific"])
+        scientific = int(counts.select(pl.col(COUNT).filter(keep & written).sum()).item() or 0)
+        fits["decimal"] += scientific
     # The rest need the values themselves; a look at the shapes says whether they can fit at all.
     # Only the values a plain search finds could fit (a URL has "://" or "www.", an amount a currency
     # symbol or code): a column of millions of emails is not stripped and matched as URLs.
     could = {}
+    if shaped.select(pl.col(name).str.contains(UUID_SHAPE).any()).item():
+        could["uuid"] = r"^\s*\{?[0-9a-fA-F]{8}-"
     if shaped.select(pl.col(name).str.contains(r"://|^\s*aaa\.").any()).item():
         could["url"] = r"(?i)://|www\."
     # An amount has a digit: a column of names in capitals is not searched for currency codes.
@@ -191,13 +210,14 @@ def infer_type(
     if height <= 64:
         fits.update(_weighted_fits(counts.filter(keep), name, ["boolean"]))  # 64 present values at most
     forms = (
-        shaped.select(number_form_expr(name).alias("__form"), COUNT)
+        shaped.select(number_form_expr(name, on_shapes=True).alias("__form"), COUNT)
         .filter(pl.col("__form").is_not_null())
         .group_by("__form")
         .agg(pl.col(COUNT).sum())
     )
     order = {f: i for i, (f, _) in enumerate(NUMBER_FORMS)}
-    number_forms = {f: int(n) for f, n in sorted(forms.rows(), key=lambda r: order[r[0]])}
+    found = forms.rows() + ([("scientific", scientific)] if scientific else [])
+    number_forms = {f: int(n) for f, n in sorted(found, key=lambda r: order[r[0]])}
     booleans: dict[str, int] = {}
     # A boolean column has both truth values; all-"1" or all-"Y" is a constant, not a flag.
     if fits.get("boolean") == total:
