@@ -56,6 +56,9 @@ _STRFTIME = {
     "%f": r"\d+",
     "%z": r"[+-]\d{4}",
     "%%": "%",
+    # polars' (chrono's): an optional fraction of a second, and a zone as Z, +01:00 or +0100.
+    "%.f": r"(\.\d+)?",
+    "%#z": r"(Z|[+-]\d{2}:?\d{2})",
 }
 
 
@@ -67,10 +70,10 @@ def strftime_regex(fmt: str) -> str:
     """
     out, i = [], 0
     while i < len(fmt):
-        token = fmt[i : i + 2]
-        if token in _STRFTIME:
+        token = next((t for t in (fmt[i : i + 3], fmt[i : i + 2]) if t in _STRFTIME), None)
+        if token is not None:
             out.append(_STRFTIME[token])
-            i += 2
+            i += len(token)
         else:
             out.append(re.escape(fmt[i]))
             i += 1

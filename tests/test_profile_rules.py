@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 
 import polars as pl
 import pytest
@@ -345,3 +347,27 @@ def test_compact_dates_are_told_from_eight_digit_ids_on_their_values():
     day, code = p.column("day"), p.column("id")
     assert day.type.fits["date"] == round(37 / 38, 6) and day.dates.formats == {"%Y%m%d": 37}  # month 13 is none
     assert "date" not in code.type.fits and code.dates.formats == {}
+
+
+TIMESTAMPS = {
+    "%Y-%m-%d %H:%M:%S": "2024-01-31 10:00:00",
+    "%Y-%m-%d %H:%M": "2024-01-31 10:00",
+    "%Y-%m-%d %H:%M:%S%.f": "2024-01-31 10:00:00.250",
+    "%Y-%m-%d %H:%M:%S%.f%#z": "2024-01-31 10:00:00+01:00",
+    "%Y-%m-%dT%H:%M:%S%.f": "2024-01-31T10:00:00.123456",
+    "%Y-%m-%dT%H:%M": "2024-01-31T10:00",
+    "%Y-%m-%dT%H:%M:%S%.f%#z": "2024-01-31T10:00:00Z",
+}
+
+
+@pytest.mark.parametrize("fmt", sorted(TIMESTAMPS))
+def test_each_timestamp_is_a_date_in_the_format_that_parses_it(fmt):
+    """ISO timestamps ('T' or a space, minutes or seconds, a fraction, a zone) are dates, in a format
+    polars parses them with and the generated expectation's regex accepts."""
+    from kit.expectations import strftime_regex
+
+    value = TIMESTAMPS[fmt]
+    p = profile(pl.DataFrame({"t": [value, f" {value}"] * 10}), near=False)
+    assert (p.column("t").type.type, p.column("t").dates.formats) == ("date", {fmt: 20})
+    assert pl.Series([value]).str.to_date(fmt, strict=False).to_list() == [dt.date(2024, 1, 31)]
+    assert re.fullmatch(strftime_regex(fmt), value)

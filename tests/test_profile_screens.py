@@ -110,7 +110,8 @@ def test_url_and_currency_shares_need_only_the_values_a_search_finds() -> None:
 ADVERSARIAL = [
     "1.5e10", "2.3E-5", " 7e3 ", "1a5", "1.5x3", "3f2504e0-4f89-11d3-9a0c-0305e82c3301",
     "{3F2504E0-4F89-11D3-9A0C-0305E82C3301}", "zzzzzzzz-zzzz-zzzz-zzzz-zzzzzzzzzzzz", "0012 345 678 90 12 34",
-    "00" + "1 " * 11 + "1", "ann@example.com", "a@b.c0", "12345", "1,234.50", "SW1A 1AA", "(555) 123-4567",
+    "00" + "1 " * 11 + "1", "12:30 pm", "1:05 xy", "20240131", "2024-01-31T10:00:00", "2024-01-31X10:00",
+    "ann@example.com", "a@b.c0", "12345", "1,234.50", "SW1A 1AA", "(555) 123-4567",
 ]  # fmt: skip
 
 
@@ -126,6 +127,6 @@ def test_type_shares_made_on_shapes_are_those_of_the_values(values) -> None:
     present = counts.filter(~missing_expr("v", ["N/A"]))
     total = present[COUNT].sum()
     fits = infer_type(counts, "v", ["N/A"])["fits"]
-    for kind in ("integer", "decimal", "uuid", "email", "phone", "postal_code"):
+    for kind in ("integer", "decimal", "date", "uuid", "email", "phone", "postal_code"):
         expected = present.filter(fits_expr("v", kind))[COUNT].sum() / total if total else 0
         assert fits.get(kind, 0) == pytest.approx(expected, abs=1e-6), kind

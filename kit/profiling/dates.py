@@ -12,9 +12,17 @@ from kit.profiling.measures import COUNT
 FAMILY, AMB = "\x1ffamily", "\x1fambiguous"
 
 # (family, regex, strftime). A slash date with both parts <= 12 fits both day-first and month-first.
+# Timestamps are told apart by what a parse needs (seconds or not, a fraction, a zone, 'T' or a space).
+_DAY = r"\d{4}-\d{2}-\d{2}"
 FAMILIES: list[tuple[str, str, str]] = [
-    ("iso", r"^\d{4}-\d{2}-\d{2}$", "%Y-%m-%d"),
-    ("iso_time", r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?", "%Y-%m-%d %H:%M:%S"),
+    ("iso", rf"^{_DAY}$", "%Y-%m-%d"),
+    ("iso_time", rf"^{_DAY} \d{{2}}:\d{{2}}:\d{{2}}$", "%Y-%m-%d %H:%M:%S"),
+    ("iso_minutes", rf"^{_DAY} \d{{2}}:\d{{2}}$", "%Y-%m-%d %H:%M"),
+    ("iso_fraction", rf"^{_DAY} \d{{2}}:\d{{2}}:\d{{2}}\.\d+$", "%Y-%m-%d %H:%M:%S%.f"),
+    ("iso_zone", rf"^{_DAY} \d{{2}}:\d{{2}}:\d{{2}}(\.\d+)?(Z|[+-]\d{{2}}:?\d{{2}})$", "%Y-%m-%d %H:%M:%S%.f%#z"),
+    ("iso_t", rf"^{_DAY}T\d{{2}}:\d{{2}}:\d{{2}}(\.\d+)?$", "%Y-%m-%dT%H:%M:%S%.f"),
+    ("iso_t_minutes", rf"^{_DAY}T\d{{2}}:\d{{2}}$", "%Y-%m-%dT%H:%M"),
+    ("iso_t_zone", rf"^{_DAY}T\d{{2}}:\d{{2}}:\d{{2}}(\.\d+)?(Z|[+-]\d{{2}}:?\d{{2}})$", "%Y-%m-%dT%H:%M:%S%.f%#z"),
     ("slash_dmy_or_mdy", r"^\d{1,2}/\d{1,2}/\d{4}$", "%d/%m/%Y|%m/%d/%Y"),
     ("dot_dmy", r"^\d{1,2}\.\d{1,2}\.\d{4}$", "%d.%m.%Y"),
     ("slash_ymd", r"^\d{4}/\d{1,2}/\d{1,2}$", "%Y/%m/%d"),
@@ -22,24 +30,36 @@ FAMILIES: list[tuple[str, str, str]] = [
     ("time", r"^\d{1,2}:\d{2}(:\d{2})?$", "%H:%M"),
     ("time_ampm", r"^\d{1,2}:\d{2}(:\d{2})?\s?[aApP]\.?[mM]\.?$", "%I:%M %p"),
 ]
-# Families are recognised on value shapes (letters a/A, digits 9); these need another regex there, and
-# "compact" (20240131) cannot be told from any 8-digit number by its shape, so it is checked on values.
-SHAPE_REGEX = {"time_ampm": r"^\d{1,2}:\d{2}(:\d{2})?\s?[aA]\.?[aA]\.?$", "compact": None}
+_REGEX = {f: r for f, r, _ in FAMILIES}
+# Families are recognised on value shapes (letters a/A, digits 9: ``9999-99-99`` is as ISO as the value),
+# except those whose regex names particular letters or digits ('T', 'am', compact dates' 19/20 and
+# months), which a shape has lost: a wider pattern finds the shapes such a value can have, and only the
+# values of those shapes are tested, with the family's own regex (spaces around a value allowed).
+_T_SHAPE = r"^\s*9{4}-99-99A99:99"  # a 'T' is an 'A' on a shape
+ON_VALUES = {
+    "iso_zone": r"^\s*9{4}-99-99 99:99:99\S+\s*$",  # the zone may be a 'Z'
+    "iso_t": _T_SHAPE,
+    "iso_t_minutes": _T_SHAPE,
+    "iso_t_zone": _T_SHAPE,
+    "compact": r"^\s*9{8}\s*$",
+    "time_ampm": r"^\s*9{1,2}:99(:99)?\s?[aA]\.?[aA]\.?\s*$",
+}
+# Each such family's test on a value, spaces around it allowed.
+VALUE_REGEX = {f: rf"^\s*(?:{_REGEX[f][1:-1]})\s*$" for f in ON_VALUES}
 # A compact date as a whole value, spaces around it allowed: one regex pass over a column of
 # millions of 8-digit ids, which no strip or date parse needs to follow.
-COMPACT_VALUE = rf"^\s*(?:{dict((f, r) for f, r, _ in FAMILIES)['compact'][1:-1]})\s*$"
+COMPACT_VALUE = VALUE_REGEX["compact"]
 SLASH = r"^(\d{1,2})/(\d{1,2})/\d{4}$"
 NUMERIC_DATE = r"^\s*\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\s*$"  # every value the date checks can flag
 
 
 def family_expr(col: str, on_shapes: bool = False) -> pl.Expr:
-    """The date family of each value (or of each shape, with ``on_shapes``), or null."""
+    """The date family of each value (or of each shape, with ``on_shapes``: the families ``ON_VALUES``
+    left out), or null."""
     expr = pl.lit(None, dtype=pl.String)
     for name, regex, _ in reversed(FAMILIES):
-        if on_shapes:
-            regex = SHAPE_REGEX.get(name, regex)
-            if regex is None:
-                continue
+        if on_shapes and name in ON_VALUES:
+            continue
         expr = pl.when(pl.col(col).str.contains(regex)).then(pl.lit(name)).otherwise(expr)
     return expr
 
@@ -66,12 +86,33 @@ def invalid_date_expr(col: str) -> pl.Expr:
         return v.str.to_date(fmt, strict=False).is_null()
 
     checks = [
-        v.str.contains(FAMILIES[0][1]) & fails("%Y-%m-%d"),
-        v.str.contains(FAMILIES[2][1]) & fails("%d/%m/%Y") & fails("%m/%d/%Y"),
-        v.str.contains(FAMILIES[3][1]) & fails("%d.%m.%Y"),
-        v.str.contains(FAMILIES[4][1]) & fails("%Y/%m/%d"),
+        v.str.contains(_REGEX["iso"]) & fails("%Y-%m-%d"),
+        v.str.contains(_REGEX["slash_dmy_or_mdy"]) & fails("%d/%m/%Y") & fails("%m/%d/%Y"),
+        v.str.contains(_REGEX["dot_dmy"]) & fails("%d.%m.%Y"),
+        v.str.contains(_REGEX["slash_ymd"]) & fails("%Y/%m/%d"),
     ]
     return pl.any_horizontal(checks).fill_null(False)
+
+
+def dated_on_values(shaped: pl.DataFrame, counts: pl.DataFrame, name: str, keep: pl.Expr) -> dict[str, int]:
+    """How many values (of those ``keep`` is true for) are in each family of ``ON_VALUES``, tested only in
+    a column whose shape table (``shaped``, shapes in ``name``) has a shape such a value can have.
+
+    >>> counts = pl.DataFrame({"d": ["2024-01-31T10:00", "2024-01-31X10:00"], COUNT: [3, 1]})
+    >>> shaped = pl.DataFrame({"d": ["9999-99-99A99:99"], COUNT: [4]})
+    >>> dated_on_values(shaped, counts, "d", pl.lit(True))
+    {'iso_t_minutes': 3}
+    """
+    wider = list(dict.fromkeys(ON_VALUES.values()))
+    seen = shaped.select(pl.col(name).str.contains(w).any().alias(str(i)) for i, w in enumerate(wider)).row(0)
+    families = [f for f, w in ON_VALUES.items() if seen[wider.index(w)]]
+    if not families:
+        return {}
+    # The families are exclusive (each regex is anchored at both ends): counted side by side.
+    row = counts.select(
+        pl.col(COUNT).filter(keep & pl.col(name).str.contains(VALUE_REGEX[f])).sum().alias(f) for f in families
+    ).row(0, named=True)
+    return {f: int(n) for f, n in row.items() if n}
 
 
 def date_formats(
@@ -92,18 +133,16 @@ def date_formats(
     total = int(counts.select(pl.col(COUNT).filter(keep).sum()).item() or 0) if counts.height else 0
     if not total:
         return {"share": 0.0, "formats": {}, "ambiguous": 0, "invalid": 0}
+    # Spaces around a date are left out, as the type's share of dates leaves them out.
     shaped = (table if table is not None else shape_table(counts.filter(keep), name)).select(
-        pl.col(SHAPE).alias(name), COUNT
+        pl.col(SHAPE).str.strip_chars().alias(name), COUNT
     )
     fam = shaped.with_columns(family_expr(name, on_shapes=True).alias(FAMILY)).filter(pl.col(FAMILY).is_not_null())
     by = fam.group_by(FAMILY).agg(pl.col(COUNT).sum())
-    # Compact dates (20240131) are eight digits: only values of that shape are parsed.
-    compact = 0
-    if shaped.select(pl.col(name).str.contains(r"^\s*9{8}\s*$").any()).item():
-        dated = pl.col(COUNT).filter(keep & pl.col(name).str.contains(COMPACT_VALUE)).sum()
-        compact = int(counts.select(dated).item() or 0)
-    if compact:
-        by = pl.concat([by, pl.DataFrame({FAMILY: ["compact"], COUNT: [compact]}, schema=by.schema)])
+    on_values = dated_on_values(shaped, counts, name, keep)
+    if on_values:
+        found = pl.DataFrame({FAMILY: list(on_values), COUNT: list(on_values.values())}, schema=by.schema)
+        by = pl.concat([by, found])
     fmt = {f: s for f, _, s in FAMILIES}
     formats = {fmt[f]: int(n) for f, n in by.sort([COUNT, FAMILY], descending=[True, False]).iter_rows()}
     dated = sum(formats.values())

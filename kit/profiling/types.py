@@ -12,7 +12,7 @@ import re
 
 import polars as pl
 
-from kit.profiling.dates import COMPACT_VALUE, FAMILIES, SHAPE_REGEX
+from kit.profiling.dates import FAMILIES, ON_VALUES, dated_on_values
 from kit.profiling.measures import COUNT
 
 # Number forms. A value belongs to the first form it matches, so "1,250" is read as a decimal comma
@@ -66,7 +66,7 @@ BOOLEAN_TRUE = ("true", "yes", "y", "t", "1", "on", "x", "ja", "oui", "si", "sí
 BOOLEAN_FALSE = ("false", "no", "n", "f", "0", "off", "nein", "non", "falsch", "faux")
 BOOLEAN = [*BOOLEAN_TRUE, *BOOLEAN_FALSE]
 DATE = "|".join(f"(?:{r})" for _, r, _ in FAMILIES)
-DATE_SHAPES = "|".join(f"(?:{SHAPE_REGEX.get(f, r)})" for f, r, _ in FAMILIES if SHAPE_REGEX.get(f, r) is not None)
+DATE_SHAPES = "|".join(f"(?:{r})" for f, r, _ in FAMILIES if f not in ON_VALUES)  # the others: ON_VALUES
 
 # Priority breaks ties: a column of 7-digit numbers fits integer and phone equally and is an integer.
 TYPES: list[tuple[str, str]] = [
@@ -184,10 +184,9 @@ def infer_type(
             .sort([COUNT, "u"], descending=[True, False])
         )
         units = {u: int(n) for u, n in spelled.head(20).rows()}
-    # Compact dates (20240131) look like any 8-digit number on their shape: counted on the values.
-    if shaped.select(pl.col(name).str.contains(r"^\s*9{8}\s*$").any()).item():
-        compact = pl.col(COUNT).filter(keep & pl.col(name).str.contains(COMPACT_VALUE)).sum()
-        fits["date"] += int(counts.select(compact).item() or 0)
+    # Compact dates (20240131) look like any 8-digit number on their shape, "10:05 pm" like "10:05 xy":
+    # counted on the values of such shapes.
+    fits["date"] += sum(dated_on_values(shaped, counts, name, keep).values())
     scientific = 0
     if shaped.select(pl.col(name).str.contains(SCIENTIFIC_SHAPE).any()).item():
         written = pl.col(name).str.strip_chars().str.contains(dict(NUMBER_FORMS)["scientific"])
