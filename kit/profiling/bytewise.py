@@ -35,9 +35,16 @@ def squeezed(arr: pa.LargeStringArray, offsets: np.ndarray, text: np.ndarray, dr
     """The values of ``arr`` (whose text bytes, from ``offsets[0]``, are ``text``) with the bytes
     ``drop`` marks taken out; nulls stay null."""
     starts = offsets - offsets[0]
-    kept = np.concatenate([[0], np.cumsum(~drop, dtype=np.int64)])
+    # A value's new start is its old one less the bytes dropped before it, counted per value (a running
+    # count per byte was three times slower, and eight bytes a byte).
+    lengths = np.diff(starts)
+    dropped = np.zeros(len(lengths), dtype=np.int64)
+    filled = lengths > 0
+    if filled.any():
+        dropped[filled] = np.add.reduceat(drop, starts[:-1][filled], dtype=np.int64)
+    new_starts = starts - np.concatenate([[0], np.cumsum(dropped)])
     # Led by ``arr.offset`` zeros, so that the one offset applies to the validity and the offsets alike.
-    new_offsets = np.concatenate([np.zeros(arr.offset, dtype=np.int64), kept[starts]])
+    new_offsets = np.concatenate([np.zeros(arr.offset, dtype=np.int64), new_starts])
     out = pa.LargeStringArray.from_buffers(
         len(arr),
         pa.py_buffer(new_offsets),
