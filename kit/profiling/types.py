@@ -184,8 +184,8 @@ def infer_type(
             .sort([COUNT, "u"], descending=[True, False])
         )
         units = {u: int(n) for u, n in spelled.head(20).rows()}
-    # Compact dates (20240131) look like any 8-digit number on their shape, "10:05 pm" like "10:05 xy":
-    # counted on the values of such shapes.
+    # Compact dates (20240131) look like any 8-digit number on their shape, "10:05 pm" like "10:05 xy",
+    # a timestamp's 'T' like any capital: counted on the values of such shapes (``ON_VALUES``).
     fits["date"] += sum(dated_on_values(shaped, counts, name, keep).values())
     scientific = 0
     if shaped.select(pl.col(name).str.contains(SCIENTIFIC_SHAPE).any()).item():
