@@ -77,11 +77,6 @@ value = "customer-record-" + n.cast(pl.String).str.zfill(12) + "-with-a-long-tai
 value = pl.select(pl.when(n % 50 == 7).then(" " + value + " ").otherwise(value)).to_series()
 pl.DataFrame({"a": value}).write_csv(path)
 del n, value
-# Arrow's compute functions take about 22 MB on their first call, once per process (the shapes' byte
-# table is looked up with one): made before the base, so what is measured is what the profile holds.
-from kit.profiling.bytewise import gathered
-import numpy as np
-gathered(np.arange(256, dtype=np.uint8), np.zeros(8, dtype=np.uint8))
 gc.collect()
 base, held = anon_mb(), []
 one_pass = profiling._alerts_in_one_pass
