@@ -22,7 +22,7 @@ from kit.profiling.alerts import EXTRACT_RULES, RULES, ExtractFacts, RowsSpec
 from kit.profiling.between import appended, dependencies
 from kit.profiling.bytewise import compacted
 from kit.profiling.counts import count_values
-from kit.profiling.dates import date_formats
+from kit.profiling.dates import date_formats, dated_on_values
 from kit.profiling.duplicates import exact_groups, key_duplicates
 from kit.profiling.encodings import check_encoding_name, not_encodable
 from kit.profiling.measures import (
@@ -237,9 +237,11 @@ def _describe(
         table = tables[i]
         shp, outside = shapes(table)
         collapsed, _ = shapes(collapse_table(table))
-        kind = infer_type(counts[c], c, tokens, table, keep)
+        # Date families a shape cannot tell (a 'T', a compact date) are counted on the values once, for both.
+        dated = dated_on_values(table.select(pl.col(SHAPE).alias(c)), counts[c], c, pl.lit(keep))
+        kind = infer_type(counts[c], c, tokens, table, keep, dated)
         categorical = is_categorical(n_present, present_total)
-        dates = date_formats(counts[c], c, table, keep)
+        dates = date_formats(counts[c], c, table, keep, dated)
         repeated = repeats(n_present, present_total)
         present = counts[c].filter(keep) if repeated else None
         col = ColumnProfile(

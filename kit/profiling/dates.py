@@ -116,13 +116,18 @@ def dated_on_values(shaped: pl.DataFrame, counts: pl.DataFrame, name: str, keep:
 
 
 def date_formats(
-    counts: pl.DataFrame, name: str, table: pl.DataFrame | None = None, present: pl.Series | None = None
+    counts: pl.DataFrame,
+    name: str,
+    table: pl.DataFrame | None = None,
+    present: pl.Series | None = None,
+    dated: dict[str, int] | None = None,
 ) -> dict:
     """Date formats from value counts: {"share", "formats": {strftime: n}, "ambiguous": n, "invalid": n}.
 
     Families are recognised on the shape table (``9999-99-99`` is as ISO as the value); ambiguity and
     validity need the values, and are only checked in columns that hold dates. Only the values
     ``present`` is true for are counted (a mask over ``counts``; missing ones are left out of ``table``).
+    ``dated``: what ``dated_on_values`` gives for them, when the caller has it (``infer_type`` needs it too).
 
     >>> date_formats(pl.DataFrame({"d": ["2024-01-31", "2024-02-30"], COUNT: [3, 1]}), "d")["invalid"]
     1
@@ -139,7 +144,7 @@ def date_formats(
     )
     fam = shaped.with_columns(family_expr(name, on_shapes=True).alias(FAMILY)).filter(pl.col(FAMILY).is_not_null())
     by = fam.group_by(FAMILY).agg(pl.col(COUNT).sum())
-    on_values = dated_on_values(shaped, counts, name, keep)
+    on_values = dated if dated is not None else dated_on_values(shaped, counts, name, keep)
     if on_values:
         found = pl.DataFrame({FAMILY: list(on_values), COUNT: list(on_values.values())}, schema=by.schema)
         by = pl.concat([by, found])

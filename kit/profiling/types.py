@@ -148,11 +148,13 @@ def infer_type(
     tokens: list[str],
     table: pl.DataFrame | None = None,
     present: pl.Series | None = None,
+    dated: dict[str, int] | None = None,
 ) -> dict:
     """Infer the semantic type of a column from its value counts (columns ``name`` and ``COUNT``).
 
     ``table`` is the shape table of the present values (``shape_table``), computed here if not given;
-    ``present``, a mask over ``counts`` of the values that are not missing, likewise.
+    ``present``, a mask over ``counts`` of the values that are not missing, likewise; ``dated``, what
+    ``dated_on_values`` gives for them, when the caller has it (``date_formats`` needs it too).
     Returns ``{"type", "fit", "fits": {type: share}, "number_forms": {form: n}, "booleans": {value: n}}``.
 
     >>> vc = pl.DataFrame({"x": ["12", "7", "1,5", "N/A"], COUNT: [10, 5, 1, 2]})
@@ -186,7 +188,7 @@ def infer_type(
         units = {u: int(n) for u, n in spelled.head(20).rows()}
     # Compact dates (20240131) look like any 8-digit number on their shape, "10:05 pm" like "10:05 xy",
     # a timestamp's 'T' like any capital: counted on the values of such shapes (``ON_VALUES``).
-    fits["date"] += sum(dated_on_values(shaped, counts, name, keep).values())
+    fits["date"] += sum((dated if dated is not None else dated_on_values(shaped, counts, name, keep)).values())
     scientific = 0
     if shaped.select(pl.col(name).str.contains(SCIENTIFIC_SHAPE).any()).item():
         written = pl.col(name).str.strip_chars().str.contains(dict(NUMBER_FORMS)["scientific"])
